@@ -1,0 +1,10 @@
+using ChaosModular.Accounts.Data;
+using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Notifications.Data;
+
+namespace ChaosModular.Migrations.SqlServer;
+
+// dotnet ef builds each module's context on this project's provider through these.
+internal sealed class AccountsFactory() : ModuleDesignTimeFactory<AccountsDbContext>(DatabaseProvider.SqlServer, AccountsDbContext.Schema);
+
+internal sealed class NotificationsFactory() : ModuleDesignTimeFactory<NotificationsDbContext>(DatabaseProvider.SqlServer, NotificationsDbContext.Schema);

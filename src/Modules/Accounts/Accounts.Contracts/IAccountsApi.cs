@@ -1,0 +1,23 @@
+namespace ChaosModular.Accounts.Contracts;
+
+/// <summary>What other modules may ask Accounts.</summary>
+public interface IAccountsApi
+{
+    Task<CustomerSummary?> FindCustomerAsync(string userId, CancellationToken cancellationToken);
+}
+
+public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country);
+
+/// <summary>Role names, stored by Accounts and checked by every module.</summary>
+public static class PortalRoles
+{
+    public const string Support = "Support";
+    public const string OrganizationAdministrator = "OrganizationAdministrator";
+}
+
+/// <summary>Authorization policy names registered by Accounts.</summary>
+public static class PortalPolicies
+{
+    public const string Support = "Support";
+    public const string OrganizationAdministrator = "OrganizationAdministrator";
+}

@@ -1,0 +1,14 @@
+using ChaosModular.Accounts.Contracts;
+using ChaosModular.Accounts.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Accounts;
+
+internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
+{
+    public Task<CustomerSummary?> FindCustomerAsync(string userId, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .SingleOrDefaultAsync(cancellationToken);
+}

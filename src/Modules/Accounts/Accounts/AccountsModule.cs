@@ -1,0 +1,80 @@
+using ChaosModular.Accounts.Contracts;
+using ChaosModular.Accounts.Data;
+using ChaosModular.Accounts.Domain;
+using ChaosModular.Accounts.Features;
+using ChaosModular.Accounts.Features.Registration;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Abstractions.Persistence;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaosModular.Accounts;
+
+public sealed class AccountsModule : IModule
+{
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    public string Name => AccountsDbContext.Schema;
+
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<AccountsDbContext>(Name);
+        services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
+
+        services.AddIdentity<PortalUser, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireDigit = true;
+                o.Password.RequireLowercase = true;
+                o.Password.RequireUppercase = true;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
+                o.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+                o.Lockout.AllowedForNewUsers = true;
+            })
+            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddDefaultTokenProviders();
+
+        // A changed password renews the security stamp; checking it on every request signs other sessions out at once.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/sign-in";
+            o.LogoutPath = "/sign-out";
+            o.AccessDeniedPath = "/access-denied";
+            o.Cookie.Name = "chaos.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // A signed-in user without the right role gets a plain 403, rendered by the error page.
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+        });
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(PortalPolicies.Support, p => p.RequireRole(PortalRoles.Support))
+            .AddPolicy(PortalPolicies.OrganizationAdministrator, p => p.RequireRole(PortalRoles.OrganizationAdministrator));
+
+        services.AddScoped<RegisterCustomer>();
+        services.AddScoped<ChangePassword>();
+        services.AddScoped<AccountsSeeder>();
+        services.AddScoped<IAccountsApi, AccountsApi>();
+    }
+
+    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<AccountsSeeder>().SeedAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,17 @@
+using ChaosModular.Accounts.Domain;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ChaosModular.Accounts.Areas.Accounts.Pages;
+
+internal sealed class SignOutModel(SignInManager<PortalUser> signIn) : PageModel
+{
+    public IActionResult OnGet() => Page();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await signIn.SignOutAsync();
+        return LocalRedirect("/sign-in");
+    }
+}

@@ -1,0 +1,61 @@
+using ChaosModular.Accounts.Contracts;
+using ChaosModular.Accounts.Domain;
+using ChaosModular.Accounts.Features.Registration;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Accounts.Data;
+
+/// <summary>The <c>Seed</c> section: demo users for a local run. Off in production.</summary>
+public sealed class SeedOptions
+{
+    public const string Section = "Seed";
+
+    public bool Demo { get; set; }
+    public string DemoCustomerEmail { get; set; } = "demo@chaosmodular.local";
+    public string DemoCustomerPassword { get; set; } = "DemoCustomer#2026";
+    public string SupportEmail { get; set; } = "support@chaosmodular.local";
+    public string SupportPassword { get; set; } = "SupportDesk#2026";
+}
+
+internal sealed class AccountsSeeder(
+    RoleManager<IdentityRole> roles,
+    UserManager<PortalUser> users,
+    RegisterCustomer register,
+    IOptions<SeedOptions> seed,
+    ILogger<AccountsSeeder> logger)
+{
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var role in new[] { PortalRoles.Support, PortalRoles.OrganizationAdministrator })
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+        var options = seed.Value;
+        if (!options.Demo)
+        {
+            return;
+        }
+        await EnsureUserAsync("Demo Customer", options.DemoCustomerEmail, options.DemoCustomerPassword, "DE", PortalRoles.OrganizationAdministrator, cancellationToken);
+        await EnsureUserAsync("Support Desk", options.SupportEmail, options.SupportPassword, "BG", PortalRoles.Support, cancellationToken);
+    }
+
+    private async Task EnsureUserAsync(string name, string email, string password, string country, string role, CancellationToken cancellationToken)
+    {
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            return;
+        }
+        var result = await register.HandleAsync(new RegisterCustomer.Command(name, email, password, country), cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Seeding {email} failed: {string.Join(" ", result.Errors)}");
+        }
+        await users.AddToRoleAsync(result.User!, role);
+        logger.LogWarning("Seeded {Role} user: email {Email}, password {Password} (shown once; see README).", role, email, password);
+    }
+}

@@ -1,0 +1,47 @@
+namespace ChaosModular.Notifications.Domain;
+
+/// <summary>
+/// One email to send. The row is the durable truth: a lost Hangfire job is re-enqueued from it,
+/// and <see cref="SourceKey"/> makes the event that asked for it create it only once.
+/// </summary>
+internal sealed class Email
+{
+    private Email() { }
+
+    public Guid Id { get; private set; }
+    public string SourceKey { get; private set; } = "";
+    public string ToAddress { get; private set; } = "";
+    public string ToName { get; private set; } = "";
+    public string Template { get; private set; } = "";
+    public string ModelJson { get; private set; } = "";
+    public DateTime CreatedUtc { get; private set; }
+    public DateTime? SentUtc { get; private set; }
+    public int Attempts { get; private set; }
+    public DateTime? LastAttemptUtc { get; private set; }
+    public string? LastError { get; private set; }
+
+    public static Email Create(string sourceKey, string toAddress, string toName, string template, string modelJson, DateTime utcNow) => new()
+    {
+        Id = Guid.NewGuid(),
+        SourceKey = sourceKey,
+        ToAddress = toAddress,
+        ToName = toName,
+        Template = template,
+        ModelJson = modelJson,
+        CreatedUtc = utcNow,
+    };
+
+    public void AttemptStarted(DateTime utcNow)
+    {
+        Attempts++;
+        LastAttemptUtc = utcNow;
+    }
+
+    public void Sent(DateTime utcNow)
+    {
+        SentUtc = utcNow;
+        LastError = null;
+    }
+
+    public void Failed(string error) => LastError = error.Length > 2000 ? error[..2000] : error;
+}

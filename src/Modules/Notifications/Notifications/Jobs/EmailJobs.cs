@@ -1,0 +1,88 @@
+using System.ComponentModel;
+using System.Text.Json;
+using ChaosModular.Notifications.Data;
+using ChaosModular.Notifications.Sending;
+using ChaosModular.Notifications.Templates;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace ChaosModular.Notifications.Jobs;
+
+/// <summary>
+/// Sends one stored email. A failure (SMTP down) records the error and rethrows, so Hangfire retries
+/// on the schedule below; a sent email is never sent again by a repeated job.
+/// </summary>
+internal sealed class EmailJobs
+{
+    public const string SweepJobId = "emails-sweep";
+
+    private readonly NotificationsDbContext _db;
+    private readonly IEmailTransport _transport;
+    private readonly EmailTemplates _templates;
+    private readonly IOptions<SmtpOptions> _smtp;
+    private readonly TimeProvider _clock;
+    private readonly IBackgroundJobClient _jobs;
+
+    public EmailJobs(NotificationsDbContext db, IEmailTransport transport, EmailTemplates templates, IOptions<SmtpOptions> smtp, TimeProvider clock, IBackgroundJobClient jobs)
+    {
+        _db = db;
+        _transport = transport;
+        _templates = templates;
+        _smtp = smtp;
+        _clock = clock;
+        _jobs = jobs;
+    }
+
+    [DisplayName("Send email {0}")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200])]
+    public async Task SendAsync(Guid emailId, CancellationToken cancellationToken)
+    {
+        var email = await _db.Emails.SingleOrDefaultAsync(e => e.Id == emailId, cancellationToken);
+        if (email is null || email.SentUtc is not null)
+        {
+            return;
+        }
+        email.AttemptStarted(_clock.GetUtcNow().UtcDateTime);
+        await _db.SaveChangesAsync(cancellationToken);
+
+        var model = JsonSerializer.Deserialize<Dictionary<string, string>>(email.ModelJson) ?? [];
+        var rendered = _templates.Render(email.Template, model);
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(_smtp.Value.From));
+        message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));
+        message.Subject = rendered.Subject;
+        message.MessageId = $"{email.Id:N}@chaosmodular";
+        message.Body = new BodyBuilder { HtmlBody = rendered.Html, TextBody = rendered.Text }.ToMessageBody();
+        try
+        {
+            await _transport.SendAsync(message, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            email.Failed(ex.Message);
+            await _db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        email.Sent(_clock.GetUtcNow().UtcDateTime);
+        await _db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Re-enqueues emails that were stored but never attempted (their job was lost with an in-memory queue or a crash).</summary>
+    [DisplayName("Sweep unsent emails")]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = _clock.GetUtcNow().UtcDateTime.AddMinutes(-5);
+        var lost = await _db.Emails
+            .Where(e => e.SentUtc == null && e.Attempts == 0 && e.CreatedUtc < cutoff)
+            .Select(e => e.Id)
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        foreach (var id in lost)
+        {
+            _jobs.Enqueue<EmailJobs>(j => j.SendAsync(id, CancellationToken.None));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using ChaosModular.Accounts.Contracts.Events;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Notifications.Data;
+using ChaosModular.Notifications.IntegrationEventHandlers;
+using ChaosModular.Notifications.Jobs;
+using ChaosModular.Notifications.Sending;
+using ChaosModular.Notifications.Templates;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Notifications;
+
+public sealed class NotificationsModule : IModule
+{
+    public string Name => NotificationsDbContext.Schema;
+
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<NotificationsDbContext>(Name);
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+        services.AddOptions<EmailLinksOptions>().Configure(o =>
+        {
+            o.PortalBaseUrl = configuration["Portal:BaseUrl"] ?? o.PortalBaseUrl;
+            o.SupportUrl = configuration["Support:HelpCenterUrl"] ?? o.SupportUrl;
+        });
+        services.AddSingleton<EmailTemplates>();
+        services.AddSingleton<IEmailTransport, ConfiguredEmailTransport>();
+        services.AddScoped<EmailJobs>();
+        services.AddScoped<EmailRequests>();
+        services.AddIntegrationEventHandler<CustomerRegistered, WelcomeEmailOnCustomerRegistered>();
+        services.AddIntegrationEventHandler<PasswordChanged, NoticeOnPasswordChanged>();
+    }
+
+    public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<EmailJobs>(EmailJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), "*/5 * * * *");
+
+    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Database.MigrateAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Notifications.Templates;
+
+internal sealed record RenderedEmail(string Subject, string Html, string Text);
+
+/// <summary>Links the emails point to: <c>Portal:BaseUrl</c> and <c>Support:HelpCenterUrl</c>.</summary>
+public sealed class EmailLinksOptions
+{
+    public string PortalBaseUrl { get; set; } = "http://localhost:5080";
+    public string SupportUrl { get; set; } = "https://support.chaosmodular.local";
+}
+
+/// <summary>Renders each email as HTML and plain text from the values stored with it.</summary>
+internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
+{
+    public const string Welcome = "welcome";
+    public const string PasswordChanged = "password-changed";
+
+    public RenderedEmail Render(string template, IReadOnlyDictionary<string, string> model)
+    {
+        var portal = links.Value.PortalBaseUrl.TrimEnd('/');
+        var support = links.Value.SupportUrl;
+        return template switch
+        {
+            Welcome => Compose(
+                "Welcome to ChaosModular",
+                $"Hello {model["name"]},",
+                [
+                    "Your ChaosModular account is ready.",
+                    $"Your customer number is {model["customerNumber"]}. Quote it when you contact support or sales.",
+                ],
+                ("Open your account", $"{portal}/account")),
+            PasswordChanged => Compose(
+                "Your ChaosModular password was changed",
+                $"Hello {model["name"]},",
+                [
+                    $"The password of your ChaosModular account was changed on {model["changedUtc"]} (UTC), and your other sessions were signed out.",
+                    $"If you did not change it, contact support at once: {support}",
+                ],
+                ("Sign in", $"{portal}/sign-in")),
+            _ => throw new InvalidOperationException($"Unknown email template '{template}'."),
+        };
+    }
+
+    private static RenderedEmail Compose(string subject, string greeting, IReadOnlyList<string> paragraphs, (string Label, string Url) action)
+    {
+        var text = new StringBuilder()
+            .AppendLine(greeting).AppendLine();
+        foreach (var p in paragraphs)
+        {
+            text.AppendLine(p).AppendLine();
+        }
+        text.AppendLine($"{action.Label}: {action.Url}").AppendLine().AppendLine("The ChaosModular team");
+
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif;color:#1d1d1f\">")
+            .Append("<p>").Append(WebUtility.HtmlEncode(greeting)).Append("</p>");
+        foreach (var p in paragraphs)
+        {
+            html.Append("<p>").Append(WebUtility.HtmlEncode(p)).Append("</p>");
+        }
+        html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(action.Url)).Append("\" style=\"background:#0d6efd;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none\">")
+            .Append(WebUtility.HtmlEncode(action.Label)).Append("</a></p>")
+            .Append("<p>The ChaosModular team</p></body></html>");
+        return new RenderedEmail(subject, html.ToString(), text.ToString());
+    }
+}

@@ -1,0 +1,127 @@
+using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Abstractions.Persistence;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.SqlServer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Modules.Abstractions.Hosting;
+
+/// <summary>What Web and Worker share: settings, the modules they list, Hangfire storage and start-up.</summary>
+public static class ModuleHost
+{
+    public static IHostApplicationBuilder AddChaosModules(this IHostApplicationBuilder builder, IReadOnlyList<IModule> modules, HostRole role)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(modules);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Configure<IHostEnvironment>((o, env) =>
+            {
+                o.ConnectionString ??= configuration.GetConnectionString(o.Provider);
+                o.ContentRoot = env.ContentRootPath;
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+
+        var jobsSection = configuration.GetSection(JobsOptions.Section);
+        var jobs = jobsSection.Get<JobsOptions>() ?? new JobsOptions();
+        services.AddOptions<JobsOptions>().Bind(jobsSection);
+        var provider = ProviderOrDefault(configuration);
+        if (provider == DatabaseProvider.Sqlite && (role == HostRole.Worker || !jobs.RunServerInWeb))
+        {
+            throw new OptionsValidationException(JobsOptions.Section, typeof(JobsOptions),
+                [$"Database:Provider=Sqlite keeps background jobs in Web's memory, so it needs Jobs:RunServerInWeb=true and no separate Worker. Use PostgreSql or SqlServer to run a Worker (host: {role})."]);
+        }
+
+        foreach (var module in modules)
+        {
+            module.Register(services, configuration);
+        }
+
+        var prepareSchema = jobs.PrepareSchema ?? role == HostRole.Web;
+        services.AddHangfire((sp, hangfire) =>
+        {
+            hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            switch (db.ParsedProvider)
+            {
+                case DatabaseProvider.PostgreSql:
+                    hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(db.ConnectionString), new PostgreSqlStorageOptions
+                    {
+                        SchemaName = "hangfire",
+                        PrepareSchemaIfNecessary = prepareSchema,
+                        QueuePollInterval = TimeSpan.FromSeconds(1),
+                    });
+                    break;
+                case DatabaseProvider.SqlServer:
+                    hangfire.UseSqlServerStorage(db.ConnectionString, new SqlServerStorageOptions
+                    {
+                        SchemaName = "hangfire",
+                        PrepareSchemaIfNecessary = prepareSchema,
+                    });
+                    break;
+                default:
+                    hangfire.UseInMemoryStorage();
+                    break;
+            }
+        });
+
+        if (role == HostRole.Worker || jobs.RunServerInWeb)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = Math.Max(1, jobs.WorkerCount);
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Max(1, jobs.SchedulePollingSeconds));
+                o.ServerName = $"{Environment.MachineName}:{role}:{Environment.ProcessId}";
+            });
+            services.AddHostedService<RecurringJobsRegistration>();
+        }
+        return builder;
+    }
+
+    /// <summary>Applies each module's migrations and seed data (Web, when Database:MigrateOnStartup).</summary>
+    public static async Task InitializeModulesAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var db = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (!db.MigrateOnStartup)
+        {
+            return;
+        }
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModuleHost));
+        foreach (var module in services.GetRequiredService<IReadOnlyList<IModule>>())
+        {
+            logger.LogInformation("Initializing module {Module} on {Provider}.", module.Name, db.ParsedProvider);
+            await module.InitializeAsync(services, cancellationToken);
+        }
+    }
+
+    private static DatabaseProvider ProviderOrDefault(IConfiguration configuration) =>
+        Enum.TryParse<DatabaseProvider>(configuration[$"{DatabaseOptions.Section}:Provider"] ?? nameof(DatabaseProvider.Sqlite), true, out var p)
+            ? p
+            : DatabaseProvider.Sqlite;
+
+    private sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IReadOnlyList<IModule> modules) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            recurring.AddOrUpdate<OutboxJobs>(OutboxJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), Cron.Minutely());
+            foreach (var module in modules)
+            {
+                module.RegisterRecurringJobs(recurring);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaosModular.Modules.Abstractions;
+
+/// <summary>A vertical slice of the portal. Hosts list their modules by name in their registry.</summary>
+public interface IModule
+{
+    /// <summary>Lower-case name; also the database schema the module owns.</summary>
+    string Name { get; }
+
+    void Register(IServiceCollection services, IConfiguration configuration);
+
+    /// <summary>Endpoints beyond Razor Pages (files, webhooks). Most modules map none.</summary>
+    void MapEndpoints(IEndpointRouteBuilder endpoints) { }
+
+    /// <summary>Recurring jobs, registered by whichever process runs the job server.</summary>
+    void RegisterRecurringJobs(Hangfire.IRecurringJobManager jobs) { }
+
+    /// <summary>Creates or migrates the module's schema and seeds what it must have.</summary>
+    Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken);
+}

@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace ChaosModular.Modules.Abstractions.Outbox;
+
+/// <summary>
+/// Enqueues a dispatch job for each outbox row once it is committed, so events flow at once.
+/// If the enqueue fails the row stays undispatched and the outbox sweep picks it up: nothing is lost.
+/// </summary>
+internal sealed class OutboxInterceptor(IBackgroundJobClient jobs, ILogger<OutboxInterceptor> logger)
+    : ISaveChangesInterceptor, IDbTransactionInterceptor
+{
+    private readonly Dictionary<DbContext, List<Guid>> _pending = [];
+
+    public ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context?.Database.CurrentTransaction is null)
+        {
+            Flush(eventData.Context);
+        }
+        return ValueTask.FromResult(result);
+    }
+
+    public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (eventData.Context?.Database.CurrentTransaction is null)
+        {
+            Flush(eventData.Context);
+        }
+        return result;
+    }
+
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => Discard(eventData.Context);
+
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Discard(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Discard(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Discard(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Collect(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+        var added = context.ChangeTracker.Entries<OutboxMessage>()
+            .Where(e => e.State == EntityState.Added)
+            .Select(e => e.Entity.Id)
+            .ToList();
+        if (added.Count == 0)
+        {
+            return;
+        }
+        if (!_pending.TryGetValue(context, out var ids))
+        {
+            _pending[context] = ids = [];
+        }
+        ids.AddRange(added);
+    }
+
+    private void Discard(DbContext? context)
+    {
+        if (context is not null)
+        {
+            _pending.Remove(context);
+        }
+    }
+
+    private void Flush(DbContext? context)
+    {
+        if (context is null || !_pending.Remove(context, out var ids))
+        {
+            return;
+        }
+        var module = context.Model.GetDefaultSchema()!;
+        foreach (var id in ids.Distinct())
+        {
+            try
+            {
+                jobs.Enqueue<OutboxJobs>(j => j.DispatchAsync(module, id, CancellationToken.None));
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not enqueue dispatch of outbox message {MessageId} of {Module}; the sweep will retry.", id, module);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using ChaosModular.Modules.Abstractions.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Modules.Abstractions.Persistence;
+
+public static class ModuleDatabase
+{
+    public const string HistoryTable = "__migrations_history";
+
+    public static string MigrationsAssembly(DatabaseProvider provider) => $"ChaosModular.Migrations.{provider}";
+
+    /// <summary>
+    /// Registers a module's DbContext on the configured provider, with the module's own schema,
+    /// migrations history table and migrations assembly, and the outbox hook.
+    /// </summary>
+    public static IServiceCollection AddModuleDbContext<TContext>(this IServiceCollection services, string module)
+        where TContext : DbContext, IOutboxContext
+    {
+        services.AddScoped<OutboxInterceptor>();
+        services.AddKeyedScoped<IOutboxStore, OutboxStore<TContext>>(module);
+        services.AddSingleton(new OutboxModule(module));
+        services.AddDbContext<TContext>((sp, options) =>
+        {
+            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            options.UseModuleDatabase(db.ParsedProvider, db.ConnectionString!, module, db.ContentRoot);
+            options.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>());
+        });
+        services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{module}");
+        return services;
+    }
+
+    public static DbContextOptionsBuilder UseModuleDatabase(
+        this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString, string module, string contentRoot)
+    {
+        var assembly = MigrationsAssembly(provider);
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                options.UseSqlite(SqliteConnectionString(connectionString, module, contentRoot), o => o
+                    .MigrationsAssembly(assembly)
+                    .MigrationsHistoryTable(HistoryTable, module));
+                options.ConfigureWarnings(w => w.Ignore(SqliteEventId.SchemaConfiguredWarning));
+                break;
+            case DatabaseProvider.PostgreSql:
+                options.UseNpgsql(connectionString, o => o
+                    .MigrationsAssembly(assembly)
+                    .MigrationsHistoryTable(HistoryTable, module));
+                break;
+            case DatabaseProvider.SqlServer:
+                options.UseSqlServer(connectionString, o => o
+                    .MigrationsAssembly(assembly)
+                    .MigrationsHistoryTable(HistoryTable, module));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
+        }
+        return options;
+    }
+
+    /// <summary>SQLite has no schemas, so each module gets its own file; relative paths are under the content root.</summary>
+    public static string SqliteConnectionString(string template, string module, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(template.Replace("{module}", module, StringComparison.Ordinal));
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+        }
+        var directory = Path.GetDirectoryName(builder.DataSource);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Every DateTime is UTC: stored as such and read back with Kind=Utc on every provider.</summary>
+    public static void UseUtcDateTimes(this ModelConfigurationBuilder configuration)
+    {
+        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configuration.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.Value.ToUniversalTime(), DateTimeKind.Utc),
+        v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}
+
+/// <summary>
+/// Base of the design-time factories in each migrations project: <c>dotnet ef</c> builds the context
+/// on that project's provider without starting a host.
+/// </summary>
+public abstract class ModuleDesignTimeFactory<TContext>(DatabaseProvider provider, string module) : IDesignTimeDbContextFactory<TContext>
+    where TContext : DbContext
+{
+    public TContext CreateDbContext(string[] args)
+    {
+        var connectionString = provider switch
+        {
+            DatabaseProvider.Sqlite => "Data Source=design-{module}.db",
+            DatabaseProvider.PostgreSql => "Host=localhost;Database=chaos_design",
+            _ => "Server=localhost;Database=chaos_design;TrustServerCertificate=True",
+        };
+        var options = new DbContextOptionsBuilder<TContext>()
+            .UseModuleDatabase(provider, connectionString, module, Path.GetTempPath())
+            .Options;
+        return (TContext)Activator.CreateInstance(typeof(TContext), options)!;
+    }
+}

@@ -1,0 +1,15 @@
+using ChaosModular.Accounts;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Notifications;
+
+namespace ChaosModular.Web;
+
+/// <summary>The modules this host runs, by name: adding a module means adding it here and in the Worker.</summary>
+internal static class ModulesRegistry
+{
+    public static IReadOnlyList<IModule> Modules { get; } =
+    [
+        new AccountsModule(),
+        new NotificationsModule(),
+    ];
+}

@@ -1,0 +1,7 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace ChaosModular.Web.Pages.Billing;
+
+internal sealed class IndexModel : PageModel
+{
+}

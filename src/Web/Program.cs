@@ -1,0 +1,64 @@
+using ChaosModular.Accounts.Contracts;
+using ChaosModular.Modules.Abstractions.Hosting;
+using ChaosModular.Web;
+using Hangfire;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddChaosModules(ModulesRegistry.Modules, HostRole.Web);
+builder.Services.AddOptions<PortalOptions>()
+    .Configure<IConfiguration>((o, config) =>
+    {
+        o.BaseUrl = config["Portal:BaseUrl"] ?? "";
+        o.HelpCenterUrl = config["Support:HelpCenterUrl"] ?? "";
+        o.LearningLinks = config.GetSection("Learning:Links").Get<List<LearningLink>>() ?? [];
+    })
+    .ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
+
+builder.Services.AddRazorPages()
+    .ConfigureApplicationPartManager(parts =>
+    {
+        foreach (var assembly in ModulesRegistry.Modules.Select(m => m.GetType().Assembly))
+        {
+            if (parts.ApplicationParts.All(p => p.Name != assembly.GetName().Name))
+            {
+                parts.ApplicationParts.Add(new Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart(assembly));
+            }
+        }
+    });
+
+var app = builder.Build();
+
+await app.Services.InitializeModulesAsync();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error/500");
+    app.UseHsts();
+}
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapHangfireDashboard("/hangfire", new DashboardOptions
+{
+    Authorization = [new SupportDashboardFilter()],
+    DashboardTitle = "ChaosModular jobs",
+    AppPath = "/",
+}).RequireAuthorization(PortalPolicies.Support);
+app.MapGet("/support", (IOptions<PortalOptions> portal) => Results.Redirect(portal.Value.HelpCenterUrl));
+app.MapRazorPages();
+foreach (var module in ModulesRegistry.Modules)
+{
+    module.MapEndpoints(app);
+}
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,15 @@
+using ChaosModular.Accounts;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Notifications;
+
+namespace ChaosModular.Worker;
+
+/// <summary>The modules whose jobs this process runs: the same list as Web's.</summary>
+internal static class ModulesRegistry
+{
+    public static IReadOnlyList<IModule> Modules { get; } =
+    [
+        new AccountsModule(),
+        new NotificationsModule(),
+    ];
+}
