@@ -23,7 +23,7 @@ internal sealed class RegisterCustomer(UserManager<PortalUser> users, AccountsDb
     }
 
     /// <summary>Drawn from a source tests can replace to force collisions.</summary>
-    internal Random Random { get; init; } = Random.Shared;
+    internal Random Random { get; set; } = Random.Shared;
 
     public async Task<Result> HandleAsync(Command command, CancellationToken cancellationToken)
     {

@@ -1,0 +1,134 @@
+using System.Globalization;
+using ChaosModular.Modules.Abstractions.Persistence;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace ChaosModular.UnitTests.Infrastructure;
+
+/// <summary>
+/// The real Web host in process, on a database of its own. Settings go in as host settings so they
+/// are visible while Program composes the modules.
+/// </summary>
+public abstract class PortalFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Database:MigrateOnStartup"] = "true",
+        ["Seed:Demo"] = "true",
+        ["Portal:BaseUrl"] = "http://localhost",
+        ["Support:HelpCenterUrl"] = "https://support.example.test/hc",
+        ["Jobs:SchedulePollingSeconds"] = "1",
+        ["Smtp:Host"] = "",
+        ["Smtp:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "chaos-tests-mail", Guid.NewGuid().ToString("N")),
+    };
+
+    public abstract DatabaseProvider Provider { get; }
+
+    public string SupportEmail => "support@chaosmodular.local";
+    public string SupportPassword => "SupportDesk#2026";
+    public string DemoEmail => "demo@chaosmodular.local";
+    public string DemoPassword => "DemoCustomer#2026";
+
+    /// <summary>Set before the host starts (the first client or Services call).</summary>
+    public PortalFactory With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public HttpClient CreatePortalClient() => CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+        BaseAddress = new Uri("http://localhost"),
+    });
+}
+
+/// <summary>The embedded default: SQLite files in a temporary folder, jobs in Web's memory.</summary>
+public class SqlitePortalFactory : PortalFactory
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "chaos-tests", Guid.NewGuid().ToString("N"));
+
+    public SqlitePortalFactory()
+    {
+        With("Database:Provider", "Sqlite");
+        With("ConnectionStrings:Sqlite", $"Data Source={_directory}/chaos-{{module}}.db");
+        With("Jobs:RunServerInWeb", "true");
+    }
+
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>The real server: a fresh database on the private cluster that scripts/test.sh starts.</summary>
+public class PostgresPortalFactory : PortalFactory
+{
+    public PostgresPortalFactory()
+    {
+        DatabaseName = TestPostgres.CreateDatabase();
+        With("Database:Provider", "PostgreSql");
+        With("ConnectionStrings:PostgreSql", TestPostgres.ConnectionString(DatabaseName));
+        With("Jobs:RunServerInWeb", "false");
+    }
+
+    public string DatabaseName { get; }
+
+    public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        TestPostgres.DropDatabase(DatabaseName);
+    }
+}
+
+public static class TestPostgres
+{
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("CHAOS_TEST_POSTGRES")
+        ?? "Host=127.0.0.1;Port=55432;Username=postgres;Password=postgres;Database=postgres";
+
+    public static string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, MaxPoolSize = 50 }.ToString();
+
+    public static string CreateDatabase()
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"chaos_test_{Guid.NewGuid():N}");
+        using var connection = new NpgsqlConnection(AdminConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        command.ExecuteNonQuery();
+        return name;
+    }
+
+    public static void DropDatabase(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        using var connection = new NpgsqlConnection(AdminConnectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        command.ExecuteNonQuery();
+    }
+}
