@@ -96,7 +96,7 @@ public abstract class AccountJourneyTests<TFactory>(TFactory factory) : IClassFi
         await NewClient().SignUpAsync("Locked Out", email, GoodPassword);
         var client = NewClient();
 
-        for (var i = 0; i < Accounts.AccountsModule.MaxFailedSignIns; i++)
+        for (var i = 0; i < ChaosModular.Accounts.AccountsModule.MaxFailedSignIns; i++)
         {
             var wrong = await client.SignInAsync(email, "Wrong-password-1");
             Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);

@@ -68,6 +68,9 @@ namespace ChaosModular.Migrations.PostgreSql.Notifications
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ModelJson")
                         .IsRequired()
                         .HasColumnType("text");

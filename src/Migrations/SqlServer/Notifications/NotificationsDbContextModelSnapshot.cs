@@ -68,6 +68,9 @@ namespace ChaosModular.Migrations.SqlServer.Notifications
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("ModelJson")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");

@@ -64,6 +64,9 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ModelJson")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -20,6 +20,9 @@ internal sealed class Email
     public DateTime? LastAttemptUtc { get; private set; }
     public string? LastError { get; private set; }
 
+    /// <summary>While set and in the future, one send job holds the email; others leave it alone.</summary>
+    public DateTime? LeaseUntilUtc { get; private set; }
+
     public static Email Create(string sourceKey, string toAddress, string toName, string template, string modelJson, DateTime utcNow) => new()
     {
         Id = Guid.NewGuid(),
@@ -31,17 +34,16 @@ internal sealed class Email
         CreatedUtc = utcNow,
     };
 
-    public void AttemptStarted(DateTime utcNow)
-    {
-        Attempts++;
-        LastAttemptUtc = utcNow;
-    }
-
     public void Sent(DateTime utcNow)
     {
         SentUtc = utcNow;
         LastError = null;
+        LeaseUntilUtc = null;
     }
 
-    public void Failed(string error) => LastError = error.Length > 2000 ? error[..2000] : error;
+    public void Failed(string error)
+    {
+        LastError = error.Length > 2000 ? error[..2000] : error;
+        LeaseUntilUtc = null;
+    }
 }

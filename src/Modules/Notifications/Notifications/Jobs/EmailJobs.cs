@@ -18,6 +18,9 @@ internal sealed class EmailJobs
 {
     public const string SweepJobId = "emails-sweep";
 
+    /// <summary>Longer than any SMTP conversation; a crashed sender's claim expires after it.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
     private readonly NotificationsDbContext _db;
     private readonly IEmailTransport _transport;
     private readonly EmailTemplates _templates;
@@ -39,13 +42,20 @@ internal sealed class EmailJobs
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200])]
     public async Task SendAsync(Guid emailId, CancellationToken cancellationToken)
     {
-        var email = await _db.Emails.SingleOrDefaultAsync(e => e.Id == emailId, cancellationToken);
-        if (email is null || email.SentUtc is not null)
+        // Claim the email atomically: a duplicate job (a sweep, a double delivery) finds it taken or sent and stops.
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var leaseUntil = now.Add(Lease);
+        var claimed = await _db.Emails
+            .Where(e => e.Id == emailId && e.SentUtc == null && (e.LeaseUntilUtc == null || e.LeaseUntilUtc < now))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.LeaseUntilUtc, leaseUntil)
+                .SetProperty(e => e.Attempts, e => e.Attempts + 1)
+                .SetProperty(e => e.LastAttemptUtc, now), cancellationToken);
+        if (claimed == 0)
         {
             return;
         }
-        email.AttemptStarted(_clock.GetUtcNow().UtcDateTime);
-        await _db.SaveChangesAsync(cancellationToken);
+        var email = await _db.Emails.SingleAsync(e => e.Id == emailId, cancellationToken);
 
         var model = JsonSerializer.Deserialize<Dictionary<string, string>>(email.ModelJson) ?? [];
         var rendered = _templates.Render(email.Template, model);

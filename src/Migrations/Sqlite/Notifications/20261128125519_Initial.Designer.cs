@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChaosModular.Migrations.Sqlite.Notifications
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261128124423_Initial")]
+    [Migration("20261128125519_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -65,6 +65,9 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
 
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ModelJson")

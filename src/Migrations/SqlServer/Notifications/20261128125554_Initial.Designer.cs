@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChaosModular.Migrations.SqlServer.Notifications
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261128124445_Initial")]
+    [Migration("20261128125554_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -70,6 +70,9 @@ namespace ChaosModular.Migrations.SqlServer.Notifications
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("ModelJson")
                         .IsRequired()

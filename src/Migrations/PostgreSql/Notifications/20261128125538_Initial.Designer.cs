@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ChaosModular.Migrations.PostgreSql.Notifications
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261128124434_Initial")]
+    [Migration("20261128125538_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -70,6 +70,9 @@ namespace ChaosModular.Migrations.PostgreSql.Notifications
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("LeaseUntilUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ModelJson")
                         .IsRequired()
