@@ -1,0 +1,83 @@
+using System.Net;
+using ChaosModular.UnitTests.Infrastructure;
+
+namespace ChaosModular.UnitTests.Http;
+
+/// <summary>The layout's menu, the empty states and the configured links, as a signed-in user sees them.</summary>
+public sealed class PortalPagesTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+{
+    private async Task<PortalClient> SignedInAsync(string? email = null, string? password = null)
+    {
+        var client = new PortalClient(factory.CreatePortalClient());
+        if (email is null)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync("Menu Member", $"m-{Guid.NewGuid():N}@example.test", "MenuMember2026")).StatusCode);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync(email, password!)).StatusCode);
+        }
+        return client;
+    }
+
+    [Fact]
+    public async Task The_menu_lists_every_section_and_organization_only_for_administrators()
+    {
+        var member = PortalClient.Decode(await (await SignedInAsync()).GetPageAsync("/products"));
+        var admin = PortalClient.Decode(await (await SignedInAsync(factory.DemoEmail, factory.DemoPassword)).GetPageAsync("/products"));
+
+        foreach (var section in new[] { "/products\">Products", "/licensing\">Licensing", "/billing\">Billing", "/learning\">Learning", "/account\">Account", "/support\" target=\"_blank\" rel=\"noopener\">Support" })
+        {
+            Assert.Contains(section, member, StringComparison.Ordinal);
+            Assert.Contains(section, admin, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("/organization", member, StringComparison.Ordinal);
+        Assert.Contains("href=\"/organization\">Organization", admin, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Organization_is_refused_on_the_server_to_non_administrators()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await SignedInAsync()).GetAsync("/organization")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await SignedInAsync(factory.DemoEmail, factory.DemoPassword)).GetAsync("/organization")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/products", "No active subscriptions yet")]
+    [InlineData("/licensing", "No licenses yet")]
+    [InlineData("/billing", "No invoices yet")]
+    public async Task Sections_without_data_say_so_honestly(string path, string emptyState)
+    {
+        var page = PortalClient.Decode(await (await SignedInAsync()).GetPageAsync(path));
+
+        Assert.Contains("data-testid=\"empty-state\"", page, StringComparison.Ordinal);
+        Assert.Contains(emptyState, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<table", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Learning_shows_the_configured_links_and_support_opens_the_help_center()
+    {
+        var client = await SignedInAsync();
+
+        var learning = PortalClient.Decode(await client.GetPageAsync("/learning"));
+        foreach (var title in new[] { "Training videos", "Sample projects", "Documentation", "Knowledge base" })
+        {
+            Assert.Contains($"<h2 class=\"h5 card-title\">{title}</h2>", learning, StringComparison.Ordinal);
+        }
+        Assert.Contains("href=\"https://docs.chaos.com\"", learning, StringComparison.Ordinal);
+
+        var support = await client.GetAsync("/support");
+        Assert.Equal(HttpStatusCode.Redirect, support.StatusCode);
+        Assert.Equal("https://support.example.test/hc", support.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Unknown_pages_show_a_friendly_404()
+    {
+        var response = await (await SignedInAsync()).GetAsync("/no-such-page");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
