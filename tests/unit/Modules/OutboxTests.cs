@@ -1,0 +1,86 @@
+using ChaosModular.Accounts.Contracts.Events;
+using ChaosModular.Accounts.Data;
+using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Notifications.Data;
+using ChaosModular.UnitTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.UnitTests.Modules;
+
+/// <summary>Events leave a module only when its transaction commits, and a lost enqueue is recovered by the sweep.</summary>
+public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+{
+    private static CustomerRegistered NewEvent() =>
+        new(Guid.NewGuid(), DateTime.UtcNow.AddMinutes(-5), Guid.NewGuid().ToString(), $"o-{Guid.NewGuid():N}@example.test", "Outbox Owner", "123456782");
+
+    [Fact]
+    public async Task A_rolled_back_transaction_publishes_nothing()
+    {
+        var integrationEvent = NewEvent();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Publish(integrationEvent);
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await using var check = factory.Services.CreateAsyncScope();
+        Assert.False(await check.ServiceProvider.GetRequiredService<AccountsDbContext>().OutboxMessages.AnyAsync(m => m.Id == integrationEvent.EventId));
+        Assert.False(await check.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AnyAsync(e => e.ToAddress == integrationEvent.Email));
+    }
+
+    [Fact]
+    public async Task A_committed_event_reaches_its_handler_and_is_marked_dispatched()
+    {
+        var integrationEvent = NewEvent();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            db.Publish(integrationEvent);
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.Until(() => EmailExists(integrationEvent.Email), TimeSpan.FromSeconds(30), "the handler's email row");
+        await using var check = factory.Services.CreateAsyncScope();
+        var message = await check.ServiceProvider.GetRequiredService<AccountsDbContext>().OutboxMessages.SingleAsync(m => m.Id == integrationEvent.EventId);
+        Assert.NotNull(message.DispatchedUtc);
+    }
+
+    [Fact]
+    public async Task The_sweep_dispatches_a_row_whose_job_was_never_enqueued()
+    {
+        var integrationEvent = NewEvent();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // A context without the outbox hook stands in for a process that crashed between commit and enqueue.
+            var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var options = (DbContextOptions<AccountsDbContext>)new DbContextOptionsBuilder<AccountsDbContext>()
+                .UseModuleDatabase(database.ParsedProvider, database.ConnectionString!, AccountsDbContext.Schema, database.ContentRoot)
+                .Options;
+            await using var db = new AccountsDbContext(options);
+            db.Publish(integrationEvent);
+            await db.SaveChangesAsync();
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(await EmailExists(integrationEvent.Email));
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await ActivatorUtilities.CreateInstance<OutboxJobs>(scope.ServiceProvider).SweepAsync(CancellationToken.None);
+        }
+
+        await Eventually.Until(() => EmailExists(integrationEvent.Email), TimeSpan.FromSeconds(30), "the swept event's email row");
+    }
+
+    private async Task<bool> EmailExists(string address)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AnyAsync(e => e.ToAddress == address);
+    }
+}
