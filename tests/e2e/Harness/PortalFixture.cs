@@ -1,0 +1,229 @@
+using System.Globalization;
+using Npgsql;
+
+namespace ChaosModular.E2E.Harness;
+
+/// <summary>
+/// The whole portal as it runs in production, started once for the suite: a fresh PostgreSQL database,
+/// an SMTP listener, the Web process (serves pages, only enqueues jobs: <c>Jobs__RunServerInWeb=false</c>),
+/// the Worker process (the only Hangfire server) and a headless Chromium.
+/// </summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
+
+    private IPlaywright? _playwright;
+    private bool _disposed;
+
+    public TestDatabase Database { get; private set; } = null!;
+    public Mailbox Mailbox { get; private set; } = null!;
+    public AppProcess Web { get; private set; } = null!;
+    public AppProcess Worker { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // If the test host is torn down without DisposeAsync, the app processes must not outlive it.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopProcesses();
+        try
+        {
+            Database = await TestDatabase.CreateAsync();
+            Mailbox = Mailbox.Start();
+            BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+
+            Web = AppProcess.Start("web", Repository.WebDll, Settings(new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
+                ["ASPNETCORE_WEBROOT"] = Repository.WebRoot,
+                ["Database__MigrateOnStartup"] = "true",
+                // The point of this topology: Web enqueues, only the Worker runs jobs.
+                ["Jobs__RunServerInWeb"] = "false",
+            }));
+            await WaitUntilHealthyAsync();
+
+            // Started after Web has created the schemas (the Worker neither migrates nor prepares Hangfire's schema).
+            Worker = AppProcess.Start("worker", Repository.WorkerDll, Settings(new Dictionary<string, string>
+            {
+                ["DOTNET_ENVIRONMENT"] = "Production",
+                ["Database__MigrateOnStartup"] = "false",
+            }));
+            await WaitUntilWorkerServesJobsAsync();
+
+            _playwright = await Playwright.CreateAsync();
+            Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium(),
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-quic"],
+            });
+            SetDefaultExpectTimeout(10_000);
+        }
+        catch (Exception ex)
+        {
+            var logs = ProcessLogs();
+            await DisposeAsync();
+            throw new InvalidOperationException($"The portal did not start: {ex.Message}\n{logs}", ex);
+        }
+    }
+
+    /// <summary>A new browser context (its own cookies) pointed at the portal.</summary>
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        return context;
+    }
+
+    /// <summary>Ids of the Hangfire servers registered in the database (Hangfire names them "&lt;host&gt;:&lt;role&gt;:&lt;pid&gt;:&lt;guid&gt;").</summary>
+    public Task<IReadOnlyList<string>> HangfireServersAsync() => Database.QueryAsync("SELECT id FROM hangfire.server");
+
+    /// <summary>The server id recorded on every job's Processing state: which process ran it.</summary>
+    public Task<IReadOnlyList<string>> ServersThatProcessedJobsAsync() =>
+        Database.QueryAsync("SELECT DISTINCT data::json ->> 'ServerId' FROM hangfire.state WHERE name = 'Processing'");
+
+    public string ProcessLogs() =>
+        string.Concat(
+            Web is null ? "" : $"\n--- web (pid {SafeId(Web)}, full log {Web.LogFile}) ---\n{Web.Tail()}",
+            Worker is null ? "" : $"\n--- worker (pid {SafeId(Worker)}, full log {Worker.LogFile}) ---\n{Worker.Tail()}");
+
+    public async Task DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        StopProcesses();
+        Mailbox?.Dispose();
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+    }
+
+    private void StopProcesses()
+    {
+        Worker?.Dispose();
+        Web?.Dispose();
+    }
+
+    private Dictionary<string, string> Settings(Dictionary<string, string> specific)
+    {
+        var common = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "PostgreSql",
+            ["ConnectionStrings__PostgreSql"] = Database.ConnectionString,
+            ["Jobs__SchedulePollingSeconds"] = "1",
+            ["Smtp__Host"] = "127.0.0.1",
+            ["Smtp__Port"] = Mailbox.Port.ToString(CultureInfo.InvariantCulture),
+            ["Smtp__Security"] = "None",
+            ["Portal__BaseUrl"] = BaseUrl.ToString().TrimEnd('/'),
+            ["Seed__Demo"] = "false",
+        };
+        foreach (var (key, value) in specific)
+        {
+            common[key] = value;
+        }
+        return common;
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartupTimeout;
+        var last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Web.HasExited)
+            {
+                throw new InvalidOperationException("Web exited during start-up.");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                if (response.IsSuccessStatusCode && last.EndsWith("Healthy", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            catch (TaskCanceledException ex)
+            {
+                last = ex.Message;
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"GET {BaseUrl}health was not 200 Healthy within {StartupTimeout.TotalSeconds:0} s (last: {last}).");
+    }
+
+    private async Task WaitUntilWorkerServesJobsAsync()
+    {
+        var deadline = DateTime.UtcNow + StartupTimeout;
+        var marker = $":worker:{Worker.Id}:";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Worker.HasExited)
+            {
+                throw new InvalidOperationException("Worker exited during start-up.");
+            }
+            try
+            {
+                if ((await HangfireServersAsync()).Any(id => id.Contains(marker, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return;
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Web has not created Hangfire's schema yet (or does not): keep waiting, the timeout says so.
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The Worker (pid {Worker.Id}) did not register as a Hangfire server within {StartupTimeout.TotalSeconds:0} s.");
+    }
+
+    private static string Chromium()
+    {
+        var path = Environment.GetEnvironmentVariable("CHAOS_CHROMIUM");
+        path = string.IsNullOrWhiteSpace(path) ? "/usr/bin/chromium" : path;
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"Chromium is not at {path}; install it: apt-get install chromium", path);
+    }
+
+    private static string SafeId(AppProcess process)
+    {
+        try
+        {
+            return process.Id.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (InvalidOperationException)
+        {
+            return "?";
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalCollection : ICollectionFixture<PortalFixture>
+{
+    public const string Name = "Portal";
+}
