@@ -1,4 +1,5 @@
 using ChaosModular.Accounts;
+using ChaosModular.Billing;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications;
 
@@ -11,5 +12,6 @@ internal static class ModulesRegistry
     [
         new AccountsModule(),
         new NotificationsModule(),
+        new BillingModule(),
     ];
 }

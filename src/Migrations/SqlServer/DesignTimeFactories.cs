@@ -1,4 +1,5 @@
 using ChaosModular.Accounts.Data;
+using ChaosModular.Billing.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
 
@@ -8,3 +9,5 @@ namespace ChaosModular.Migrations.SqlServer;
 internal sealed class AccountsFactory() : ModuleDesignTimeFactory<AccountsDbContext>(DatabaseProvider.SqlServer, AccountsDbContext.Schema);
 
 internal sealed class NotificationsFactory() : ModuleDesignTimeFactory<NotificationsDbContext>(DatabaseProvider.SqlServer, NotificationsDbContext.Schema);
+
+internal sealed class BillingFactory() : ModuleDesignTimeFactory<BillingDbContext>(DatabaseProvider.SqlServer, BillingDbContext.Schema);

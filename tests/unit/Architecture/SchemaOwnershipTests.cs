@@ -1,4 +1,5 @@
 using ChaosModular.Accounts.Data;
+using ChaosModular.Billing.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class SchemaOwnershipTests
 {
-    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext)];
+    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext)];
 
     public static TheoryData<string> ModuleContexts => new(ContextNames);
 
@@ -17,6 +18,7 @@ public sealed class SchemaOwnershipTests
     {
         nameof(AccountsDbContext) => new AccountsDbContext(Options<AccountsDbContext>(provider, AccountsDbContext.Schema)),
         nameof(NotificationsDbContext) => new NotificationsDbContext(Options<NotificationsDbContext>(provider, NotificationsDbContext.Schema)),
+        nameof(BillingDbContext) => new BillingDbContext(Options<BillingDbContext>(provider, BillingDbContext.Schema)),
         _ => throw new ArgumentOutOfRangeException(nameof(contextName)),
     };
 

@@ -47,9 +47,12 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
         }
 
         await Eventually.Until(() => EmailExists(integrationEvent.Email), TimeSpan.FromSeconds(30), "the handler's email row");
-        await using var check = factory.Services.CreateAsyncScope();
-        var message = await check.ServiceProvider.GetRequiredService<AccountsDbContext>().OutboxMessages.SingleAsync(m => m.Id == integrationEvent.EventId);
-        Assert.NotNull(message.DispatchedUtc);
+        await Eventually.Until(async () =>
+        {
+            await using var check = factory.Services.CreateAsyncScope();
+            var message = await check.ServiceProvider.GetRequiredService<AccountsDbContext>().OutboxMessages.SingleAsync(m => m.Id == integrationEvent.EventId);
+            return message.DispatchedUtc is not null;
+        }, TimeSpan.FromSeconds(30), "the outbox row marked dispatched");
     }
 
     [Fact]

@@ -4,6 +4,8 @@ namespace ChaosModular.Accounts.Contracts;
 public interface IAccountsApi
 {
     Task<CustomerSummary?> FindCustomerAsync(string userId, CancellationToken cancellationToken);
+
+    Task<CustomerSummary?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken);
 }
 
 public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country);

@@ -11,4 +11,13 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
             .Where(u => u.Id == userId)
             .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
             .SingleOrDefaultAsync(cancellationToken);
+
+    public Task<CustomerSummary?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalized = email.Trim().ToUpperInvariant();
+        return db.Users.AsNoTracking()
+            .Where(u => u.NormalizedEmail == normalized)
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
 }

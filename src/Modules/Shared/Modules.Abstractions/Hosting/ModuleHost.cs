@@ -47,34 +47,27 @@ public static class ModuleHost
         }
 
         var prepareSchema = jobs.PrepareSchema ?? role == HostRole.Web;
-        services.AddHangfire((sp, hangfire) =>
+        // The storage is this host's own singleton, not Hangfire's process-wide JobStorage.Current,
+        // so several hosts in one process (the tests) never share or swap queues.
+        services.AddSingleton<JobStorage>(sp =>
         {
-            hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
             var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            switch (db.ParsedProvider)
+            return db.ParsedProvider switch
             {
-                case DatabaseProvider.PostgreSql:
-                    hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(db.ConnectionString), new PostgreSqlStorageOptions
-                    {
-                        SchemaName = "hangfire",
-                        PrepareSchemaIfNecessary = prepareSchema,
-                        QueuePollInterval = TimeSpan.FromSeconds(1),
-                    });
-                    break;
-                case DatabaseProvider.SqlServer:
-                    hangfire.UseSqlServerStorage(db.ConnectionString, new SqlServerStorageOptions
-                    {
-                        SchemaName = "hangfire",
-                        PrepareSchemaIfNecessary = prepareSchema,
-                    });
-                    break;
-                default:
-                    hangfire.UseInMemoryStorage();
-                    break;
-            }
+                DatabaseProvider.PostgreSql => CreatePostgreSqlStorage(db.ConnectionString!, prepareSchema),
+                DatabaseProvider.SqlServer => new SqlServerStorage(db.ConnectionString, new SqlServerStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = prepareSchema,
+                }),
+                _ => new Hangfire.InMemory.InMemoryStorage(),
+            };
         });
+        services.AddHangfire((sp, hangfire) => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(sp.GetRequiredService<JobStorage>()));
 
         if (role == HostRole.Worker || jobs.RunServerInWeb)
         {
@@ -82,7 +75,7 @@ public static class ModuleHost
             {
                 o.WorkerCount = Math.Max(1, jobs.WorkerCount);
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(Math.Max(1, jobs.SchedulePollingSeconds));
-                o.ServerName = $"{Environment.MachineName}:{role}:{Environment.ProcessId}";
+                o.ServerName = $"{Environment.MachineName}:{role}";
             });
             services.AddHostedService<RecurringJobsRegistration>();
         }
@@ -103,6 +96,17 @@ public static class ModuleHost
             logger.LogInformation("Initializing module {Module} on {Provider}.", module.Name, db.ParsedProvider);
             await module.InitializeAsync(services, cancellationToken);
         }
+    }
+
+    private static PostgreSqlStorage CreatePostgreSqlStorage(string connectionString, bool prepareSchema)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = prepareSchema,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        };
+        return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(connectionString, options), options);
     }
 
     private static DatabaseProvider ProviderOrDefault(IConfiguration configuration) =>

@@ -1,6 +1,7 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Accounts.Domain;
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Abstractions.Outbox;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Accounts.Domain;
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Accounts.Features.Registration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -14,7 +15,7 @@ internal sealed class SignUpModel(RegisterCustomer register, SignInManager<Porta
     [BindProperty]
     public Input Form { get; set; } = new();
 
-    public IReadOnlyList<Country> Countries => Domain.Countries.All;
+    public IReadOnlyList<Country> Countries => ChaosModular.Modules.Abstractions.Countries.All;
 
     public sealed class Input
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Accounts.Domain;
+using ChaosModular.Modules.Abstractions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +14,7 @@ internal sealed class IndexModel(UserManager<PortalUser> users, SignInManager<Po
 
     public string Email { get; private set; } = "";
     public string CustomerNumber { get; private set; } = "";
-    public IReadOnlyList<Country> Countries => Domain.Countries.All;
+    public IReadOnlyList<Country> Countries => ChaosModular.Modules.Abstractions.Countries.All;
 
     public sealed class Input
     {
@@ -44,7 +45,7 @@ internal sealed class IndexModel(UserManager<PortalUser> users, SignInManager<Po
             return Challenge();
         }
         Show(user);
-        if (!Domain.Countries.IsKnown(Form.Country))
+        if (!ChaosModular.Modules.Abstractions.Countries.IsKnown(Form.Country))
         {
             ModelState.AddModelError("Form.Country", "Choose your country from the list.");
         }

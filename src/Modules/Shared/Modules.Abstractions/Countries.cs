@@ -1,9 +1,9 @@
-namespace ChaosModular.Accounts.Domain;
+namespace ChaosModular.Modules.Abstractions;
 
-internal sealed record Country(string Code, string Name);
+public sealed record Country(string Code, string Name);
 
 /// <summary>ISO 3166-1 countries offered on sign-up and the Account page.</summary>
-internal static class Countries
+public static class Countries
 {
     public static readonly IReadOnlyList<Country> All =
     [

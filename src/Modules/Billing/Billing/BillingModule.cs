@@ -1,0 +1,64 @@
+using ChaosModular.Accounts.Contracts.Events;
+using ChaosModular.Billing.Contracts;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Features;
+using ChaosModular.Billing.Gateways;
+using ChaosModular.Billing.IntegrationEventHandlers;
+using ChaosModular.Billing.Pdf;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Abstractions.Persistence;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Billing;
+
+public sealed class BillingModule : IModule
+{
+    public string Name => BillingDbContext.Schema;
+
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<BillingDbContext>(Name);
+        services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section));
+        services.AddSingleton<IPaymentGateway, SimulatedGateway>();
+        services.AddScoped<IssueInvoice>();
+        services.AddScoped<PayInvoices>();
+        services.AddScoped<BillingSeeder>();
+        services.AddScoped<IBillingApi, BillingApi>();
+        services.AddIntegrationEventHandler<CustomerRegistered, BillingProfileOnCustomerRegistered>();
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/billing/invoices/{id:guid}/pdf", async (Guid id, HttpContext http, BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock) =>
+        {
+            var customerId = http.User.CustomerId();
+            var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines)
+                .SingleOrDefaultAsync(i => i.Id == id && i.CustomerId == customerId, http.RequestAborted);
+            if (invoice is null)
+            {
+                return Results.NotFound();
+            }
+            var pdf = InvoicePdf.Render(invoice, options.Value.Seller, invoice.DisplayStatus(clock.GetUtcNow().UtcDateTime));
+            return Results.File(pdf, "application/pdf", $"{invoice.Number}.pdf");
+        });
+
+    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<BillingSeeder>().SeedAsync(cancellationToken);
+    }
+}
+
+internal static class ClaimsPrincipalExtensions
+{
+    /// <summary>The signed-in customer's id (Identity's user id), or empty for an anonymous caller.</summary>
+    public static string CustomerId(this System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
+}

@@ -1,0 +1,22 @@
+namespace ChaosModular.Billing;
+
+/// <summary>The <c>Billing</c> section.</summary>
+public sealed class BillingOptions
+{
+    public const string Section = "Billing";
+
+    /// <summary>Days from issue to due date.</summary>
+    public int PaymentTermDays { get; set; } = 14;
+
+    public SellerOptions Seller { get; set; } = new();
+}
+
+/// <summary>The vendor as printed on every invoice.</summary>
+public sealed class SellerOptions
+{
+    public string Name { get; set; } = "Chaos Software EOOD";
+    public string Address { get; set; } = "Alexander Malinov 2, 1729 Sofia";
+    public string Country { get; set; } = "BG";
+    public string VatId { get; set; } = "BG175255722";
+    public string Email { get; set; } = "billing@chaosmodular.local";
+}

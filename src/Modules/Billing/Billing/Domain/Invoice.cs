@@ -1,0 +1,161 @@
+using ChaosModular.Modules.Abstractions;
+
+namespace ChaosModular.Billing.Domain;
+
+internal enum InvoiceStatus
+{
+    Open,
+    Paid,
+    Overdue,
+    Void,
+}
+
+/// <summary>The billing information an invoice was issued to; copied at issue and never changed after.</summary>
+internal sealed record BillingSnapshot(string Name, string AddressLine1, string? AddressLine2, string City, string PostalCode, string Country, string BillingEmail, string? VatId);
+
+internal sealed class InvoiceLine
+{
+    private InvoiceLine() { }
+
+    public InvoiceLine(string description, decimal quantity, decimal unitPrice, decimal amount, DateOnly? periodStart, DateOnly? periodEnd, string? productReference)
+    {
+        Id = Guid.NewGuid();
+        Description = description;
+        Quantity = quantity;
+        UnitPrice = unitPrice;
+        Amount = amount;
+        PeriodStart = periodStart;
+        PeriodEnd = periodEnd;
+        ProductReference = productReference;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid InvoiceId { get; private set; }
+    public string Description { get; private set; } = "";
+    public decimal Quantity { get; private set; }
+    public decimal UnitPrice { get; private set; }
+
+    /// <summary>Quantity × unit price, rounded to the currency's minor unit.</summary>
+    public decimal Amount { get; private set; }
+    public DateOnly? PeriodStart { get; private set; }
+    public DateOnly? PeriodEnd { get; private set; }
+    public string? ProductReference { get; private set; }
+}
+
+internal sealed class Invoice
+{
+    private readonly List<InvoiceLine> _lines = [];
+
+    private Invoice() { }
+
+    public Guid Id { get; private set; }
+    public string Number { get; private set; } = "";
+    public string CustomerId { get; private set; } = "";
+    public string Currency { get; private set; } = "";
+    public DateTime IssuedUtc { get; private set; }
+    public DateTime DueUtc { get; private set; }
+    public InvoiceStatus Status { get; private set; }
+    public decimal TaxRatePercent { get; private set; }
+    public decimal Subtotal { get; private set; }
+    public decimal Tax { get; private set; }
+    public decimal Total { get; private set; }
+    public decimal AmountPaid { get; private set; }
+    public DateTime? PaidUtc { get; private set; }
+    public BillingSnapshot BillTo { get; private set; } = null!;
+    public string? SourceReference { get; private set; }
+    public int AutoPayFailures { get; private set; }
+    public DateTime? NextAutoPayUtc { get; private set; }
+
+    /// <summary>The payment that holds this invoice while it talks to the gateway; others must wait or give up.</summary>
+    public Guid? PaymentLockId { get; private set; }
+    public DateTime? PaymentLockUntilUtc { get; private set; }
+
+    /// <summary>Optimistic concurrency: two payments of one invoice cannot both be saved.</summary>
+    public Guid Version { get; private set; }
+
+    public IReadOnlyList<InvoiceLine> Lines => _lines;
+
+    public decimal Balance => Total - AmountPaid;
+    public Money BalanceDue => new(Balance, Currency);
+    public bool IsPayable => Status is InvoiceStatus.Open or InvoiceStatus.Overdue && Balance > 0;
+
+    public static Invoice Issue(string number, string customerId, string currency, DateTime issuedUtc, int paymentTermDays,
+        decimal taxRatePercent, BillingSnapshot billTo, IEnumerable<(string Description, decimal Quantity, decimal UnitPrice, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? ProductReference)> lines,
+        string? sourceReference = null)
+    {
+        var invoice = new Invoice
+        {
+            Id = Guid.NewGuid(),
+            Number = number,
+            CustomerId = customerId,
+            Currency = currency,
+            IssuedUtc = issuedUtc,
+            DueUtc = issuedUtc.Date.AddDays(paymentTermDays),
+            Status = InvoiceStatus.Open,
+            TaxRatePercent = taxRatePercent,
+            BillTo = billTo,
+            SourceReference = sourceReference,
+            Version = Guid.NewGuid(),
+        };
+        foreach (var l in lines)
+        {
+            if (l.Quantity <= 0)
+            {
+                throw new ArgumentException($"Line '{l.Description}' needs a positive quantity.", nameof(lines));
+            }
+            var amount = InvoiceMath.LineAmount(l.Quantity, l.UnitPrice, currency);
+            invoice._lines.Add(new InvoiceLine(l.Description, l.Quantity, l.UnitPrice, amount.Amount, l.PeriodStart, l.PeriodEnd, l.ProductReference));
+        }
+        if (invoice._lines.Count == 0)
+        {
+            throw new ArgumentException("An invoice needs at least one line.", nameof(lines));
+        }
+        var (subtotal, tax, total) = InvoiceMath.Totals(invoice._lines.Select(x => new Money(x.Amount, currency)), taxRatePercent, currency);
+        invoice.Subtotal = subtotal.Amount;
+        invoice.Tax = tax.Amount;
+        invoice.Total = total.Amount;
+        invoice.NextAutoPayUtc = PaymentRetrySchedule.NextAttemptUtc(invoice.DueUtc, 0);
+        return invoice;
+    }
+
+    /// <summary>Shown status: an open invoice past its due date reads Overdue even before the job marks it.</summary>
+    public InvoiceStatus DisplayStatus(DateTime utcNow) =>
+        Status == InvoiceStatus.Open && utcNow.Date > DueUtc.Date ? InvoiceStatus.Overdue : Status;
+
+    public void ApplyPayment(Money amount, DateTime utcNow)
+    {
+        if (amount.Currency != Currency)
+        {
+            throw new InvalidOperationException($"Invoice {Number} is in {Currency}, not {amount.Currency}.");
+        }
+        if (amount.Amount <= 0 || amount.Amount > Balance)
+        {
+            throw new InvalidOperationException($"Cannot apply {amount} to invoice {Number} with {BalanceDue} due.");
+        }
+        AmountPaid += amount.Amount;
+        if (Balance == 0)
+        {
+            Status = InvoiceStatus.Paid;
+            PaidUtc = utcNow;
+            NextAutoPayUtc = null;
+        }
+        Version = Guid.NewGuid();
+    }
+
+    public void ReleasePaymentLock()
+    {
+        PaymentLockId = null;
+        PaymentLockUntilUtc = null;
+    }
+
+    public void AutoPayFailed()
+    {
+        AutoPayFailures++;
+        NextAutoPayUtc = PaymentRetrySchedule.NextAttemptUtc(DueUtc, AutoPayFailures);
+        if (NextAutoPayUtc is null)
+        {
+            Status = InvoiceStatus.Overdue;
+        }
+        Version = Guid.NewGuid();
+    }
+}

@@ -1,0 +1,59 @@
+using ChaosModular.Billing.Contracts;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Billing.Features;
+
+/// <summary>
+/// Issues an invoice at the customer's billing information as it is now, numbered INV-yyyy-nnnnnn
+/// without gaps or duplicates (the year's counter is bumped under optimistic concurrency).
+/// </summary>
+internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock)
+{
+    private const int Attempts = 10;
+
+    public sealed class MissingBillingInformationException() : InvalidOperationException("Add your billing information before buying.");
+
+    public async Task<Invoice> HandleAsync(CreateInvoice request, CancellationToken cancellationToken, DateTime? issuedUtc = null)
+    {
+        var profile = await db.Profiles.AsNoTracking().SingleOrDefaultAsync(p => p.CustomerId == request.CustomerId, cancellationToken);
+        if (profile is null || string.IsNullOrEmpty(profile.Country))
+        {
+            throw new MissingBillingInformationException();
+        }
+        var issued = issuedUtc ?? clock.GetUtcNow().UtcDateTime;
+        var billing = options.Value;
+        var tax = TaxPolicy.For(billing.Seller.Country, profile.Country, profile.VatId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var number = await NextNumberAsync(issued.Year, cancellationToken);
+            var invoice = Invoice.Issue(number, request.CustomerId, request.Currency, issued, billing.PaymentTermDays, tax.RatePercent, profile.Snapshot(),
+                request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference);
+            db.Invoices.Add(invoice);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return invoice;
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<string> NextNumberAsync(int year, CancellationToken cancellationToken)
+    {
+        var counter = await db.InvoiceNumbers.SingleOrDefaultAsync(c => c.Year == year, cancellationToken);
+        if (counter is null)
+        {
+            counter = new InvoiceNumberCounter { Year = year, Last = 0, Version = Guid.NewGuid() };
+            db.InvoiceNumbers.Add(counter);
+        }
+        counter.Last++;
+        counter.Version = Guid.NewGuid();
+        return $"INV-{year}-{counter.Last:000000}";
+    }
+}

@@ -1,0 +1,172 @@
+using ChaosModular.Billing.Contracts.Events;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Gateways;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Abstractions.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace ChaosModular.Billing.Features;
+
+/// <summary>
+/// Pays a customer's invoices: one payment per currency, credits first, the rest charged to the
+/// default method. The invoices are claimed with a conditional update before the gateway is
+/// called, so two tabs, a double click or the automatic job cannot charge them twice; a repeated
+/// idempotency key returns the first attempt's outcome without charging again.
+/// </summary>
+internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<PayInvoices> logger)
+{
+    private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+
+    public sealed record Outcome(string Currency, bool Paid, string? Reason, Money Charged, Money CreditApplied, IReadOnlyList<string> InvoiceNumbers, Guid? PaymentId);
+
+    public async Task<IReadOnlyList<Outcome>> HandleAsync(string customerId, IReadOnlyCollection<Guid> invoiceIds, string idempotencyKey, bool automatic, CancellationToken cancellationToken)
+    {
+        var invoices = await db.Invoices.AsNoTracking()
+            .Where(i => i.CustomerId == customerId && invoiceIds.Contains(i.Id))
+            .Select(i => new { i.Id, i.Currency })
+            .ToListAsync(cancellationToken);
+        var outcomes = new List<Outcome>();
+        foreach (var group in invoices.GroupBy(i => i.Currency).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            outcomes.Add(await PayInCurrencyAsync(customerId, group.Key, group.Select(i => i.Id).ToList(), $"{idempotencyKey}:{group.Key}", automatic, cancellationToken));
+        }
+        return outcomes;
+    }
+
+    private async Task<Outcome> PayInCurrencyAsync(string customerId, string currency, IReadOnlyList<Guid> ids, string key, bool automatic, CancellationToken cancellationToken)
+    {
+        if (await PreviousAttemptAsync(key, cancellationToken) is { } previous)
+        {
+            return previous;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var method = await db.PaymentMethods.AsNoTracking()
+            .Where(m => m.CustomerId == customerId && m.IsDefault)
+            .SingleOrDefaultAsync(cancellationToken);
+
+        // 1. Claim the invoices and spend the credits, or give up having changed nothing.
+        var paymentId = Guid.NewGuid();
+        Payment payment;
+        List<Invoice> claimed;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var lockUntil = now.Add(ClaimFor);
+            var count = await db.Invoices
+                .Where(i => ids.Contains(i.Id) && i.CustomerId == customerId
+                    && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.Overdue)
+                    && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, lockUntil), cancellationToken);
+            if (count != ids.Count)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await PreviousAttemptAsync(key, cancellationToken)
+                    ?? Refused(currency, "Some of these invoices are already paid or are being paid in another window. Reload the page to see their status.");
+            }
+            claimed = await db.Invoices.Where(i => i.PaymentLockId == paymentId).OrderBy(i => i.IssuedUtc).ToListAsync(cancellationToken);
+            var due = claimed.Aggregate(Money.Zero(currency), (sum, i) => sum + i.BalanceDue);
+            var credits = await db.Credits.Where(c => c.CustomerId == customerId && c.Currency == currency).ToListAsync(cancellationToken);
+            var (uses, toCharge) = CreditApplication.Apply(due, credits.Select(c => (c.Id, new Money(c.Remaining, c.Currency), c.CreatedUtc)));
+            if (toCharge.Amount > 0 && (method is null || method.IsExpired(now)))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return Refused(currency, method is null
+                    ? "Add a payment method before paying."
+                    : $"Your {method.Description} has expired. Add a new payment method before paying.");
+            }
+            payment = Payment.Start(paymentId, key, customerId, currency, toCharge.Amount, (due - toCharge).Amount, toCharge.Amount > 0 ? method : null, now, automatic);
+            foreach (var use in uses)
+            {
+                credits.Single(c => c.Id == use.CreditId).Spend(use.Amount.Amount);
+                db.CreditUses.Add(new CreditUse(paymentId, use.CreditId, use.Amount.Amount));
+            }
+            db.Payments.Add(payment);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // The same key was used concurrently (a double click): that attempt decides.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return await PreviousAttemptAsync(key, cancellationToken)
+                    ?? Refused(currency, "This payment is already being processed. Reload the page in a moment.");
+            }
+        }
+
+        // 2. Charge what credits did not cover, outside any transaction.
+        GatewayResult result;
+        if (payment.Amount == 0)
+        {
+            result = GatewayResult.Paid("credits");
+        }
+        else
+        {
+            try
+            {
+                result = await gateway.ChargeAsync(new GatewayCharge(customerId, method!.GatewayToken, method.Last4, new Money(payment.Amount, currency), key,
+                    $"Invoices {string.Join(", ", claimed.Select(i => i.Number))}"), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Payment gateway failed for payment {PaymentId}", paymentId);
+                result = GatewayResult.Declined("The payment service could not be reached. Nothing was charged; please try again in a few minutes.");
+            }
+        }
+
+        // 3. Record the outcome.
+        now = clock.GetUtcNow().UtcDateTime;
+        if (result.Succeeded)
+        {
+            var remaining = payment.Amount + payment.CreditApplied;
+            foreach (var invoice in claimed)
+            {
+                var amount = Math.Min(invoice.Balance, remaining);
+                invoice.ApplyPayment(new Money(amount, currency), now);
+                invoice.ReleasePaymentLock();
+                payment.Allocate(invoice.Id, invoice.Number, amount);
+                remaining -= amount;
+                db.Publish(new InvoicePaid(Guid.NewGuid(), now, invoice.Id, invoice.Number, customerId, invoice.SourceReference));
+            }
+            payment.Succeeded(result.Reference, now);
+            db.Publish(new PaymentSucceeded(Guid.NewGuid(), now, payment.Id, customerId));
+        }
+        else
+        {
+            var uses = await db.CreditUses.Where(u => u.PaymentId == paymentId).ToListAsync(cancellationToken);
+            var creditIds = uses.Select(u => u.CreditId).ToList();
+            var credits = await db.Credits.Where(c => creditIds.Contains(c.Id)).ToListAsync(cancellationToken);
+            foreach (var use in uses)
+            {
+                credits.Single(c => c.Id == use.CreditId).Restore(use.Amount);
+            }
+            db.CreditUses.RemoveRange(uses);
+            foreach (var invoice in claimed)
+            {
+                invoice.ReleasePaymentLock();
+            }
+            payment.Failed(result.DeclineReason ?? "The payment was declined.", now);
+            db.Publish(new PaymentFailed(Guid.NewGuid(), now, payment.Id, customerId, claimed.Select(i => i.Id).ToList(), payment.FailureReason!));
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+        return ToOutcome(payment, claimed.Select(i => i.Number).ToList());
+    }
+
+    private async Task<Outcome?> PreviousAttemptAsync(string key, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking().Include(p => p.Allocations).SingleOrDefaultAsync(p => p.IdempotencyKey == key, cancellationToken);
+        return payment is null || payment.Status == PaymentStatus.Pending
+            ? null
+            : ToOutcome(payment, payment.Allocations.Select(a => a.InvoiceNumber).ToList());
+    }
+
+    private static Outcome ToOutcome(Payment payment, IReadOnlyList<string> numbers) =>
+        new(payment.Currency, payment.Status == PaymentStatus.Succeeded, payment.FailureReason,
+            new Money(payment.Amount, payment.Currency), new Money(payment.CreditApplied, payment.Currency), numbers, payment.Id);
+
+    private static Outcome Refused(string currency, string reason) =>
+        new(currency, false, reason, Money.Zero(currency), Money.Zero(currency), [], null);
+}

@@ -1,0 +1,32 @@
+using ChaosModular.Accounts.Contracts;
+using ChaosModular.Accounts.Contracts.Events;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using ChaosModular.Modules.Abstractions;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Billing.IntegrationEventHandlers;
+
+/// <summary>Starts a new customer's billing information from their account: name, country and email.</summary>
+internal sealed class BillingProfileOnCustomerRegistered(BillingDbContext db, IAccountsApi accounts, TimeProvider clock) : IIntegrationEventHandler<CustomerRegistered>
+{
+    public async Task HandleAsync(CustomerRegistered integrationEvent, CancellationToken cancellationToken)
+    {
+        if (await db.Profiles.AnyAsync(p => p.CustomerId == integrationEvent.UserId, cancellationToken))
+        {
+            return;
+        }
+        var customer = await accounts.FindCustomerAsync(integrationEvent.UserId, cancellationToken);
+        var profile = BillingProfile.Create(integrationEvent.UserId);
+        profile.Update(integrationEvent.Name, "", null, "", "", customer?.Country ?? "", integrationEvent.Email, null, clock.GetUtcNow().UtcDateTime);
+        db.Profiles.Add(profile);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Created by a concurrent delivery of the same event.
+        }
+    }
+}

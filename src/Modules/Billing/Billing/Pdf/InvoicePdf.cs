@@ -1,0 +1,172 @@
+using System.Globalization;
+using ChaosModular.Billing.Domain;
+using PdfSharp.Drawing;
+using PdfSharp.Fonts;
+using PdfSharp.Pdf;
+
+namespace ChaosModular.Billing.Pdf;
+
+/// <summary>Invoices and receipts as PDF (PDFsharp, with the DejaVu fonts embedded in this module).</summary>
+internal static class InvoicePdf
+{
+    private const double Margin = 50;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    static InvoicePdf() => EmbeddedFonts.Install();
+
+    public static byte[] Render(Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus)
+    {
+        using var document = new PdfDocument();
+        document.Info.Title = $"Invoice {invoice.Number}";
+        document.Info.Author = seller.Name;
+        var page = document.AddPage();
+        page.Size = PdfSharp.PageSize.A4;
+        using var g = XGraphics.FromPdfPage(page);
+        var regular = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Regular);
+        var bold = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Bold);
+        var title = new XFont(EmbeddedFonts.Family, 18, XFontStyleEx.Bold);
+        var width = page.Width.Point - 2 * Margin;
+        var y = Margin;
+
+        g.DrawString("INVOICE", title, XBrushes.Black, Margin, y + 14);
+        DrawRight(g, invoice.Number, bold, Margin + width, y + 4);
+        DrawRight(g, $"Status: {shownStatus}", regular, Margin + width, y + 18);
+        y += 40;
+
+        var top = y;
+        y = Block(g, "From", [seller.Name, seller.Address, seller.Country, $"VAT ID: {seller.VatId}", seller.Email], Margin, y, regular, bold);
+        var bill = invoice.BillTo;
+        var billLines = new List<string> { bill.Name, bill.AddressLine1 };
+        if (!string.IsNullOrWhiteSpace(bill.AddressLine2))
+        {
+            billLines.Add(bill.AddressLine2);
+        }
+        billLines.Add($"{bill.PostalCode} {bill.City}");
+        billLines.Add(bill.Country);
+        if (!string.IsNullOrWhiteSpace(bill.VatId))
+        {
+            billLines.Add($"VAT ID: {bill.VatId}");
+        }
+        billLines.Add(bill.BillingEmail);
+        var yBill = Block(g, "Bill to", billLines, Margin + width / 2, top, regular, bold);
+        y = Math.Max(y, yBill) + 10;
+
+        g.DrawString($"Issue date: {invoice.IssuedUtc.ToString("yyyy-MM-dd", Invariant)}", regular, XBrushes.Black, Margin, y);
+        g.DrawString($"Due date: {invoice.DueUtc.ToString("yyyy-MM-dd", Invariant)}", regular, XBrushes.Black, Margin + 180, y);
+        g.DrawString($"Currency: {invoice.Currency}", regular, XBrushes.Black, Margin + 340, y);
+        y += 24;
+
+        double[] columns = [Margin, Margin + 215, Margin + 330, Margin + 370, Margin + 440];
+        g.DrawRectangle(XBrushes.WhiteSmoke, Margin, y - 11, width, 16);
+        g.DrawString("Description", bold, XBrushes.Black, columns[0] + 2, y);
+        g.DrawString("Period", bold, XBrushes.Black, columns[1], y);
+        DrawRight(g, "Qty", bold, columns[3] - 4, y);
+        DrawRight(g, "Unit price", bold, columns[4] - 4, y);
+        DrawRight(g, "Amount", bold, Margin + width - 2, y);
+        y += 18;
+        foreach (var line in invoice.Lines)
+        {
+            g.DrawString(Fit(g, line.Description, regular, columns[1] - columns[0] - 6), regular, XBrushes.Black, columns[0] + 2, y);
+            var period = line.PeriodStart is { } s && line.PeriodEnd is { } e ? $"{s:yyyy-MM-dd} – {e:yyyy-MM-dd}" : "";
+            g.DrawString(period, regular, XBrushes.Black, columns[1], y);
+            DrawRight(g, line.Quantity.ToString("0.##", Invariant), regular, columns[3] - 4, y);
+            DrawRight(g, Amount(line.UnitPrice, invoice.Currency), regular, columns[4] - 4, y);
+            DrawRight(g, Amount(line.Amount, invoice.Currency), regular, Margin + width - 2, y);
+            y += 16;
+        }
+        g.DrawLine(XPens.LightGray, Margin, y - 8, Margin + width, y - 8);
+        y += 6;
+
+        var tax = TaxLabel(invoice);
+        foreach (var (label, value, font) in new[]
+        {
+            ("Subtotal", invoice.Subtotal, regular),
+            (tax, invoice.Tax, regular),
+            ($"Total ({invoice.Currency})", invoice.Total, bold),
+            ("Paid", invoice.AmountPaid, regular),
+            ($"Balance due ({invoice.Currency})", invoice.Balance, bold),
+        })
+        {
+            DrawRight(g, label, font, columns[4] - 4, y);
+            DrawRight(g, Amount(value, invoice.Currency), font, Margin + width - 2, y);
+            y += 15;
+        }
+        y += 20;
+        g.DrawString(invoice.Status == InvoiceStatus.Paid
+                ? $"Paid on {invoice.PaidUtc:yyyy-MM-dd}. Thank you for your business."
+                : $"Please pay by {invoice.DueUtc:yyyy-MM-dd}. Your saved payment method is charged automatically on the due date.",
+            regular, XBrushes.Black, Margin, y);
+
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return stream.ToArray();
+    }
+
+    internal static string Amount(decimal amount, string currency) =>
+        amount.ToString("N" + ChaosModular.Modules.Abstractions.Money.MinorUnitDigits(currency), Invariant);
+
+    private static string TaxLabel(Invoice invoice) =>
+        invoice.TaxRatePercent > 0
+            ? $"VAT {invoice.TaxRatePercent.ToString("0.##", Invariant)} %"
+            : string.IsNullOrWhiteSpace(invoice.BillTo.VatId) ? "VAT 0 %" : "VAT 0 % (reverse charge)";
+
+    private static double Block(XGraphics g, string heading, IEnumerable<string> lines, double x, double y, XFont regular, XFont bold)
+    {
+        g.DrawString(heading, bold, XBrushes.Black, x, y);
+        y += 14;
+        foreach (var line in lines)
+        {
+            g.DrawString(line, regular, XBrushes.Black, x, y);
+            y += 13;
+        }
+        return y;
+    }
+
+    private static void DrawRight(XGraphics g, string text, XFont font, double right, double y) =>
+        g.DrawString(text, font, XBrushes.Black, right - g.MeasureString(text, font).Width, y);
+
+    private static string Fit(XGraphics g, string text, XFont font, double width)
+    {
+        if (g.MeasureString(text, font).Width <= width)
+        {
+            return text;
+        }
+        while (text.Length > 1 && g.MeasureString(text + "…", font).Width > width)
+        {
+            text = text[..^1];
+        }
+        return text + "…";
+    }
+}
+
+/// <summary>PDFsharp's font source: the two DejaVu Sans faces shipped in this assembly, nothing from the machine.</summary>
+internal sealed class EmbeddedFonts : IFontResolver
+{
+    public const string Family = "DejaVu Sans";
+    private static readonly Lock Gate = new();
+    private static bool _installed;
+
+    public static void Install()
+    {
+        lock (Gate)
+        {
+            if (!_installed)
+            {
+                GlobalFontSettings.FontResolver = new EmbeddedFonts();
+                _installed = true;
+            }
+        }
+    }
+
+    public FontResolverInfo? ResolveTypeface(string familyName, bool isBold, bool isItalic) =>
+        new(isBold ? "DejaVuSans-Bold" : "DejaVuSans");
+
+    public byte[]? GetFont(string faceName)
+    {
+        using var stream = typeof(EmbeddedFonts).Assembly.GetManifestResourceStream($"ChaosModular.Billing.Pdf.Fonts.{faceName}.ttf")
+            ?? throw new InvalidOperationException($"Font {faceName} is not embedded.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
