@@ -17,14 +17,31 @@ public sealed partial class PortalClient(HttpClient http)
         return await response.Content.ReadAsStringAsync();
     }
 
-    /// <summary>Posts the form found on <paramref name="path"/> with its antiforgery token.</summary>
+    /// <summary>
+    /// Posts back to <paramref name="path"/> as its form would: the page's hidden fields (antiforgery
+    /// token, idempotency key, ids) plus <paramref name="fields"/>, which replace hidden fields of the same name.
+    /// </summary>
     public async Task<HttpResponseMessage> SubmitAsync(string path, IDictionary<string, string> fields)
     {
         var html = await GetPageAsync(path);
-        var token = AntiforgeryToken().Match(html);
-        Assert.True(token.Success, $"No antiforgery token on {path}");
-        var form = new Dictionary<string, string>(fields) { ["__RequestVerificationToken"] = token.Groups[1].Value };
+        Assert.True(AntiforgeryToken().IsMatch(html), $"No antiforgery token on {path}");
+        var form = HiddenFields(html)
+            .Where(f => !fields.ContainsKey(f.Key))
+            .DistinctBy(f => f.Key == "__RequestVerificationToken" ? f.Key : f.Key + "\n" + f.Value)
+            .Concat(fields)
+            .ToList();
         return await http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(form));
+    }
+
+    public static IEnumerable<KeyValuePair<string, string>> HiddenFields(string html) =>
+        HiddenInput().Matches(html).Select(m => m.Value).Select(tag => (Name: Attribute(tag, "name"), Value: Attribute(tag, "value")))
+            .Where(f => f.Name is not null)
+            .Select(f => new KeyValuePair<string, string>(f.Name!, WebUtility.HtmlDecode(f.Value ?? "")));
+
+    private static string? Attribute(string tag, string name)
+    {
+        var match = Regex.Match(tag, $"\\s{name}=\"([^\"]*)\"");
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     public Task<HttpResponseMessage> SignUpAsync(string name, string email, string password, string country = "DE") =>
@@ -50,4 +67,7 @@ public sealed partial class PortalClient(HttpClient http)
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();
+
+    [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*>")]
+    private static partial Regex HiddenInput();
 }

@@ -26,7 +26,8 @@ internal sealed class IndexModel(BillingDbContext db, TimeProvider clock) : Page
     [BindProperty(SupportsGet = true)]
     public DateOnly? To { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // "page" is a reserved route value in Razor Pages, hence "p".
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     public PagedResult<Row> Invoices { get; private set; } = new([], 1, PageSize, 0);
@@ -98,6 +99,6 @@ internal sealed class IndexModel(BillingDbContext db, TimeProvider clock) : Page
         ["status"] = Status,
         ["from"] = From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["to"] = To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Where(kv => !string.IsNullOrEmpty(kv.Value))).ToUriComponent();
 }

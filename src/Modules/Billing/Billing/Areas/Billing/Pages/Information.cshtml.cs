@@ -68,6 +68,25 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) 
         {
             return Page();
         }
+        // The profile may be created at the same moment by the sign-up event handler: one retry then finds it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SaveAsync(cancellationToken);
+                break;
+            }
+            catch (DbUpdateException) when (attempt == 1)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+        TempData["Flash"] = "Billing information saved. It will appear on your future invoices, including renewals.";
+        return RedirectToPage();
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
         var customerId = User.CustomerId();
         var profile = await db.Profiles.SingleOrDefaultAsync(p => p.CustomerId == customerId, cancellationToken);
         if (profile is null)
@@ -78,7 +97,5 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) 
         profile.Update(Form.Name.Trim(), Form.AddressLine1.Trim(), Form.AddressLine2?.Trim(), Form.City.Trim(), Form.PostalCode.Trim(), Form.Country,
             Form.BillingEmail.Trim(), Form.VatId, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = "Billing information saved. It will appear on your future invoices, including renewals.";
-        return RedirectToPage();
     }
 }

@@ -1,0 +1,88 @@
+using System.Net;
+using ChaosModular.Accounts.Data;
+using ChaosModular.Billing.Contracts;
+using ChaosModular.Billing.Features;
+using ChaosModular.UnitTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChaosModular.UnitTests.Billing;
+
+/// <summary>Builds a signed-in customer with billing information, a card and invoices, the way they would have them.</summary>
+public sealed class BillingCustomer
+{
+    private BillingCustomer(PortalFactory factory, PortalClient client, string email, string password, string userId)
+    {
+        Factory = factory;
+        Client = client;
+        Email = email;
+        Password = password;
+        UserId = userId;
+    }
+
+    public PortalFactory Factory { get; }
+    public PortalClient Client { get; }
+    public string Email { get; }
+    public string Password { get; }
+    public string UserId { get; }
+
+    public static async Task<BillingCustomer> SignUpAsync(PortalFactory factory, string country = "DE", string? vatId = "DE123456789", string? card = "4242424242424242")
+    {
+        var email = $"bill-{Guid.NewGuid():N}@example.test";
+        const string password = "Billing2026xx";
+        var client = new PortalClient(factory.CreatePortalClient());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync("Bill Payer", email, password, country)).StatusCode);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var userId = await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+        var customer = new BillingCustomer(factory, client, email, password, userId);
+        Assert.Equal(HttpStatusCode.Redirect, (await customer.SaveBillingInformationAsync("Payer Studio Ltd", country, vatId)).StatusCode);
+        if (card is not null)
+        {
+            await customer.AddCardAsync(card);
+        }
+        return customer;
+    }
+
+    public async Task<HttpResponseMessage> SaveBillingInformationAsync(string name, string country, string? vatId)
+    {
+        var response = await Client.SubmitAsync("/billing/information", new Dictionary<string, string>
+        {
+            ["Form.Name"] = name,
+            ["Form.AddressLine1"] = "1 Render Road",
+            ["Form.City"] = "Sofia",
+            ["Form.PostalCode"] = "1000",
+            ["Form.Country"] = country,
+            ["Form.BillingEmail"] = Email,
+            ["Form.VatId"] = vatId ?? "",
+        });
+        return response;
+    }
+
+    public Task<HttpResponseMessage> AddCardAsync(string number) =>
+        Client.SubmitAsync("/billing/payment-methods?handler=Add", new Dictionary<string, string>
+        {
+            ["Card.Number"] = number,
+            ["Card.ExpiryMonth"] = "12",
+            ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Card.Cvc"] = "123",
+            ["Card.MakeDefault"] = "true",
+        });
+
+    public async Task<InvoiceSummary> InvoiceAsync(string currency, decimal unitPrice, decimal quantity = 1, string description = "V-Ray Solo annual", DateTime? issuedUtc = null)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var issue = scope.ServiceProvider.GetRequiredService<IssueInvoice>();
+        var invoice = await issue.HandleAsync(new CreateInvoice(UserId, currency,
+            [new CreateInvoiceLine(description, quantity, unitPrice, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), "vray-solo")]), CancellationToken.None, issuedUtc);
+        return new InvoiceSummary(invoice.Id, invoice.Number, invoice.BalanceDue, invoice.BalanceDue, invoice.Status.ToString(), invoice.DueUtc);
+    }
+
+    /// <summary>Opens the review for these invoices and confirms it, like clicking Pay then Pay now.</summary>
+    public async Task<string> PayAsync(params Guid[] invoiceIds)
+    {
+        var path = "/billing/pay?" + string.Join("&", invoiceIds.Select(id => $"ids={id}"));
+        var response = await Client.SubmitAsync(path, new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return PortalClient.Decode(await response.Content.ReadAsStringAsync());
+    }
+}
