@@ -2,6 +2,8 @@ using System.Globalization;
 using ChaosModular.Modules.Abstractions.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace ChaosModular.UnitTests.Infrastructure;
@@ -25,6 +27,9 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
 
     public abstract DatabaseProvider Provider { get; }
 
+    /// <summary>Replaces the system clock when set before the host starts.</summary>
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; set; }
+
     public string SupportEmail => "support@chaosmodular.local";
     public string SupportPassword => "SupportDesk#2026";
     public string DemoEmail => "demo@chaosmodular.local";
@@ -44,6 +49,13 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services =>
+        {
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+        });
     }
 
     public HttpClient CreatePortalClient() => CreateClient(new WebApplicationFactoryClientOptions

@@ -107,6 +107,49 @@ namespace ChaosModular.Migrations.SqlServer.Notifications
 
                     b.ToTable("emails", "notifications");
                 });
+
+            modelBuilder.Entity("ChaosModular.Notifications.Domain.StoredAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailId");
+
+                    b.ToTable("email_attachments", "notifications");
+                });
+
+            modelBuilder.Entity("ChaosModular.Notifications.Domain.StoredAttachment", b =>
+                {
+                    b.HasOne("ChaosModular.Notifications.Domain.Email", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Notifications.Domain.Email", b =>
+                {
+                    b.Navigation("Attachments");
+                });
 #pragma warning restore 612, 618
         }
     }

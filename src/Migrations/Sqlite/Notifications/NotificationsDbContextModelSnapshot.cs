@@ -103,6 +103,49 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
 
                     b.ToTable("emails", "notifications");
                 });
+
+            modelBuilder.Entity("ChaosModular.Notifications.Domain.StoredAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EmailId");
+
+                    b.ToTable("email_attachments", "notifications");
+                });
+
+            modelBuilder.Entity("ChaosModular.Notifications.Domain.StoredAttachment", b =>
+                {
+                    b.HasOne("ChaosModular.Notifications.Domain.Email", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Notifications.Domain.Email", b =>
+                {
+                    b.Navigation("Attachments");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -1,9 +1,12 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Billing.Contracts;
+using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Features;
 using ChaosModular.Billing.Gateways;
 using ChaosModular.Billing.IntegrationEventHandlers;
+using ChaosModular.Billing.Jobs;
+using Hangfire;
 using ChaosModular.Billing.Pdf;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Abstractions.Outbox;
@@ -30,9 +33,15 @@ public sealed class BillingModule : IModule
         services.AddScoped<IssueInvoice>();
         services.AddScoped<PayInvoices>();
         services.AddScoped<BillingSeeder>();
+        services.AddScoped<AutomaticPaymentJob>();
         services.AddScoped<IBillingApi, BillingApi>();
         services.AddIntegrationEventHandler<CustomerRegistered, BillingProfileOnCustomerRegistered>();
+        services.AddIntegrationEventHandler<PaymentSucceeded, ReceiptOnPaymentSucceeded>();
+        services.AddIntegrationEventHandler<PaymentFailed, NoticeOnAutomaticPaymentFailed>();
     }
+
+    public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<AutomaticPaymentJob>(AutomaticPaymentJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/billing/invoices/{id:guid}/pdf", async (Guid id, HttpContext http, BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock) =>

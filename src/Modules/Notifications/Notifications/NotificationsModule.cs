@@ -2,6 +2,7 @@ using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Abstractions.Outbox;
 using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Notifications.Contracts;
 using ChaosModular.Notifications.Data;
 using ChaosModular.Notifications.IntegrationEventHandlers;
 using ChaosModular.Notifications.Jobs;
@@ -33,6 +34,7 @@ public sealed class NotificationsModule : IModule
         services.AddSingleton<IEmailTransport, ConfiguredEmailTransport>();
         services.AddScoped<EmailJobs>();
         services.AddScoped<EmailRequests>();
+        services.AddScoped<INotificationsApi>(sp => sp.GetRequiredService<EmailRequests>());
         services.AddIntegrationEventHandler<CustomerRegistered, WelcomeEmailOnCustomerRegistered>();
         services.AddIntegrationEventHandler<PasswordChanged, NoticeOnPasswordChanged>();
     }

@@ -29,6 +29,17 @@ internal sealed class NotificationsDbContext(DbContextOptions<NotificationsDbCon
             e.Property(x => x.ModelJson).IsRequired();
             e.Property(x => x.LastError).HasMaxLength(2000);
             e.HasIndex(x => new { x.SentUtc, x.Attempts });
+            e.HasMany(x => x.Attachments).WithOne().HasForeignKey(a => a.EmailId).OnDelete(DeleteBehavior.Cascade);
+            e.Navigation(x => x.Attachments).HasField("_attachments").UsePropertyAccessMode(PropertyAccessMode.Field);
+        });
+        modelBuilder.Entity<StoredAttachment>(a =>
+        {
+            a.ToTable("email_attachments");
+            a.HasKey(x => x.Id);
+            a.Property(x => x.Id).ValueGeneratedNever();
+            a.Property(x => x.FileName).HasMaxLength(200).IsRequired();
+            a.Property(x => x.ContentType).HasMaxLength(100).IsRequired();
+            a.Property(x => x.Content).IsRequired();
         });
     }
 

@@ -6,6 +6,8 @@ namespace ChaosModular.Notifications.Domain;
 /// </summary>
 internal sealed class Email
 {
+    private readonly List<StoredAttachment> _attachments = [];
+
     private Email() { }
 
     public Guid Id { get; private set; }
@@ -22,6 +24,11 @@ internal sealed class Email
 
     /// <summary>While set and in the future, one send job holds the email; others leave it alone.</summary>
     public DateTime? LeaseUntilUtc { get; private set; }
+
+    public IReadOnlyList<StoredAttachment> Attachments => _attachments;
+
+    public void Attach(string fileName, string contentType, byte[] content) =>
+        _attachments.Add(new StoredAttachment(Id, fileName, contentType, content));
 
     public static Email Create(string sourceKey, string toAddress, string toName, string template, string modelJson, DateTime utcNow) => new()
     {
@@ -46,4 +53,24 @@ internal sealed class Email
         LastError = error.Length > 2000 ? error[..2000] : error;
         LeaseUntilUtc = null;
     }
+}
+
+internal sealed class StoredAttachment
+{
+    private StoredAttachment() { }
+
+    public StoredAttachment(Guid emailId, string fileName, string contentType, byte[] content)
+    {
+        Id = Guid.NewGuid();
+        EmailId = emailId;
+        FileName = fileName;
+        ContentType = contentType;
+        Content = content;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid EmailId { get; private set; }
+    public string FileName { get; private set; } = "";
+    public string ContentType { get; private set; } = "";
+    public byte[] Content { get; private set; } = [];
 }

@@ -55,7 +55,7 @@ internal sealed class EmailJobs
         {
             return;
         }
-        var email = await _db.Emails.SingleAsync(e => e.Id == emailId, cancellationToken);
+        var email = await _db.Emails.Include(e => e.Attachments).SingleAsync(e => e.Id == emailId, cancellationToken);
 
         var model = JsonSerializer.Deserialize<Dictionary<string, string>>(email.ModelJson) ?? [];
         var rendered = _templates.Render(email.Template, model);
@@ -64,7 +64,12 @@ internal sealed class EmailJobs
         message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));
         message.Subject = rendered.Subject;
         message.MessageId = $"{email.Id:N}@chaosmodular";
-        message.Body = new BodyBuilder { HtmlBody = rendered.Html, TextBody = rendered.Text }.ToMessageBody();
+        var body = new BodyBuilder { HtmlBody = rendered.Html, TextBody = rendered.Text };
+        foreach (var attachment in email.Attachments)
+        {
+            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        }
+        message.Body = body.ToMessageBody();
         try
         {
             await _transport.SendAsync(message, cancellationToken);

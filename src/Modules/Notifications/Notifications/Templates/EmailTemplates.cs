@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ChaosModular.Notifications.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Notifications.Templates;
@@ -41,6 +42,24 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     $"If you did not change it, contact support at once: {support}",
                 ],
                 ("Sign in", $"{portal}/sign-in")),
+            EmailTemplateNames.Receipt => Compose(
+                "Receipt for your ChaosModular payment",
+                $"Hello {model["name"]},",
+                [
+                    $"Thank you: we received your payment of {model["amount"]} on {model["paidUtc"]} (UTC) with {model["method"]}.",
+                    $"It settles invoice(s) {model["invoices"]}. Your receipt is attached as a PDF.",
+                ],
+                ("View your invoices", $"{portal}/billing")),
+            EmailTemplateNames.PaymentFailed => Compose(
+                "Your ChaosModular payment did not go through",
+                $"Hello {model["name"]},",
+                [
+                    $"We could not charge {model["amount"]} for invoice(s) {model["invoices"]}: {model["reason"]}",
+                    string.IsNullOrEmpty(model.GetValueOrDefault("nextAttempt"))
+                        ? "We will not try again automatically. Please pay the invoice(s) from your account."
+                        : $"We will try again on {model["nextAttempt"]}. You can also pay now or update your payment method.",
+                ],
+                ("Pay now", $"{portal}/billing/pay?all=true")),
             _ => throw new InvalidOperationException($"Unknown email template '{template}'."),
         };
     }

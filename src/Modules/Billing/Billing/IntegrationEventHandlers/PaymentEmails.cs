@@ -1,0 +1,70 @@
+using System.Globalization;
+using ChaosModular.Billing.Contracts.Events;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Pdf;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Notifications.Contracts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Billing.IntegrationEventHandlers;
+
+/// <summary>Sends the receipt, with its PDF, to the billing email once a payment succeeds.</summary>
+internal sealed class ReceiptOnPaymentSucceeded(BillingDbContext db, INotificationsApi notifications, IOptions<BillingOptions> options)
+    : IIntegrationEventHandler<PaymentSucceeded>
+{
+    public async Task HandleAsync(PaymentSucceeded integrationEvent, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking().Include(p => p.Allocations).SingleAsync(p => p.Id == integrationEvent.PaymentId, cancellationToken);
+        var (name, email) = await PaymentEmailRecipient.FindAsync(db, payment.CustomerId, cancellationToken);
+        var pdf = ReceiptPdf.Render(payment, options.Value.Seller, name, email);
+        await notifications.QueueEmailAsync(new EmailRequest(
+            $"receipt:{payment.Id:N}", email, name, EmailTemplateNames.Receipt,
+            new Dictionary<string, string>
+            {
+                ["name"] = name,
+                ["amount"] = new Money(payment.Amount + payment.CreditApplied, payment.Currency).ToString(),
+                ["invoices"] = string.Join(", ", payment.Allocations.Select(a => a.InvoiceNumber)),
+                ["paidUtc"] = (payment.CompletedUtc ?? payment.CreatedUtc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                ["method"] = payment.Amount > 0 ? payment.MethodDescription ?? "your card" : "your account credit",
+            },
+            [new EmailAttachment($"receipt-{ReceiptPdf.Number(payment)}.pdf", "application/pdf", pdf)]), cancellationToken);
+    }
+}
+
+/// <summary>Tells the customer when an automatic payment failed, with a link to pay and the next try.</summary>
+internal sealed class NoticeOnAutomaticPaymentFailed(BillingDbContext db, INotificationsApi notifications) : IIntegrationEventHandler<PaymentFailed>
+{
+    public async Task HandleAsync(PaymentFailed integrationEvent, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.Id == integrationEvent.PaymentId, cancellationToken);
+        if (!payment.Automatic)
+        {
+            return;   // a customer paying by hand saw the reason on the page
+        }
+        var invoices = await db.Invoices.AsNoTracking().Where(i => integrationEvent.InvoiceIds.Contains(i.Id)).ToListAsync(cancellationToken);
+        var next = invoices.Select(i => i.NextAutoPayUtc).Where(d => d is not null).Min();
+        var (name, email) = await PaymentEmailRecipient.FindAsync(db, payment.CustomerId, cancellationToken);
+        await notifications.QueueEmailAsync(new EmailRequest(
+            $"payment-failed:{payment.Id:N}", email, name, EmailTemplateNames.PaymentFailed,
+            new Dictionary<string, string>
+            {
+                ["name"] = name,
+                ["amount"] = new Money(invoices.Sum(i => i.Balance), payment.Currency).ToString(),
+                ["invoices"] = string.Join(", ", invoices.Select(i => i.Number)),
+                ["reason"] = integrationEvent.Reason,
+                ["nextAttempt"] = next?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            }), cancellationToken);
+    }
+}
+
+internal static class PaymentEmailRecipient
+{
+    public static async Task<(string Name, string Email)> FindAsync(BillingDbContext db, string customerId, CancellationToken cancellationToken)
+    {
+        var profile = await db.Profiles.AsNoTracking().SingleOrDefaultAsync(p => p.CustomerId == customerId, cancellationToken)
+            ?? throw new InvalidOperationException($"Customer {customerId} has no billing information to send to.");
+        return (profile.Name, profile.BillingEmail);
+    }
+}

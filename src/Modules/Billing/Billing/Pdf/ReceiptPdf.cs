@@ -1,0 +1,76 @@
+using System.Globalization;
+using ChaosModular.Billing.Domain;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
+namespace ChaosModular.Billing.Pdf;
+
+/// <summary>The receipt attached to the payment email: what was paid, how, and which invoices it settled.</summary>
+internal static class ReceiptPdf
+{
+    private const double Margin = 50;
+
+    static ReceiptPdf() => EmbeddedFonts.Install();
+
+    public static string Number(Payment payment) => $"RCT-{payment.CompletedUtc ?? payment.CreatedUtc:yyyyMMdd}-{payment.Id.ToString("N")[..8].ToUpperInvariant()}";
+
+    public static byte[] Render(Payment payment, SellerOptions seller, string billToName, string billToEmail)
+    {
+        using var document = new PdfDocument();
+        document.Info.Title = $"Receipt {Number(payment)}";
+        var page = document.AddPage();
+        page.Size = PdfSharp.PageSize.A4;
+        using var g = XGraphics.FromPdfPage(page);
+        var regular = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Regular);
+        var bold = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Bold);
+        var title = new XFont(EmbeddedFonts.Family, 18, XFontStyleEx.Bold);
+        var right = page.Width.Point - Margin;
+        var y = Margin;
+        var paid = (payment.CompletedUtc ?? payment.CreatedUtc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+        g.DrawString("RECEIPT", title, XBrushes.Black, Margin, y + 14);
+        DrawRight(g, Number(payment), bold, right, y + 4);
+        DrawRight(g, $"Paid {paid} UTC", regular, right, y + 18);
+        y += 44;
+        foreach (var line in new[] { seller.Name, seller.Address, $"VAT ID: {seller.VatId}" })
+        {
+            g.DrawString(line, regular, XBrushes.Black, Margin, y);
+            y += 13;
+        }
+        y += 8;
+        g.DrawString("Received from", bold, XBrushes.Black, Margin, y);
+        y += 14;
+        g.DrawString($"{billToName} ({billToEmail})", regular, XBrushes.Black, Margin, y);
+        y += 24;
+
+        g.DrawString("Invoice", bold, XBrushes.Black, Margin, y);
+        DrawRight(g, $"Amount ({payment.Currency})", bold, right, y);
+        y += 16;
+        foreach (var allocation in payment.Allocations)
+        {
+            g.DrawString(allocation.InvoiceNumber, regular, XBrushes.Black, Margin, y);
+            DrawRight(g, InvoicePdf.Amount(allocation.Amount, payment.Currency), regular, right, y);
+            y += 15;
+        }
+        g.DrawLine(XPens.LightGray, Margin, y - 8, right, y - 8);
+        y += 6;
+        foreach (var (label, amount, font) in new[]
+        {
+            ("Paid with credits", payment.CreditApplied, regular),
+            ($"Charged to {payment.MethodDescription ?? "no card"}", payment.Amount, regular),
+            ($"Total paid ({payment.Currency})", payment.Amount + payment.CreditApplied, bold),
+        })
+        {
+            DrawRight(g, label, font, right - 110, y);
+            DrawRight(g, InvoicePdf.Amount(amount, payment.Currency), font, right, y);
+            y += 15;
+        }
+
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return stream.ToArray();
+    }
+
+    private static void DrawRight(XGraphics g, string text, XFont font, double right, double y) =>
+        g.DrawString(text, font, XBrushes.Black, right - g.MeasureString(text, font).Width, y);
+}

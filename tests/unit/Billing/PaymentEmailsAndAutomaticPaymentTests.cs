@@ -1,0 +1,116 @@
+using System.Text;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Jobs;
+using ChaosModular.Notifications.Data;
+using ChaosModular.UnitTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using MimeKit;
+using netDumbster.smtp;
+using UglyToad.PdfPig;
+
+namespace ChaosModular.UnitTests.Billing;
+
+public sealed class PaymentEmailsAndAutomaticPaymentTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task A_payment_sends_a_receipt_with_its_pdf()
+    {
+        var port = Eventually.FreeTcpPort();
+        using var smtp = SimpleSmtpServer.Start(port);
+        await using var factory = new SqlitePortalFactory();
+        factory.With("Smtp:Host", "127.0.0.1").With("Smtp:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)).With("Smtp:Security", "None");
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var invoice = await customer.InvoiceAsync("EUR", 80m);
+
+        await customer.PayAsync(invoice.InvoiceId);
+
+        var receipt = await Eventually.Until(() => Task.FromResult(smtp.ReceivedEmail
+            .Select(m => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Data))))
+            .FirstOrDefault(m => m.Subject == "Receipt for your ChaosModular payment" && m.To.Mailboxes.Any(a => a.Address == customer.Email))), Patience, "the receipt");
+        Assert.Contains(invoice.Number, receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains("80.00 EUR", receipt.TextBody, StringComparison.Ordinal);
+        var attachment = Assert.Single(receipt.Attachments.OfType<MimePart>());
+        Assert.Equal("application/pdf", attachment.ContentType.MimeType);
+        Assert.StartsWith("receipt-RCT-", attachment.FileName, StringComparison.Ordinal);
+        using var content = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(content);
+        using var pdf = PdfDocument.Open(content.ToArray());
+        var text = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+        Assert.Contains("RECEIPT", text, StringComparison.Ordinal);
+        Assert.Contains(invoice.Number, text, StringComparison.Ordinal);
+        Assert.Contains("80.00", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Automatic_payment_retries_on_schedule_emails_each_failure_and_marks_the_invoice_overdue()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        await using var factory = new SqlitePortalFactory { Clock = clock };
+        var customer = await BillingCustomer.SignUpAsync(factory, card: "4000000000000002");
+        var invoice = await customer.InvoiceAsync("EUR", 99m);   // issued 2026-03-02, due 2026-03-16
+
+        await RunJob(factory);
+        Assert.Equal(0, (await Invoice(factory, invoice.InvoiceId)).AutoPayFailures);   // not due yet
+
+        foreach (var (day, failures) in new[] { (16, 1), (19, 2), (23, 3) })
+        {
+            clock.SetUtcNow(new DateTimeOffset(2026, 3, day, 10, 0, 0, TimeSpan.Zero));
+            await RunJob(factory);
+            await RunJob(factory);   // a second run the same day changes nothing
+            var stored = await Invoice(factory, invoice.InvoiceId);
+            Assert.Equal((InvoiceStatus.Open, failures), (stored.Status, stored.AutoPayFailures));
+        }
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 30, 10, 0, 0, TimeSpan.Zero));
+        await RunJob(factory);
+
+        var overdue = await Invoice(factory, invoice.InvoiceId);
+        Assert.Equal((InvoiceStatus.Overdue, 4, (DateTime?)null), (overdue.Status, overdue.AutoPayFailures, overdue.NextAutoPayUtc));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var payments = await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Payments.Where(p => p.CustomerId == customer.UserId).ToListAsync();
+        Assert.Equal(4, payments.Count);
+        Assert.All(payments, p => Assert.Equal((PaymentStatus.Failed, true), (p.Status, p.Automatic)));
+        var notices = await Eventually.Until(async () =>
+        {
+            await using var s = factory.Services.CreateAsyncScope();
+            var emails = await s.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails
+                .Where(e => e.ToAddress == customer.Email && e.Template == "payment-failed").ToListAsync();
+            return emails.Count == 4 ? emails : null;
+        }, Patience, "four payment-failed emails");
+        Assert.Contains(notices, e => e.ModelJson.Contains("2026-03-19", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Automatic_payment_pays_with_the_default_card_on_the_due_date()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var factory = new SqlitePortalFactory { Clock = clock };
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var invoice = await customer.InvoiceAsync("USD", 45m);
+
+        clock.SetUtcNow(new DateTimeOffset(2026, 5, 15, 0, 30, 0, TimeSpan.Zero));
+        await RunJob(factory);
+        await RunJob(factory);
+
+        Assert.Equal(InvoiceStatus.Paid, (await Invoice(factory, invoice.InvoiceId)).Status);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var payment = Assert.Single(await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Payments.Where(p => p.CustomerId == customer.UserId).ToListAsync());
+        Assert.Equal((PaymentStatus.Succeeded, 45m), (payment.Status, payment.Amount));
+    }
+
+    private static async Task RunJob(PortalFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<AutomaticPaymentJob>().RunAsync(CancellationToken.None);
+    }
+
+    private static async Task<Invoice> Invoice(PortalFactory factory, Guid id)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Invoices.AsNoTracking().SingleAsync(i => i.Id == id);
+    }
+}
