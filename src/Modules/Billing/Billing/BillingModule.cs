@@ -37,7 +37,6 @@ public sealed class BillingModule : IModule
         services.AddScoped<IBillingApi, BillingApi>();
         services.AddIntegrationEventHandler<CustomerRegistered, BillingProfileOnCustomerRegistered>();
         services.AddIntegrationEventHandler<PaymentSucceeded, ReceiptOnPaymentSucceeded>();
-        services.AddIntegrationEventHandler<PaymentFailed, NoticeOnAutomaticPaymentFailed>();
     }
 
     public void RegisterRecurringJobs(IRecurringJobManager jobs) =>

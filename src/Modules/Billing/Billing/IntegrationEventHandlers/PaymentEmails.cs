@@ -33,32 +33,6 @@ internal sealed class ReceiptOnPaymentSucceeded(BillingDbContext db, INotificati
     }
 }
 
-/// <summary>Tells the customer when an automatic payment failed, with a link to pay and the next try.</summary>
-internal sealed class NoticeOnAutomaticPaymentFailed(BillingDbContext db, INotificationsApi notifications) : IIntegrationEventHandler<PaymentFailed>
-{
-    public async Task HandleAsync(PaymentFailed integrationEvent, CancellationToken cancellationToken)
-    {
-        var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.Id == integrationEvent.PaymentId, cancellationToken);
-        if (!payment.Automatic)
-        {
-            return;   // a customer paying by hand saw the reason on the page
-        }
-        var invoices = await db.Invoices.AsNoTracking().Where(i => integrationEvent.InvoiceIds.Contains(i.Id)).ToListAsync(cancellationToken);
-        var next = invoices.Select(i => i.NextAutoPayUtc).Where(d => d is not null).Min();
-        var (name, email) = await PaymentEmailRecipient.FindAsync(db, payment.CustomerId, cancellationToken);
-        await notifications.QueueEmailAsync(new EmailRequest(
-            $"payment-failed:{payment.Id:N}", email, name, EmailTemplateNames.PaymentFailed,
-            new Dictionary<string, string>
-            {
-                ["name"] = name,
-                ["amount"] = new Money(invoices.Sum(i => i.Balance), payment.Currency).ToString(),
-                ["invoices"] = string.Join(", ", invoices.Select(i => i.Number)),
-                ["reason"] = integrationEvent.Reason,
-                ["nextAttempt"] = next?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-            }), cancellationToken);
-    }
-}
-
 internal static class PaymentEmailRecipient
 {
     public static async Task<(string Name, string Email)> FindAsync(BillingDbContext db, string customerId, CancellationToken cancellationToken)

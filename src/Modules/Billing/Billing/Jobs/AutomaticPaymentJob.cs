@@ -51,20 +51,17 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, PayInvoices pay, 
             return;   // this attempt's failure was already counted, or the invoice was settled meanwhile
         }
         invoice.AutoPayFailed();
+        // The notice is queued before the failure is saved: its key makes a rerun after a crash send it once.
+        var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.CustomerId == customerId, cancellationToken);
+        await notifications.QueueEmailAsync(new EmailRequest($"autopay-failed:{invoiceId:N}:{failures}", profile.BillingEmail, profile.Name,
+            EmailTemplateNames.PaymentFailed, new Dictionary<string, string>
+            {
+                ["name"] = profile.Name,
+                ["amount"] = invoice.BalanceDue.ToString(),
+                ["invoices"] = invoice.Number,
+                ["reason"] = outcome.Reason ?? "The payment could not be made.",
+                ["nextAttempt"] = invoice.NextAutoPayUtc?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            }), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        if (outcome.PaymentId is null)
-        {
-            // Refused before any charge (no usable card): the customer still has to hear about it.
-            var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.CustomerId == customerId, cancellationToken);
-            await notifications.QueueEmailAsync(new EmailRequest($"autopay-refused:{invoiceId:N}:{failures}", profile.BillingEmail, profile.Name,
-                EmailTemplateNames.PaymentFailed, new Dictionary<string, string>
-                {
-                    ["name"] = profile.Name,
-                    ["amount"] = invoice.BalanceDue.ToString(),
-                    ["invoices"] = invoice.Number,
-                    ["reason"] = outcome.Reason ?? "The payment could not be made.",
-                    ["nextAttempt"] = invoice.NextAutoPayUtc?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-                }), cancellationToken);
-        }
     }
 }
