@@ -29,7 +29,7 @@ public sealed class BillingModule : IModule
     {
         services.AddModuleDbContext<BillingDbContext>(Name);
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section));
-        services.AddSingleton<IPaymentGateway, SimulatedGateway>();
+        services.AddPaymentGateway(configuration);
         services.AddScoped<IssueInvoice>();
         services.AddScoped<PayInvoices>();
         services.AddScoped<BillingSeeder>();

@@ -118,41 +118,72 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         }
 
         // 3. Record the outcome.
-        now = clock.GetUtcNow().UtcDateTime;
+        await RecordAsync(payment, claimed, result);
+        return ToOutcome(payment, claimed.Select(i => i.Number).ToList());
+    }
+
+    /// <summary>
+    /// Completes a payment left Pending (the process stopped between the charge and its record) from
+    /// the gateway's later word, e.g. a webhook. False when there is nothing pending to complete.
+    /// </summary>
+    public async Task<bool> CompletePendingAsync(string idempotencyKey, GatewayResult result, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.Include(p => p.Allocations).SingleOrDefaultAsync(p => p.IdempotencyKey == idempotencyKey, cancellationToken);
+        if (payment is null || payment.Status != PaymentStatus.Pending)
+        {
+            return false;
+        }
+        var claimed = await db.Invoices.Where(i => i.PaymentLockId == payment.Id).OrderBy(i => i.IssuedUtc).ToListAsync(cancellationToken);
+        await RecordAsync(payment, claimed, result);
+        return true;
+    }
+
+    private async Task RecordAsync(Payment payment, List<Invoice> claimed, GatewayResult result)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var currency = payment.Currency;
+        var customerId = payment.CustomerId;
         if (result.Succeeded)
         {
             var remaining = payment.Amount + payment.CreditApplied;
-            foreach (var invoice in claimed)
+            foreach (var invoice in claimed.Where(i => i.IsPayable))
             {
                 var amount = Math.Min(invoice.Balance, remaining);
+                if (amount <= 0)
+                {
+                    break;
+                }
                 invoice.ApplyPayment(new Money(amount, currency), now);
-                invoice.ReleasePaymentLock();
                 payment.Allocate(invoice.Id, invoice.Number, amount);
                 remaining -= amount;
                 db.Publish(new InvoicePaid(Guid.NewGuid(), now, invoice.Id, invoice.Number, customerId, invoice.SourceReference));
+            }
+            if (remaining > 0)
+            {
+                // Money taken for invoices that were settled meanwhile is kept for the customer, not lost.
+                db.Credits.Add(Credit.Grant(customerId, currency, remaining, $"Payment {result.Reference} exceeded the invoices it was for", now));
             }
             payment.Succeeded(result.Reference, now);
             db.Publish(new PaymentSucceeded(Guid.NewGuid(), now, payment.Id, customerId));
         }
         else
         {
-            var uses = await db.CreditUses.Where(u => u.PaymentId == paymentId).ToListAsync(cancellationToken);
+            var uses = await db.CreditUses.Where(u => u.PaymentId == payment.Id).ToListAsync();
             var creditIds = uses.Select(u => u.CreditId).ToList();
-            var credits = await db.Credits.Where(c => creditIds.Contains(c.Id)).ToListAsync(cancellationToken);
+            var credits = await db.Credits.Where(c => creditIds.Contains(c.Id)).ToListAsync();
             foreach (var use in uses)
             {
                 credits.Single(c => c.Id == use.CreditId).Restore(use.Amount);
             }
             db.CreditUses.RemoveRange(uses);
-            foreach (var invoice in claimed)
-            {
-                invoice.ReleasePaymentLock();
-            }
             payment.Failed(result.DeclineReason ?? "The payment was declined.", now);
             db.Publish(new PaymentFailed(Guid.NewGuid(), now, payment.Id, customerId, claimed.Select(i => i.Id).ToList(), payment.FailureReason!));
         }
+        foreach (var invoice in claimed)
+        {
+            invoice.ReleasePaymentLock();
+        }
         await db.SaveChangesAsync(CancellationToken.None);
-        return ToOutcome(payment, claimed.Select(i => i.Number).ToList());
     }
 
     private async Task<Outcome?> PreviousAttemptAsync(string key, CancellationToken cancellationToken)
