@@ -122,7 +122,7 @@ internal static class InvoicePdf
         return y;
     }
 
-    private static void DrawRight(XGraphics g, string text, XFont font, double right, double y) =>
+    internal static void DrawRight(XGraphics g, string text, XFont font, double right, double y) =>
         g.DrawString(text, font, XBrushes.Black, right - g.MeasureString(text, font).Width, y);
 
     private static string Fit(XGraphics g, string text, XFont font, double width)

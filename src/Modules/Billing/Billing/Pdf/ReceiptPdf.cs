@@ -29,8 +29,8 @@ internal static class ReceiptPdf
         var paid = (payment.CompletedUtc ?? payment.CreatedUtc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
         g.DrawString("RECEIPT", title, XBrushes.Black, Margin, y + 14);
-        DrawRight(g, Number(payment), bold, right, y + 4);
-        DrawRight(g, $"Paid {paid} UTC", regular, right, y + 18);
+        InvoicePdf.DrawRight(g, Number(payment), bold, right, y + 4);
+        InvoicePdf.DrawRight(g, $"Paid {paid} UTC", regular, right, y + 18);
         y += 44;
         foreach (var line in new[] { seller.Name, seller.Address, $"VAT ID: {seller.VatId}" })
         {
@@ -44,12 +44,12 @@ internal static class ReceiptPdf
         y += 24;
 
         g.DrawString("Invoice", bold, XBrushes.Black, Margin, y);
-        DrawRight(g, $"Amount ({payment.Currency})", bold, right, y);
+        InvoicePdf.DrawRight(g, $"Amount ({payment.Currency})", bold, right, y);
         y += 16;
         foreach (var allocation in payment.Allocations)
         {
             g.DrawString(allocation.InvoiceNumber, regular, XBrushes.Black, Margin, y);
-            DrawRight(g, InvoicePdf.Amount(allocation.Amount, payment.Currency), regular, right, y);
+            InvoicePdf.DrawRight(g, InvoicePdf.Amount(allocation.Amount, payment.Currency), regular, right, y);
             y += 15;
         }
         g.DrawLine(XPens.LightGray, Margin, y - 8, right, y - 8);
@@ -61,8 +61,8 @@ internal static class ReceiptPdf
             ($"Total paid ({payment.Currency})", payment.Amount + payment.CreditApplied, bold),
         })
         {
-            DrawRight(g, label, font, right - 110, y);
-            DrawRight(g, InvoicePdf.Amount(amount, payment.Currency), font, right, y);
+            InvoicePdf.DrawRight(g, label, font, right - 110, y);
+            InvoicePdf.DrawRight(g, InvoicePdf.Amount(amount, payment.Currency), font, right, y);
             y += 15;
         }
 
@@ -70,7 +70,4 @@ internal static class ReceiptPdf
         document.Save(stream, closeStream: false);
         return stream.ToArray();
     }
-
-    private static void DrawRight(XGraphics g, string text, XFont font, double right, double y) =>
-        g.DrawString(text, font, XBrushes.Black, right - g.MeasureString(text, font).Width, y);
 }
