@@ -5,9 +5,16 @@ using netDumbster.smtp;
 namespace ChaosModular.E2E.Harness;
 
 /// <summary>An email as the recipient would read it.</summary>
-public sealed record ReceivedEmail(IReadOnlyList<string> To, string Subject, string Text, string Html)
+public sealed record ReceivedEmail(IReadOnlyList<string> To, string Subject, string Text, string Html, IReadOnlyList<ReceivedAttachment> Attachments)
 {
-    public override string ToString() => $"to {string.Join(", ", To)}: \"{Subject}\"";
+    public override string ToString() =>
+        $"to {string.Join(", ", To)}: \"{Subject}\"" + (Attachments.Count == 0 ? "" : $" with {string.Join(", ", Attachments)}");
+}
+
+/// <summary>A file attached to an email, decoded.</summary>
+public sealed record ReceivedAttachment(string FileName, string ContentType, byte[] Content)
+{
+    public override string ToString() => $"{FileName} ({ContentType}, {Content.Length} bytes)";
 }
 
 /// <summary>
@@ -38,13 +45,17 @@ public sealed class Mailbox : IDisposable
     /// Polls (the only wait in the suite that is not Playwright's) until an email to <paramref name="to"/> with
     /// this subject arrives: it travels outbox → Hangfire → Worker → SMTP, so it takes a few seconds.
     /// </summary>
-    public async Task<ReceivedEmail> WaitForAsync(string to, string subject, TimeSpan? timeout = null)
+    public Task<ReceivedEmail> WaitForAsync(string to, string subject, TimeSpan? timeout = null) =>
+        WaitForAsync($"email \"{subject}\" to {to}",
+            m => m.Subject == subject && m.To.Contains(to, StringComparer.OrdinalIgnoreCase), timeout);
+
+    /// <summary>Polls until an email <paramref name="matches"/>; <paramref name="description"/> names it in the timeout message.</summary>
+    public async Task<ReceivedEmail> WaitForAsync(string description, Func<ReceivedEmail, bool> matches, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            var match = All.FirstOrDefault(m =>
-                m.Subject == subject && m.To.Contains(to, StringComparer.OrdinalIgnoreCase));
+            var match = All.FirstOrDefault(matches);
             if (match is not null)
             {
                 return match;
@@ -53,7 +64,7 @@ public sealed class Mailbox : IDisposable
             {
                 var received = All;
                 throw new TimeoutException(
-                    $"No email \"{subject}\" to {to} arrived within {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds:0} s. " +
+                    $"No {description} arrived within {(timeout ?? TimeSpan.FromSeconds(60)).TotalSeconds:0} s. " +
                     $"Received {received.Count}: {string.Join("; ", received)}");
             }
             await Task.Delay(250);
@@ -70,6 +81,14 @@ public sealed class Mailbox : IDisposable
             mime.To.Mailboxes.Select(m => m.Address).ToList(),
             mime.Subject ?? "",
             mime.TextBody ?? "",
-            mime.HtmlBody ?? "");
+            mime.HtmlBody ?? "",
+            mime.Attachments.OfType<MimePart>().Select(Decode).ToList());
+    }
+
+    private static ReceivedAttachment Decode(MimePart part)
+    {
+        using var content = new MemoryStream();
+        part.Content?.DecodeTo(content);
+        return new ReceivedAttachment(part.FileName ?? "", part.ContentType.MimeType, content.ToArray());
     }
 }

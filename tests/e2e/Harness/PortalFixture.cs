@@ -4,16 +4,33 @@ using Npgsql;
 namespace ChaosModular.E2E.Harness;
 
 /// <summary>
-/// The whole portal as it runs in production, started once for the suite: a fresh PostgreSQL database,
+/// The whole portal as it runs in production, started once per test collection: a fresh PostgreSQL database,
 /// an SMTP listener, the Web process (serves pages, only enqueues jobs: <c>Jobs__RunServerInWeb=false</c>),
-/// the Worker process (the only Hangfire server) and a headless Chromium.
+/// the Worker process (the only Hangfire server) and a headless Chromium. A derived fixture passes extra
+/// settings for both processes (the demo data of <see cref="BillingPortalFixture"/>, say) and a name that keeps
+/// its logs apart.
 /// </summary>
-public sealed class PortalFixture : IAsyncLifetime
+public class PortalFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(90);
 
+    private readonly string _logPrefix;
+    private readonly IReadOnlyDictionary<string, string> _extraSettings;
     private IPlaywright? _playwright;
     private bool _disposed;
+
+    public PortalFixture()
+        : this("", new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="name">Prefixes the process logs: artifacts/e2e/&lt;name&gt;-web.log; empty for web.log.</param>
+    /// <param name="extraSettings">Settings (environment variables) for Web and Worker, over the defaults.</param>
+    protected PortalFixture(string name, IReadOnlyDictionary<string, string> extraSettings)
+    {
+        _logPrefix = string.IsNullOrEmpty(name) ? "" : name + "-";
+        _extraSettings = extraSettings;
+    }
 
     public TestDatabase Database { get; private set; } = null!;
     public Mailbox Mailbox { get; private set; } = null!;
@@ -32,7 +49,7 @@ public sealed class PortalFixture : IAsyncLifetime
             Mailbox = Mailbox.Start();
             BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
 
-            Web = AppProcess.Start("web", Repository.WebDll, Settings(new Dictionary<string, string>
+            Web = AppProcess.Start(_logPrefix + "web", Repository.WebDll, Settings(new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
@@ -44,7 +61,7 @@ public sealed class PortalFixture : IAsyncLifetime
             await WaitUntilHealthyAsync();
 
             // Started after Web has created the schemas (the Worker neither migrates nor prepares Hangfire's schema).
-            Worker = AppProcess.Start("worker", Repository.WorkerDll, Settings(new Dictionary<string, string>
+            Worker = AppProcess.Start(_logPrefix + "worker", Repository.WorkerDll, Settings(new Dictionary<string, string>
             {
                 ["DOTNET_ENVIRONMENT"] = "Production",
                 ["Database__MigrateOnStartup"] = "false",
@@ -134,6 +151,10 @@ public sealed class PortalFixture : IAsyncLifetime
             ["Portal__BaseUrl"] = BaseUrl.ToString().TrimEnd('/'),
             ["Seed__Demo"] = "false",
         };
+        foreach (var (key, value) in _extraSettings)
+        {
+            common[key] = value;
+        }
         foreach (var (key, value) in specific)
         {
             common[key] = value;

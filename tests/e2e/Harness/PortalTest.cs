@@ -2,13 +2,22 @@ using System.Runtime.CompilerServices;
 
 namespace ChaosModular.E2E.Harness;
 
+/// <summary>Journeys against the portal without demo data (<see cref="PortalFixture"/>): every customer signs up.</summary>
+[Collection(PortalCollection.Name)]
+public abstract class PortalTest(PortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output);
+
+/// <summary>Journeys against the portal with the demo customer's billing history (<see cref="BillingPortalFixture"/>).</summary>
+[Collection(BillingPortalCollection.Name)]
+public abstract class BillingPortalTest(BillingPortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output);
+
 /// <summary>
 /// Base of the journey tests: each journey gets its own browser context (its own cookies) and, when it fails,
 /// leaves for every browser session it opened a screenshot, the page's HTML and a Playwright trace under
 /// artifacts/e2e/, and prints the browser's errors, the emails received and the Web/Worker logs.
+/// The collection (which portal the journey runs against) is chosen by <see cref="PortalTest"/> or
+/// <see cref="BillingPortalTest"/>.
 /// </summary>
-[Collection(PortalCollection.Name)]
-public abstract class PortalTest(PortalFixture portal, ITestOutputHelper output)
+public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output)
 {
     // xUnit creates a test class instance per test, so these belong to the running journey.
     private readonly List<(IBrowserContext Context, IPage Page)> _sessions = [];

@@ -1,0 +1,53 @@
+namespace ChaosModular.E2E.Pages;
+
+/// <summary>/billing/payment-methods: the saved cards (the default pays invoices and renewals) and "Add a card".</summary>
+public sealed class PaymentMethodsPage(IPage page) : PortalPage(page)
+{
+    protected override string Path => "/billing/payment-methods";
+
+    public ILocator List => Page.GetByTestId("payment-methods");
+
+    public ILocator Cards => List.GetByRole(AriaRole.Listitem);
+
+    /// <summary>The saved card "… ending in <paramref name="last4"/>".</summary>
+    public ILocator Card(string last4) => Cards.Filter(new() { HasText = $"ending in {last4}" });
+
+    /// <summary>The "Default" badge, on exactly one card.</summary>
+    public ILocator DefaultBadge(string last4) => Card(last4).GetByText("Default", new() { Exact = true });
+
+    public ILocator MakeDefaultButton(string last4) => Card(last4).GetByRole(AriaRole.Button, new() { Name = "Make default", Exact = true });
+
+    public ILocator CardNumber => Page.GetByLabel("Card number", new() { Exact = true });
+    public ILocator ExpiryMonth => Page.GetByLabel("Expiry month", new() { Exact = true });
+    public ILocator ExpiryYear => Page.GetByLabel("Expiry year", new() { Exact = true });
+    public ILocator SecurityCode => Page.GetByLabel("Security code (CVC)", new() { Exact = true });
+    public ILocator UseForPayments => Page.GetByLabel("Use this card for payments and renewals", new() { Exact = true });
+    public ILocator SaveCardButton => Page.GetByRole(AriaRole.Button, new() { Name = "Save card", Exact = true });
+
+    public static async Task<PaymentMethodsPage> OpenAsync(IPage page)
+    {
+        var methods = new PaymentMethodsPage(page);
+        await methods.GotoAsync();
+        await Expect(methods.SaveCardButton).ToBeVisibleAsync();
+        return methods;
+    }
+
+    /// <summary>Adds a card (by default as the default one) and waits for the confirmation.</summary>
+    public async Task AddCardAsync(string number, int expiryMonth, int expiryYear, string cvc, bool makeDefault = true)
+    {
+        await CardNumber.FillAsync(number);
+        await ExpiryMonth.FillAsync(expiryMonth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ExpiryYear.FillAsync(expiryYear.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await SecurityCode.FillAsync(cvc);
+        await UseForPayments.SetCheckedAsync(makeDefault);
+        await SaveCardButton.ClickAsync();
+        await Expect(Flash).ToContainTextAsync($"ending in {number[^4..]} was saved");
+    }
+
+    /// <summary>Presses "Make default" on a saved card and waits for the confirmation.</summary>
+    public async Task MakeDefaultAsync(string last4)
+    {
+        await MakeDefaultButton(last4).ClickAsync();
+        await Expect(Flash).ToContainTextAsync($"ending in {last4} now pays your open invoices and renewals");
+    }
+}
