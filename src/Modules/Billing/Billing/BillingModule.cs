@@ -42,7 +42,8 @@ public sealed class BillingModule : IModule
     public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
         jobs.AddOrUpdate<AutomaticPaymentJob>(AutomaticPaymentJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) =>
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
         endpoints.MapGet("/billing/invoices/{id:guid}/pdf", async (Guid id, HttpContext http, BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock) =>
         {
             var customerId = http.User.CustomerId();
@@ -55,6 +56,8 @@ public sealed class BillingModule : IModule
             var pdf = InvoicePdf.Render(invoice, options.Value.Seller, invoice.DisplayStatus(clock.GetUtcNow().UtcDateTime));
             return Results.File(pdf, "application/pdf", $"{invoice.Number}.pdf");
         });
+        StripeWebhook.Map(endpoints);
+    }
 
     public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -1,0 +1,244 @@
+using ChaosModular.Billing.Gateways;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.UnitTests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.UnitTests.Billing;
+
+/// <summary>The Stripe gateway on its own, against the fake Stripe API: what it sends and how it reads the answers.</summary>
+public sealed class StripeGatewayTests : IAsyncLifetime
+{
+    private const string SecretKey = "sk_test_gateway";
+    private FakeStripe _stripe = null!;
+    private StripeGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _stripe = await FakeStripe.StartAsync();
+        _gateway = new StripeGateway(Options.Create(new StripeOptions { SecretKey = SecretKey, WebhookSecret = "whsec_test", ApiBase = _stripe.Url }),
+            NullLogger<StripeGateway>.Instance);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _gateway.Dispose();
+        await _stripe.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Saving_a_card_creates_the_customer_and_a_card_payment_method_and_attaches_it()
+    {
+        var card = await _gateway.SaveCardAsync("cust-1", "payer@example.test", new CardInput("4242 4242 4242 4242", 12, 2031, "123"), CancellationToken.None);
+
+        var customer = Assert.Single(_stripe.RequestsTo("POST", "/v1/customers"));
+        Assert.Equal("payer@example.test", customer["email"]);
+        Assert.Equal("cust-1", customer["metadata[customer_id]"]);
+        var method = Assert.Single(_stripe.RequestsTo("POST", "/v1/payment_methods"));
+        Assert.Equal("card", method["type"]);
+        Assert.Equal("4242424242424242", method["card[number]"]);
+        Assert.Equal("12", method["card[exp_month]"]);
+        Assert.Equal("2031", method["card[exp_year]"]);
+        Assert.Equal("123", method["card[cvc]"]);
+        var attach = Assert.Single(_stripe.Requests, r => r.Path.EndsWith("/attach", StringComparison.Ordinal));
+        Assert.Equal("POST", attach.Method);
+        Assert.All(_stripe.Requests, r => Assert.Equal($"Bearer {SecretKey}", r.Authorization));
+
+        var customerId = Assert.Single(_stripe.Requests.Select(r => r["customer"]).OfType<string>());
+        var paymentMethodId = attach.Path.Split('/')[3];
+        Assert.StartsWith("cus_", customerId, StringComparison.Ordinal);
+        Assert.StartsWith("pm_", paymentMethodId, StringComparison.Ordinal);
+        Assert.Equal(new GatewayCard("Visa", "4242", 12, 2031, $"{customerId}|{paymentMethodId}"), card);
+    }
+
+    [Fact]
+    public async Task A_second_card_goes_to_the_same_Stripe_customer_and_brands_read_as_people_write_them()
+    {
+        var first = await _gateway.SaveCardAsync("cust-2", "two@example.test", new CardInput("5555555555554444", 1, 2030, "321"), CancellationToken.None);
+        var second = await _gateway.SaveCardAsync("cust-2", "two@example.test", new CardInput("378282246310005", 2, 2032, "4321"), CancellationToken.None);
+        var someoneElse = await _gateway.SaveCardAsync("cust-3", "two@example.test", new CardInput("4242424242424242", 3, 2033, "999"), CancellationToken.None);
+
+        Assert.Equal(("Mastercard", "4444", 1, 2030), (first.Brand, first.Last4, first.ExpiryMonth, first.ExpiryYear));
+        Assert.Equal(("American Express", "0005", 2, 2032), (second.Brand, second.Last4, second.ExpiryMonth, second.ExpiryYear));
+        Assert.Equal(first.Token.Split('|')[0], second.Token.Split('|')[0]);
+        Assert.NotEqual(first.Token.Split('|')[1], second.Token.Split('|')[1]);
+        // Same email, different portal customer: a Stripe customer of its own.
+        Assert.NotEqual(first.Token.Split('|')[0], someoneElse.Token.Split('|')[0]);
+        Assert.Equal(2, _stripe.RequestsTo("POST", "/v1/customers").Count);
+        Assert.All(_stripe.RequestsTo("GET", "/v1/customers"), r => Assert.Equal("two@example.test", r.Query["email"]));
+    }
+
+    [Theory]
+    [InlineData("4242424242424241", "Your card number is incorrect.")]
+    [InlineData("4000000000000069", "Your card has expired.")]
+    public async Task A_card_Stripe_refuses_is_rejected_with_Stripes_message(string number, string message)
+    {
+        var error = await Assert.ThrowsAsync<CardRejectedException>(() =>
+            _gateway.SaveCardAsync("cust-4", "four@example.test", new CardInput(number, 12, 2031, "123"), CancellationToken.None));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public async Task A_charge_sends_the_amount_in_minor_units_off_session_with_the_payments_idempotency_key()
+    {
+        var card = await SaveAsync("4242424242424242");
+        var key = $"pay-{Guid.NewGuid():N}:EUR";
+
+        var result = await _gateway.ChargeAsync(new GatewayCharge("cust-5", card.Token, card.Last4, new Money(12.34m, "EUR"), key, "Invoices INV-2026-000001"), CancellationToken.None);
+
+        var request = Assert.Single(_stripe.RequestsTo("POST", "/v1/payment_intents"));
+        Assert.Equal("1234", request["amount"]);
+        Assert.Equal("eur", request["currency"]);
+        Assert.Equal(card.Token.Split('|')[0], request["customer"]);
+        Assert.Equal(card.Token.Split('|')[1], request["payment_method"]);
+        Assert.Equal("true", request["off_session"]);
+        Assert.Equal("true", request["confirm"]);
+        Assert.Equal("never", request["automatic_payment_methods[allow_redirects]"]);
+        Assert.Equal("Invoices INV-2026-000001", request["description"]);
+        Assert.Equal(key, request["metadata[idempotency_key]"]);
+        Assert.Equal("cust-5", request["metadata[customer_id]"]);
+        Assert.Equal(key, request.IdempotencyKey);
+        Assert.True(result.Succeeded);
+        Assert.StartsWith("pi_", result.Reference, StringComparison.Ordinal);
+        Assert.Null(result.DeclineReason);
+    }
+
+    [Theory]
+    [InlineData("JPY", "1235", "1235")]
+    [InlineData("USD", "0.5", "50")]
+    [InlineData("KWD", "12.345", "12345")]
+    [InlineData("EUR", "1000.0000", "100000")]
+    public async Task Amounts_are_sent_in_the_currencys_smallest_unit(string currency, string amount, string expected)
+    {
+        var card = await SaveAsync("4242424242424242");
+
+        var result = await _gateway.ChargeAsync(new GatewayCharge("cust-5", card.Token, card.Last4,
+            new Money(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), currency), $"pay-{Guid.NewGuid():N}", "Invoice"), CancellationToken.None);
+
+        var request = Assert.Single(_stripe.RequestsTo("POST", "/v1/payment_intents"));
+        Assert.Equal((expected, currency.ToLowerInvariant()), (request["amount"], request["currency"]));
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void An_amount_finer_than_the_currencys_minor_unit_is_not_rounded_silently()
+    {
+        Assert.Throws<ArgumentException>(() => StripeGateway.ToMinorUnits(new Money(10.5m, "JPY")));
+        Assert.Throws<ArgumentException>(() => StripeGateway.ToMinorUnits(new Money(0m, "EUR")));
+    }
+
+    [Theory]
+    [InlineData("4000000000000002", "Your card was declined.")]
+    [InlineData("4000000000009995", "Your card has insufficient funds.")]
+    public async Task A_declined_card_is_a_decline_with_Stripes_message(string number, string message)
+    {
+        var card = await SaveAsync(number);
+
+        var result = await _gateway.ChargeAsync(new GatewayCharge("cust-6", card.Token, card.Last4, new Money(50m, "EUR"), $"pay-{Guid.NewGuid():N}", "Invoice"), CancellationToken.None);
+
+        Assert.Equal(GatewayResult.Declined(message), result);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_gives_the_first_answer_and_one_PaymentIntent()
+    {
+        var card = await SaveAsync("4242424242424242");
+        var charge = new GatewayCharge("cust-7", card.Token, card.Last4, new Money(20m, "EUR"), $"pay-{Guid.NewGuid():N}", "Invoice");
+
+        var first = await _gateway.ChargeAsync(charge, CancellationToken.None);
+        var second = await _gateway.ChargeAsync(charge, CancellationToken.None);
+
+        Assert.Equal(first, second);
+        Assert.All(_stripe.RequestsTo("POST", "/v1/payment_intents"), r => Assert.Equal(charge.IdempotencyKey, r.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task A_Stripe_outage_throws_and_every_retry_carries_the_same_idempotency_key()
+    {
+        var card = await SaveAsync("4242424242424242");
+        _stripe.Intercept = r => r.Path == "/v1/payment_intents"
+            ? (500, """{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}""")
+            : null;
+        var key = $"pay-{Guid.NewGuid():N}";
+
+        await Assert.ThrowsAnyAsync<Exception>(() =>
+            _gateway.ChargeAsync(new GatewayCharge("cust-8", card.Token, card.Last4, new Money(20m, "EUR"), key, "Invoice"), CancellationToken.None));
+
+        var attempts = _stripe.RequestsTo("POST", "/v1/payment_intents");
+        Assert.Equal(3, attempts.Count); // the first try and Stripe.net's two retries
+        Assert.All(attempts, r => Assert.Equal(key, r.IdempotencyKey));
+    }
+
+    [Fact]
+    public async Task A_card_saved_before_Stripe_was_configured_is_declined_without_calling_Stripe()
+    {
+        var result = await _gateway.ChargeAsync(new GatewayCharge("cust-9", "sim_0123456789abcdef", "4242", new Money(20m, "EUR"), "pay-sim", "Invoice"), CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("ending in 4242 has to be added again", result.DeclineReason, StringComparison.Ordinal);
+        Assert.Empty(_stripe.Requests);
+    }
+
+    [Theory]
+    [InlineData("visa", "Visa")]
+    [InlineData("mastercard", "Mastercard")]
+    [InlineData("amex", "American Express")]
+    [InlineData("discover", "Discover")]
+    [InlineData("diners", "Diners Club")]
+    [InlineData("jcb", "JCB")]
+    [InlineData("unionpay", "UnionPay")]
+    [InlineData("unknown", "Card")]
+    [InlineData(null, "Card")]
+    public void Brands_are_named_as_people_write_them(string? brand, string name) =>
+        Assert.Equal(name, StripeGateway.BrandName(brand));
+
+    [Theory]
+    [InlineData(null, null, null, null)]
+    [InlineData("sk_test_x", "whsec_x", null, null)]
+    [InlineData("rk_live_x", "whsec_x", "http://127.0.0.1:12111", null)]
+    [InlineData("pk_test_x", "whsec_x", null, "Stripe:SecretKey must be a secret (sk_...) or restricted (rk_...) API key.")]
+    [InlineData("sk_test_x", null, null, "Stripe:WebhookSecret is required when Stripe:SecretKey is set")]
+    [InlineData("sk_test_x", "secret", null, "Stripe:WebhookSecret must be a webhook signing secret (whsec_...).")]
+    [InlineData("sk_test_x", "whsec_x", "127.0.0.1:12111", "Stripe:ApiBase '127.0.0.1:12111' must be an absolute http(s) URL")]
+    public void Options_are_checked_only_when_a_key_is_set(string? secretKey, string? webhookSecret, string? apiBase, string? failure)
+    {
+        var result = new StripeOptionsValidator().Validate(null, new StripeOptions { SecretKey = secretKey, WebhookSecret = webhookSecret, ApiBase = apiBase });
+
+        if (failure is null)
+        {
+            Assert.True(result.Succeeded, result.FailureMessage);
+        }
+        else
+        {
+            Assert.Contains(failure, result.FailureMessage, StringComparison.Ordinal);
+            Assert.DoesNotContain(secretKey!, result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_Stripe_key_without_a_webhook_secret_stops_start_up()
+    {
+        using var factory = new SqlitePortalFactory();
+        factory.With("Stripe:SecretKey", "sk_test_x");
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is OptionsValidationException validation)
+            {
+                Assert.Contains("Stripe:WebhookSecret is required when Stripe:SecretKey is set", validation.Message, StringComparison.Ordinal);
+                return;
+            }
+        }
+        Assert.Fail($"Start-up failed without naming the setting: {error}");
+    }
+
+    private async Task<GatewayCard> SaveAsync(string number)
+    {
+        var card = await _gateway.SaveCardAsync($"cust-{Guid.NewGuid():N}", "saver@example.test", new CardInput(number, 12, 2031, "123"), CancellationToken.None);
+        _stripe.Clear();
+        return card;
+    }
+}
