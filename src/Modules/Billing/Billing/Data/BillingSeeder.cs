@@ -54,6 +54,14 @@ internal sealed class BillingSeeder(BillingDbContext db, IAccountsApi accounts, 
             var invoice = await issue.HandleAsync(new CreateInvoice(customer.UserId, h.Currency,
                 [new CreateInvoiceLine(h.Product, h.Quantity, h.Price, start, start.AddMonths(h.Product.Contains("monthly", StringComparison.Ordinal) ? 1 : 12).AddDays(-1), null)]),
                 cancellationToken, issued);
+            if (!h.Paid && invoice.DueUtc < now)
+            {
+                // Its automatic attempts all failed long ago (an expired card then): Overdue, waiting for a manual payment.
+                foreach (var _ in PaymentRetrySchedule.DaysAfterDue)
+                {
+                    invoice.AutoPayFailed();
+                }
+            }
             if (h.Paid)
             {
                 var payment = Payment.Start(Guid.NewGuid(), $"seed:{invoice.Number}", customer.UserId, h.Currency, invoice.Balance, 0m, method, issued, automatic: true);
