@@ -30,6 +30,9 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Replaces the system clock when set before the host starts.</summary>
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; set; }
 
+    /// <summary>Service replacements (test doubles of outside services), applied before the host starts.</summary>
+    public Action<IServiceCollection>? TestServices { get; set; }
+
     public string SupportEmail => "support@chaosmodular.local";
     public string SupportPassword => "SupportDesk#2026";
     public string DemoEmail => "demo@chaosmodular.local";
@@ -55,6 +58,7 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
             {
                 services.AddSingleton<TimeProvider>(Clock);
             }
+            TestServices?.Invoke(services);
         });
     }
 

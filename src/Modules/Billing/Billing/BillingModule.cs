@@ -34,13 +34,17 @@ public sealed class BillingModule : IModule
         services.AddScoped<PayInvoices>();
         services.AddScoped<BillingSeeder>();
         services.AddScoped<AutomaticPaymentJob>();
+        services.AddScoped<PendingPaymentsJob>();
         services.AddScoped<IBillingApi, BillingApi>();
         services.AddIntegrationEventHandler<CustomerRegistered, BillingProfileOnCustomerRegistered>();
         services.AddIntegrationEventHandler<PaymentSucceeded, ReceiptOnPaymentSucceeded>();
     }
 
-    public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
+    public void RegisterRecurringJobs(IRecurringJobManager jobs)
+    {
         jobs.AddOrUpdate<AutomaticPaymentJob>(AutomaticPaymentJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
+        jobs.AddOrUpdate<PendingPaymentsJob>(PendingPaymentsJob.JobId, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+    }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {

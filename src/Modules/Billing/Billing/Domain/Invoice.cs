@@ -142,6 +142,12 @@ internal sealed class Invoice
         Version = Guid.NewGuid();
     }
 
+    public void HoldPaymentLock(DateTime untilUtc)
+    {
+        PaymentLockUntilUtc = untilUtc;
+        Version = Guid.NewGuid();
+    }
+
     public void ReleasePaymentLock()
     {
         PaymentLockId = null;

@@ -19,7 +19,13 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
 {
     private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
 
-    public sealed record Outcome(string Currency, bool Paid, string? Reason, Money Charged, Money CreditApplied, IReadOnlyList<string> InvoiceNumbers, Guid? PaymentId);
+    /// <summary>How long invoices stay held for a payment whose gateway did not answer, while the retry job asks again.</summary>
+    private static readonly TimeSpan HoldUnanswered = TimeSpan.FromHours(1);
+
+    public const string UnansweredReason =
+        "The payment service did not answer. We will complete this payment as soon as it does and email your receipt; please don't pay these invoices again meanwhile.";
+
+    public sealed record Outcome(string Currency, bool Paid, string? Reason, Money Charged, Money CreditApplied, IReadOnlyList<string> InvoiceNumbers, Guid? PaymentId, bool Pending = false);
 
     public async Task<IReadOnlyList<Outcome>> HandleAsync(string customerId, IReadOnlyCollection<Guid> invoiceIds, string idempotencyKey, bool automatic, CancellationToken cancellationToken)
     {
@@ -112,8 +118,17 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogError(ex, "Payment gateway failed for payment {PaymentId}", paymentId);
-                result = GatewayResult.Declined("The payment service could not be reached. Nothing was charged; please try again in a few minutes.");
+                // We cannot know whether the card was charged. The payment stays Pending and the invoices held;
+                // PendingPaymentsJob asks the gateway again with the same idempotency key, which answers the
+                // first charge's outcome (or makes it), and records that.
+                logger.LogError(ex, "Payment gateway did not answer for payment {PaymentId}; left pending for retry", paymentId);
+                var holdUntil = clock.GetUtcNow().UtcDateTime.Add(HoldUnanswered);
+                foreach (var invoice in claimed)
+                {
+                    invoice.HoldPaymentLock(holdUntil);
+                }
+                await db.SaveChangesAsync(CancellationToken.None);
+                return ToOutcome(payment, claimed.Select(i => i.Number).ToList());
             }
         }
 
@@ -134,6 +149,45 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             return false;
         }
         var claimed = await db.Invoices.Where(i => i.PaymentLockId == payment.Id).OrderBy(i => i.IssuedUtc).ToListAsync(cancellationToken);
+        await RecordAsync(payment, claimed, result);
+        return true;
+    }
+
+    /// <summary>Asks the gateway again about a payment it did not answer for, with the same idempotency key.</summary>
+    public async Task<bool> RetryPendingAsync(Guid paymentId, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.Include(p => p.Allocations).SingleOrDefaultAsync(p => p.Id == paymentId, cancellationToken);
+        if (payment is null || payment.Status != PaymentStatus.Pending)
+        {
+            return false;
+        }
+        var claimed = await db.Invoices.Where(i => i.PaymentLockId == payment.Id).OrderBy(i => i.IssuedUtc).ToListAsync(cancellationToken);
+        GatewayResult result;
+        if (payment.Amount == 0)
+        {
+            result = GatewayResult.Paid("credits");
+        }
+        else
+        {
+            var method = await db.PaymentMethods.AsNoTracking().SingleOrDefaultAsync(m => m.Id == payment.PaymentMethodId, cancellationToken);
+            if (method is null)
+            {
+                result = GatewayResult.Declined("The payment method of this payment was removed.");
+            }
+            else
+            {
+                try
+                {
+                    result = await gateway.ChargeAsync(new GatewayCharge(payment.CustomerId, method.GatewayToken, method.Last4, new Money(payment.Amount, payment.Currency),
+                        payment.IdempotencyKey, $"Invoices {string.Join(", ", claimed.Select(i => i.Number))}"), cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Payment gateway still does not answer for payment {PaymentId}", paymentId);
+                    return false;
+                }
+            }
+        }
         await RecordAsync(payment, claimed, result);
         return true;
     }
@@ -189,14 +243,14 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
     private async Task<Outcome?> PreviousAttemptAsync(string key, CancellationToken cancellationToken)
     {
         var payment = await db.Payments.AsNoTracking().Include(p => p.Allocations).SingleOrDefaultAsync(p => p.IdempotencyKey == key, cancellationToken);
-        return payment is null || payment.Status == PaymentStatus.Pending
-            ? null
-            : ToOutcome(payment, payment.Allocations.Select(a => a.InvoiceNumber).ToList());
+        return payment is null ? null : ToOutcome(payment, payment.Allocations.Select(a => a.InvoiceNumber).ToList());
     }
 
     private static Outcome ToOutcome(Payment payment, IReadOnlyList<string> numbers) =>
-        new(payment.Currency, payment.Status == PaymentStatus.Succeeded, payment.FailureReason,
-            new Money(payment.Amount, payment.Currency), new Money(payment.CreditApplied, payment.Currency), numbers, payment.Id);
+        new(payment.Currency, payment.Status == PaymentStatus.Succeeded,
+            payment.Status == PaymentStatus.Pending ? UnansweredReason : payment.FailureReason,
+            new Money(payment.Amount, payment.Currency), new Money(payment.CreditApplied, payment.Currency), numbers, payment.Id,
+            Pending: payment.Status == PaymentStatus.Pending);
 
     private static Outcome Refused(string currency, string reason) =>
         new(currency, false, reason, Money.Zero(currency), Money.Zero(currency), [], null);

@@ -40,7 +40,7 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, PayInvoices pay, 
     private async Task ChargeAsync(Guid invoiceId, string customerId, int failures, CancellationToken cancellationToken)
     {
         var outcome = (await pay.HandleAsync(customerId, [invoiceId], $"auto:{invoiceId:N}:{failures}", automatic: true, cancellationToken)).SingleOrDefault();
-        if (outcome is null || outcome.Paid)
+        if (outcome is null || outcome.Paid || outcome.Pending)
         {
             return;
         }

@@ -5,11 +5,12 @@ using ChaosModular.Billing.Gateways;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Saved cards: add one, choose the default that pays open invoices and every renewal.</summary>
-internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway gateway, TimeProvider clock) : PageModel
+internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<PaymentMethodsModel> logger) : PageModel
 {
     [BindProperty]
     public CardForm Card { get; set; } = new();
@@ -57,6 +58,12 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
         catch (CardRejectedException rejected)
         {
             ModelState.AddModelError("Card.Number", rejected.Message);
+            return Page();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Saving a card failed at the payment gateway");
+            ModelState.AddModelError(string.Empty, "The payment service could not be reached, so your card was not saved. Please try again in a few minutes.");
             return Page();
         }
         var customerId = User.CustomerId();

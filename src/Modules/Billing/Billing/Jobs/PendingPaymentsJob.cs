@@ -1,0 +1,39 @@
+using System.ComponentModel;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Features;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Billing.Jobs;
+
+/// <summary>
+/// Finishes payments the gateway did not answer for (an outage, a timeout, a crash mid-charge): asks
+/// again with the same idempotency key every five minutes until it answers. A provider being down
+/// therefore loses no payment and never charges twice.
+/// </summary>
+internal sealed class PendingPaymentsJob(BillingDbContext db, PayInvoices pay, TimeProvider clock)
+{
+    public const string JobId = "billing-pending-payments";
+
+    /// <summary>Younger pending payments may still be in flight in a web request.</summary>
+    private static readonly TimeSpan InFlight = TimeSpan.FromMinutes(5);
+
+    [DisplayName("Finish unanswered payments")]
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow().UtcDateTime - InFlight;
+        var pending = await db.Payments.AsNoTracking()
+            .Where(p => p.Status == PaymentStatus.Pending && p.CreatedUtc < before)
+            .OrderBy(p => p.CreatedUtc)
+            .Select(p => p.Id)
+            .Take(200)
+            .ToListAsync(cancellationToken);
+        foreach (var id in pending)
+        {
+            db.ChangeTracker.Clear();
+            await pay.RetryPendingAsync(id, cancellationToken);
+        }
+    }
+}
