@@ -1,5 +1,6 @@
 using ChaosModular.Accounts;
 using ChaosModular.Billing;
+using ChaosModular.Catalog;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications;
 
@@ -12,6 +13,7 @@ internal static class ModulesRegistry
     [
         new AccountsModule(),
         new NotificationsModule(),
+        new CatalogModule(),
         new BillingModule(),
     ];
 }

@@ -1,5 +1,6 @@
 using ChaosModular.Accounts.Data;
 using ChaosModular.Billing.Data;
+using ChaosModular.Catalog.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
 
@@ -11,3 +12,5 @@ internal sealed class AccountsFactory() : ModuleDesignTimeFactory<AccountsDbCont
 internal sealed class NotificationsFactory() : ModuleDesignTimeFactory<NotificationsDbContext>(DatabaseProvider.SqlServer, NotificationsDbContext.Schema);
 
 internal sealed class BillingFactory() : ModuleDesignTimeFactory<BillingDbContext>(DatabaseProvider.SqlServer, BillingDbContext.Schema);
+
+internal sealed class CatalogFactory() : ModuleDesignTimeFactory<CatalogDbContext>(DatabaseProvider.SqlServer, CatalogDbContext.Schema);

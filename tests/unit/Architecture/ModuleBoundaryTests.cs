@@ -1,6 +1,7 @@
 using System.Reflection;
 using ChaosModular.Accounts;
 using ChaosModular.Billing;
+using ChaosModular.Catalog;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications;
 using ChaosModular.UnitTests.Infrastructure;
@@ -10,7 +11,7 @@ namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class ModuleBoundaryTests
 {
-    private static readonly IReadOnlyList<IModule> Modules = [new AccountsModule(), new NotificationsModule(), new BillingModule()];
+    private static readonly IReadOnlyList<IModule> Modules = [new AccountsModule(), new NotificationsModule(), new BillingModule(), new CatalogModule()];
 
     private static IReadOnlyList<ProjectInfo> Projects => ProjectReferenceRules.Load(Path.Combine(RepositoryRoot.Path, "src"));
 
@@ -24,7 +25,7 @@ public sealed class ModuleBoundaryTests
     public void The_tree_has_the_modules_the_hosts_list()
     {
         var moduleProjects = Projects.Where(p => p.IsModule).Select(p => p.Name).Order().ToList();
-        Assert.Equal(["Accounts", "Billing", "Notifications"], moduleProjects);
+        Assert.Equal(["Accounts", "Billing", "Catalog", "Notifications"], moduleProjects);
         Assert.Equal(moduleProjects, Modules.Select(m => m.GetType().Assembly.GetName().Name!["ChaosModular.".Length..]).Order().ToList());
     }
 

@@ -1,5 +1,6 @@
 using ChaosModular.Accounts.Data;
 using ChaosModular.Billing.Data;
+using ChaosModular.Catalog.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class SchemaOwnershipTests
 {
-    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext)];
+    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext), nameof(CatalogDbContext)];
 
     public static TheoryData<string> ModuleContexts => new(ContextNames);
 
@@ -19,6 +20,7 @@ public sealed class SchemaOwnershipTests
         nameof(AccountsDbContext) => new AccountsDbContext(Options<AccountsDbContext>(provider, AccountsDbContext.Schema)),
         nameof(NotificationsDbContext) => new NotificationsDbContext(Options<NotificationsDbContext>(provider, NotificationsDbContext.Schema)),
         nameof(BillingDbContext) => new BillingDbContext(Options<BillingDbContext>(provider, BillingDbContext.Schema)),
+        nameof(CatalogDbContext) => new CatalogDbContext(Options<CatalogDbContext>(provider, CatalogDbContext.Schema)),
         _ => throw new ArgumentOutOfRangeException(nameof(contextName)),
     };
 

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChaosModular.Catalog.Contracts;
+using ChaosModular.Catalog.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace ChaosModular.Catalog.Data;
+
+/// <summary>The vendor-edited data file (<c>catalog.json</c>): families, products, plans and prices, versions and builds, upgrades.</summary>
+internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family> Families, IReadOnlyList<CatalogFile.ProductEntry> Products, IReadOnlyList<CatalogFile.Upgrade> Upgrades)
+{
+    public sealed record Family(string Code, string Name, string? ServiceUrl);
+
+    public sealed record ProductEntry(string Code, string Family, string Name, int Rank, IReadOnlyList<PlanEntry> Plans, IReadOnlyList<VersionEntry> Versions);
+
+    public sealed record PlanEntry(string Code, BillingTerm Term, IReadOnlyDictionary<string, decimal> Prices);
+
+    public sealed record VersionEntry(string Version, DateOnly ReleasedOn, IReadOnlyList<BuildEntry> Builds);
+
+    public sealed record BuildEntry(string Os, string File, string Path, long SizeBytes);
+
+    public sealed record Upgrade(string From, string To);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static CatalogFile Parse(string json) =>
+        JsonSerializer.Deserialize<CatalogFile>(json, Json) ?? throw new InvalidDataException("The catalog file is empty.");
+
+    /// <summary>Every problem in the file, so the vendor can fix them in one go.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        var families = Families.Select(f => f.Code).ToHashSet(StringComparer.Ordinal);
+        var products = Products.ToDictionary(p => p.Code, StringComparer.Ordinal);
+        foreach (var duplicate in Products.GroupBy(p => p.Code).Where(g => g.Count() > 1))
+        {
+            problems.Add($"Product code '{duplicate.Key}' appears {duplicate.Count()} times.");
+        }
+        foreach (var duplicate in Products.SelectMany(p => p.Plans).GroupBy(p => p.Code).Where(g => g.Count() > 1))
+        {
+            problems.Add($"Plan code '{duplicate.Key}' appears {duplicate.Count()} times.");
+        }
+        foreach (var product in Products)
+        {
+            if (!families.Contains(product.Family))
+            {
+                problems.Add($"Product '{product.Code}' names unknown family '{product.Family}'.");
+            }
+            foreach (var plan in product.Plans)
+            {
+                foreach (var (currency, price) in plan.Prices)
+                {
+                    if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
+                    {
+                        problems.Add($"Plan '{plan.Code}' has price currency '{currency}', which is not an ISO 4217 code.");
+                    }
+                    if (price <= 0)
+                    {
+                        problems.Add($"Plan '{plan.Code}' has a price of {price} {currency}; prices are positive.");
+                    }
+                }
+            }
+            foreach (var version in product.Versions)
+            {
+                if (ProductVersion.Parse(version.Version) is null)
+                {
+                    problems.Add($"Product '{product.Code}' has version '{version.Version}', which is not a version number.");
+                }
+            }
+        }
+        foreach (var upgrade in Upgrades)
+        {
+            if (!products.TryGetValue(upgrade.From, out var from) || !products.TryGetValue(upgrade.To, out var to))
+            {
+                problems.Add($"Upgrade {upgrade.From} -> {upgrade.To} names an unknown product.");
+            }
+            else if (from.Family != to.Family || to.Rank <= from.Rank)
+            {
+                problems.Add($"Upgrade {upgrade.From} -> {upgrade.To} must go to a higher-ranked product of the same family.");
+            }
+        }
+        return problems;
+    }
+}
+
+/// <summary>
+/// Loads the data file at start-up. Idempotent: a version already loaded is skipped; a newer one
+/// updates rows by code, replaces prices and builds, and retires what the file no longer lists.
+/// </summary>
+internal sealed class CatalogLoader(CatalogDbContext db, TimeProvider clock, ILogger<CatalogLoader> logger)
+{
+    public async Task<bool> LoadAsync(CatalogFile file, CancellationToken cancellationToken)
+    {
+        var problems = file.Problems();
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException("The catalog file has problems:\n- " + string.Join("\n- ", problems));
+        }
+        var state = await db.State.SingleOrDefaultAsync(s => s.Id == 1, cancellationToken);
+        if (state is not null && state.LoadedVersion >= file.Version)
+        {
+            return false;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var families = await db.Families.ToDictionaryAsync(f => f.Code, cancellationToken);
+        foreach (var f in file.Families)
+        {
+            var family = families.GetValueOrDefault(f.Code) ?? db.Families.Add(new ProductFamily { Code = f.Code }).Entity;
+            (family.Name, family.ServiceUrl, family.Retired) = (f.Name, f.ServiceUrl, false);
+        }
+        Retire(families.Values, file.Families.Select(f => f.Code), f => f.Code, f => f.Retired = true);
+
+        var products = await db.Products.ToDictionaryAsync(p => p.Code, cancellationToken);
+        var plans = await db.Plans.Include(p => p.Prices).ToDictionaryAsync(p => p.Code, cancellationToken);
+        var versions = await db.Versions.Include(v => v.Builds).ToListAsync(cancellationToken);
+        foreach (var p in file.Products)
+        {
+            var product = products.GetValueOrDefault(p.Code) ?? db.Products.Add(new Product { Code = p.Code }).Entity;
+            (product.FamilyCode, product.Name, product.Rank, product.Retired) = (p.Family, p.Name, p.Rank, false);
+            foreach (var pl in p.Plans)
+            {
+                var plan = plans.GetValueOrDefault(pl.Code) ?? db.Plans.Add(new Plan { Code = pl.Code }).Entity;
+                (plan.ProductCode, plan.Term, plan.Retired) = (p.Code, pl.Term, false);
+                plan.Prices.Clear();
+                plan.Prices.AddRange(pl.Prices.Select(kv => new PlanPrice { PlanCode = pl.Code, Currency = kv.Key, PricePerSeat = kv.Value }));
+            }
+            foreach (var v in p.Versions)
+            {
+                var version = versions.SingleOrDefault(x => x.ProductCode == p.Code && x.Version == v.Version)
+                    ?? db.Versions.Add(new ProductVersion { ProductCode = p.Code, Version = v.Version }).Entity;
+                version.ReleasedOn = v.ReleasedOn;
+                version.Builds.Clear();
+                version.Builds.AddRange(v.Builds.Select(b => new Build { OperatingSystem = b.Os, FileName = b.File, Path = b.Path, SizeBytes = b.SizeBytes }));
+            }
+        }
+        Retire(products.Values, file.Products.Select(p => p.Code), p => p.Code, p => p.Retired = true);
+        Retire(plans.Values, file.Products.SelectMany(p => p.Plans).Select(p => p.Code), p => p.Code, p => p.Retired = true);
+
+        db.UpgradePaths.RemoveRange(await db.UpgradePaths.ToListAsync(cancellationToken));
+        db.UpgradePaths.AddRange(file.Upgrades.Select(u => new UpgradePath { FromProductCode = u.From, ToProductCode = u.To }));
+
+        state ??= db.State.Add(new CatalogState { Id = 1 }).Entity;
+        state.LoadedVersion = file.Version;
+        state.LoadedUtc = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Loaded catalog version {Version}: {Products} products.", file.Version, file.Products.Count);
+        return true;
+    }
+
+    private static void Retire<T>(IEnumerable<T> existing, IEnumerable<string> listed, Func<T, string> code, Action<T> retire)
+    {
+        var keep = listed.ToHashSet(StringComparer.Ordinal);
+        foreach (var item in existing.Where(e => !keep.Contains(code(e))))
+        {
+            retire(item);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using ChaosModular.Catalog.Contracts;
+
+namespace ChaosModular.Catalog.Domain;
+
+/// <summary>
+/// Catalog rows are keyed by the codes in the data file, which other modules keep. Items dropped from
+/// the file are retired, never deleted, so old subscriptions still resolve them.
+/// </summary>
+internal sealed class ProductFamily
+{
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? ServiceUrl { get; set; }
+    public bool Retired { get; set; }
+}
+
+internal sealed class Product
+{
+    public string Code { get; set; } = "";
+    public string FamilyCode { get; set; } = "";
+    public string Name { get; set; } = "";
+
+    /// <summary>Higher is more capable; upgrades go up.</summary>
+    public int Rank { get; set; }
+    public bool Retired { get; set; }
+}
+
+internal sealed class Plan
+{
+    public string Code { get; set; } = "";
+    public string ProductCode { get; set; } = "";
+    public BillingTerm Term { get; set; }
+    public bool Retired { get; set; }
+    public List<PlanPrice> Prices { get; set; } = [];
+}
+
+internal sealed class PlanPrice
+{
+    public int Id { get; set; }
+    public string PlanCode { get; set; } = "";
+    public string Currency { get; set; } = "";
+    public decimal PricePerSeat { get; set; }
+}
+
+internal sealed class UpgradePath
+{
+    public string FromProductCode { get; set; } = "";
+    public string ToProductCode { get; set; } = "";
+}
+
+internal sealed class ProductVersion
+{
+    public int Id { get; set; }
+    public string ProductCode { get; set; } = "";
+    public string Version { get; set; } = "";
+    public DateOnly ReleasedOn { get; set; }
+    public List<Build> Builds { get; set; } = [];
+
+    /// <summary>Versions older than 4.1 are activated with a license key; newer ones sign in.</summary>
+    public bool UsesLicenseKey => UsesLicenseKeys(Version);
+
+    public static bool UsesLicenseKeys(string version) =>
+        Parse(version) is { } v && v < new System.Version(4, 1);
+
+    /// <summary>"13" reads as 13.0.</summary>
+    public static System.Version? Parse(string version) =>
+        System.Version.TryParse(version.Contains('.', StringComparison.Ordinal) ? version : version + ".0", out var v) ? v : null;
+}
+
+internal sealed class Build
+{
+    public int Id { get; set; }
+    public int ProductVersionId { get; set; }
+    public string OperatingSystem { get; set; } = "";
+    public string FileName { get; set; } = "";
+    public string Path { get; set; } = "";
+    public long SizeBytes { get; set; }
+}
+
+/// <summary>Which version of the data file is loaded.</summary>
+internal sealed class CatalogState
+{
+    public int Id { get; set; }
+    public int LoadedVersion { get; set; }
+    public DateTime LoadedUtc { get; set; }
+}
