@@ -128,6 +128,22 @@ public sealed class BillingPagesTests(SqlitePortalFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Pay_all_pays_only_the_invoices_its_review_showed()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var reviewed = await customer.InvoiceAsync("EUR", 10m);
+        var html = await customer.Client.GetPageAsync("/billing/pay?all=true");
+        var issuedSince = await customer.InvoiceAsync("EUR", 500m);   // e.g. a renewal issued while the review was open
+
+        await customer.Client.Http.PostAsync(new Uri("/billing/pay?all=true", UriKind.Relative),
+            new FormUrlEncodedContent(PortalClient.HiddenFields(html).DistinctBy(f => f.Key + f.Value)));
+
+        var invoices = await InBilling(db => db.Invoices.Where(i => i.CustomerId == customer.UserId).ToDictionaryAsync(i => i.Id));
+        Assert.Equal(InvoiceStatus.Paid, invoices[reviewed.InvoiceId].Status);
+        Assert.Equal(InvoiceStatus.Open, invoices[issuedSince.InvoiceId].Status);
+    }
+
+    [Fact]
     public async Task Posting_the_same_review_twice_charges_once()
     {
         var customer = await BillingCustomer.SignUpAsync(factory);

@@ -18,6 +18,9 @@ public sealed class GatewayOutageTests
         private readonly SimulatedGateway _inner = new();
 
         public bool Down { get; set; }
+
+        /// <summary>Down the way an HTTP client timeout looks: a TaskCanceledException.</summary>
+        public bool TimesOut { get; set; }
         public int Charges { get; private set; }
 
         public Task<GatewayCard> SaveCardAsync(string customerId, string customerEmail, CardInput card, CancellationToken cancellationToken) =>
@@ -25,6 +28,10 @@ public sealed class GatewayOutageTests
 
         public async Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
         {
+            if (TimesOut)
+            {
+                throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.");
+            }
             if (Down)
             {
                 throw new HttpRequestException("timeout");
@@ -63,6 +70,22 @@ public sealed class GatewayOutageTests
         await using var scope = factory.Services.CreateAsyncScope();
         var stored = await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Invoices.SingleAsync(i => i.Id == invoice.InvoiceId);
         Assert.Equal((InvoiceStatus.Paid, (Guid?)null), (stored.Status, stored.PaymentLockId));
+    }
+
+    [Fact]
+    public async Task A_gateway_timeout_is_held_like_any_unanswered_charge()
+    {
+        var gateway = new FlakyGateway { TimesOut = true };
+        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var invoice = await customer.InvoiceAsync("EUR", 20m);
+
+        var page = await customer.PayAsync(invoice.InvoiceId);
+
+        Assert.Contains("is being confirmed", page, StringComparison.Ordinal);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Invoices.AsNoTracking().SingleAsync(i => i.Id == invoice.InvoiceId);
+        Assert.True(stored.PaymentLockUntilUtc > DateTime.UtcNow.AddMinutes(30));
     }
 
     [Fact]

@@ -319,6 +319,11 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -343,6 +348,10 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
 
                     b.HasKey("Id");
 
@@ -423,6 +432,10 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex(new[] { "CustomerId" }, "IX_payment_methods_one_default")
+                        .IsUnique()
+                        .HasFilter("\"IsDefault\" = TRUE");
 
                     b.ToTable("payment_methods", "billing");
                 });

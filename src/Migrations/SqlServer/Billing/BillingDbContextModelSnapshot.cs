@@ -319,6 +319,11 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
@@ -343,6 +348,10 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .IsRequired()
                         .HasMaxLength(10)
                         .HasColumnType("nvarchar(10)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
 
@@ -423,6 +432,10 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex(new[] { "CustomerId" }, "IX_payment_methods_one_default")
+                        .IsUnique()
+                        .HasFilter("[IsDefault] = 1");
 
                     b.ToTable("payment_methods", "billing");
                 });

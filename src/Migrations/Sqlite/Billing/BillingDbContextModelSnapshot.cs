@@ -315,6 +315,11 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -338,6 +343,10 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -419,6 +428,10 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex(new[] { "CustomerId" }, "IX_payment_methods_one_default")
+                        .IsUnique()
+                        .HasFilter("\"IsDefault\" = 1");
 
                     b.ToTable("payment_methods", "billing");
                 });

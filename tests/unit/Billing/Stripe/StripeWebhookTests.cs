@@ -163,7 +163,7 @@ public sealed class StripeWebhookTests(StripePortal portal) : IClassFixture<Stri
         var claimed = await db.Invoices.Where(i => i.Id == invoice.Id && i.PaymentLockId == null)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, startedUtc.AddMinutes(2)));
         Assert.Equal(1, claimed);
-        db.Payments.Add(Payment.Start(paymentId, key, customer.UserId, "EUR", invoice.Balance, 0m, method, startedUtc, automatic: false));
+        db.Payments.Add(Payment.Start(paymentId, key, customer.UserId, "EUR", invoice.Balance, 0m, method, startedUtc, automatic: false, $"Invoices {invoice.Number}"));
         await db.SaveChangesAsync();
         return new Pending(paymentId, key, invoice.Id);
     }

@@ -87,6 +87,8 @@ internal sealed class BillingDbContext(DbContextOptions<BillingDbContext> option
             b.Property(x => x.MethodDescription).HasMaxLength(100);
             b.Property(x => x.GatewayReference).HasMaxLength(100);
             b.Property(x => x.FailureReason).HasMaxLength(500);
+            b.Property(x => x.Description).HasMaxLength(500);
+            b.Property(x => x.Version).IsConcurrencyToken();
             b.HasMany(x => x.Allocations).WithOne().HasForeignKey(a => a.PaymentId).OnDelete(DeleteBehavior.Cascade);
             b.Navigation(x => x.Allocations).HasField("_allocations").UsePropertyAccessMode(PropertyAccessMode.Field);
         });
@@ -127,6 +129,13 @@ internal sealed class BillingDbContext(DbContextOptions<BillingDbContext> option
             b.Property(x => x.Id).ValueGeneratedNever();
             b.Property(x => x.CustomerId).HasMaxLength(64).IsRequired();
             b.HasIndex(x => x.CustomerId);
+            // At most one default card per customer, whatever the provider's filter syntax.
+            b.HasIndex(x => x.CustomerId, "IX_payment_methods_one_default").IsUnique().HasFilter(Database.ProviderName switch
+            {
+                "Npgsql.EntityFrameworkCore.PostgreSQL" => "\"IsDefault\" = TRUE",
+                "Microsoft.EntityFrameworkCore.SqlServer" => "[IsDefault] = 1",
+                _ => "\"IsDefault\" = 1",
+            });
             b.Property(x => x.Brand).HasMaxLength(20);
             b.Property(x => x.Last4).HasMaxLength(4);
             b.Property(x => x.GatewayToken).HasMaxLength(100);

@@ -64,7 +64,7 @@ internal sealed class BillingSeeder(BillingDbContext db, IAccountsApi accounts, 
             }
             if (h.Paid)
             {
-                var payment = Payment.Start(Guid.NewGuid(), $"seed:{invoice.Number}", customer.UserId, h.Currency, invoice.Balance, 0m, method, issued, automatic: true);
+                var payment = Payment.Start(Guid.NewGuid(), $"seed:{invoice.Number}", customer.UserId, h.Currency, invoice.Balance, 0m, method, issued, automatic: true, $"Invoices {invoice.Number}");
                 payment.Allocate(invoice.Id, invoice.Number, invoice.Balance);
                 payment.Succeeded("sim_seed", issued.AddDays(1));
                 invoice.ApplyPayment(invoice.BalanceDue, issued.AddDays(1));

@@ -33,11 +33,19 @@ internal sealed class Payment
     public DateTime CreatedUtc { get; private set; }
     public DateTime? CompletedUtc { get; private set; }
     public bool Automatic { get; private set; }
+
+    /// <summary>What the gateway was told; reused verbatim when the charge is asked again with the same key.</summary>
+    public string Description { get; private set; } = "";
+
+    /// <summary>Optimistic concurrency: a webhook and the retry job cannot both record the outcome.</summary>
+    public Guid Version { get; private set; }
     public IReadOnlyList<PaymentAllocation> Allocations => _allocations;
 
     public static Payment Start(Guid id, string idempotencyKey, string customerId, string currency, decimal amount, decimal creditApplied,
-        PaymentMethod? method, DateTime utcNow, bool automatic) => new()
+        PaymentMethod? method, DateTime utcNow, bool automatic, string description) => new()
     {
+        Description = description,
+        Version = Guid.NewGuid(),
         Id = id,
         IdempotencyKey = idempotencyKey,
         CustomerId = customerId,
@@ -56,6 +64,7 @@ internal sealed class Payment
 
     public void Succeeded(string? gatewayReference, DateTime utcNow)
     {
+        Version = Guid.NewGuid();
         Status = PaymentStatus.Succeeded;
         GatewayReference = gatewayReference;
         CompletedUtc = utcNow;
@@ -63,6 +72,7 @@ internal sealed class Payment
 
     public void Failed(string reason, DateTime utcNow)
     {
+        Version = Guid.NewGuid();
         Status = PaymentStatus.Failed;
         FailureReason = reason;
         CompletedUtc = utcNow;

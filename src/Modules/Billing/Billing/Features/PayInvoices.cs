@@ -50,7 +50,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         var now = clock.GetUtcNow().UtcDateTime;
         var method = await db.PaymentMethods.AsNoTracking()
             .Where(m => m.CustomerId == customerId && m.IsDefault)
-            .SingleOrDefaultAsync(cancellationToken);
+            .OrderByDescending(m => m.AddedUtc)
+            .FirstOrDefaultAsync(cancellationToken);
 
         // 1. Claim the invoices and spend the credits, or give up having changed nothing.
         var paymentId = Guid.NewGuid();
@@ -59,11 +60,12 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var lockUntil = now.Add(ClaimFor);
+            var claimVersion = Guid.NewGuid();
             var count = await db.Invoices
                 .Where(i => ids.Contains(i.Id) && i.CustomerId == customerId
                     && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.Overdue)
                     && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, lockUntil), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, lockUntil).SetProperty(i => i.Version, claimVersion), cancellationToken);
             if (count != ids.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -81,7 +83,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                     ? "Add a payment method before paying."
                     : $"Your {method.Description} has expired. Add a new payment method before paying.");
             }
-            payment = Payment.Start(paymentId, key, customerId, currency, toCharge.Amount, (due - toCharge).Amount, toCharge.Amount > 0 ? method : null, now, automatic);
+            payment = Payment.Start(paymentId, key, customerId, currency, toCharge.Amount, (due - toCharge).Amount, toCharge.Amount > 0 ? method : null, now, automatic,
+                $"Invoices {string.Join(", ", claimed.Select(i => i.Number))}");
             foreach (var use in uses)
             {
                 credits.Single(c => c.Id == use.CreditId).Spend(use.Amount.Amount);
@@ -113,10 +116,11 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         {
             try
             {
+                // Not cancellable: once asked, the charge runs to its answer even if the browser goes away.
                 result = await gateway.ChargeAsync(new GatewayCharge(customerId, method!.GatewayToken, method.Last4, new Money(payment.Amount, currency), key,
-                    $"Invoices {string.Join(", ", claimed.Select(i => i.Number))}"), cancellationToken);
+                    payment.Description), CancellationToken.None);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 // We cannot know whether the card was charged. The payment stays Pending and the invoices held;
                 // PendingPaymentsJob asks the gateway again with the same idempotency key, which answers the
@@ -149,8 +153,22 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             return false;
         }
         var claimed = await db.Invoices.Where(i => i.PaymentLockId == payment.Id).OrderBy(i => i.IssuedUtc).ToListAsync(cancellationToken);
-        await RecordAsync(payment, claimed, result);
-        return true;
+        return await TryRecordAsync(payment, claimed, result);
+    }
+
+    /// <summary>False when someone else (the webhook, the retry job) recorded this payment first.</summary>
+    private async Task<bool> TryRecordAsync(Payment payment, List<Invoice> claimed, GatewayResult result)
+    {
+        try
+        {
+            await RecordAsync(payment, claimed, result);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
     }
 
     /// <summary>Asks the gateway again about a payment it did not answer for, with the same idempotency key.</summary>
@@ -178,12 +196,19 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             {
                 try
                 {
+                    // The same key and the same parameters as the first attempt, so the gateway answers that attempt.
                     result = await gateway.ChargeAsync(new GatewayCharge(payment.CustomerId, method.GatewayToken, method.Last4, new Money(payment.Amount, payment.Currency),
-                        payment.IdempotencyKey, $"Invoices {string.Join(", ", claimed.Select(i => i.Number))}"), cancellationToken);
+                        payment.IdempotencyKey, payment.Description), CancellationToken.None);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex)
                 {
                     logger.LogWarning(ex, "Payment gateway still does not answer for payment {PaymentId}", paymentId);
+                    var holdUntil = clock.GetUtcNow().UtcDateTime.Add(HoldUnanswered);
+                    foreach (var invoice in claimed)
+                    {
+                        invoice.HoldPaymentLock(holdUntil);
+                    }
+                    await db.SaveChangesAsync(CancellationToken.None);
                     return false;
                 }
             }

@@ -26,7 +26,8 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, PayInvoices pay, 
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var due = await db.Invoices.AsNoTracking()
-            .Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now)
+            .Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now
+                && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
             .OrderBy(i => i.NextAutoPayUtc)
             .Select(i => new { i.Id, i.CustomerId, i.AutoPayFailures })
             .Take(1000)
@@ -46,7 +47,8 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, PayInvoices pay, 
         }
         db.ChangeTracker.Clear();
         var invoice = await db.Invoices.SingleAsync(i => i.Id == invoiceId, cancellationToken);
-        if (invoice.AutoPayFailures != failures || invoice.Status != InvoiceStatus.Open || invoice.Balance == 0)
+        var heldByAnotherPayment = outcome.PaymentId is null && invoice.PaymentLockUntilUtc > clock.GetUtcNow().UtcDateTime;
+        if (heldByAnotherPayment || invoice.AutoPayFailures != failures || invoice.Status != InvoiceStatus.Open || invoice.Balance == 0)
         {
             return;   // this attempt's failure was already counted, or the invoice was settled meanwhile
         }

@@ -38,6 +38,7 @@ internal sealed class EmailRequests(NotificationsDbContext db, IBackgroundJobCli
         catch (DbUpdateException)
         {
             // The same event is being handled concurrently; that run queues the email.
+            db.ChangeTracker.Clear();
             return;
         }
         var id = email.Id;

@@ -18,6 +18,8 @@ internal sealed class EmailJobs
 {
     public const string SweepJobId = "emails-sweep";
 
+    private const int MaxAttempts = 11;
+
     /// <summary>Longer than any SMTP conversation; a crashed sender's claim expires after it.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
@@ -56,26 +58,26 @@ internal sealed class EmailJobs
             return;
         }
         var email = await _db.Emails.Include(e => e.Attachments).SingleAsync(e => e.Id == emailId, cancellationToken);
-
-        var model = JsonSerializer.Deserialize<Dictionary<string, string>>(email.ModelJson) ?? [];
-        var rendered = _templates.Render(email.Template, model);
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(_smtp.Value.From));
-        message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));
-        message.Subject = rendered.Subject;
-        message.MessageId = $"{email.Id:N}@chaosmodular";
-        var body = new BodyBuilder { HtmlBody = rendered.Html, TextBody = rendered.Text };
-        foreach (var attachment in email.Attachments)
-        {
-            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
-        }
-        message.Body = body.ToMessageBody();
         try
         {
+            var model = JsonSerializer.Deserialize<Dictionary<string, string>>(email.ModelJson) ?? [];
+            var rendered = _templates.Render(email.Template, model);
+            var message = new MimeMessage();
+            message.From.Add(MailboxAddress.Parse(_smtp.Value.From));
+            message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));
+            message.Subject = rendered.Subject;
+            message.MessageId = $"{email.Id:N}@chaosmodular";
+            var body = new BodyBuilder { HtmlBody = rendered.Html, TextBody = rendered.Text };
+            foreach (var attachment in email.Attachments)
+            {
+                body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+            }
+            message.Body = body.ToMessageBody();
             await _transport.SendAsync(message, cancellationToken);
         }
         catch (Exception ex)
         {
+            // Release the claim so Hangfire's retry (or the sweep) can try again.
             email.Failed(ex.Message);
             await _db.SaveChangesAsync(CancellationToken.None);
             throw;
@@ -84,14 +86,21 @@ internal sealed class EmailJobs
         await _db.SaveChangesAsync(CancellationToken.None);
     }
 
-    /// <summary>Re-enqueues emails that were stored but never attempted (their job was lost with an in-memory queue or a crash).</summary>
+    /// <summary>
+    /// Re-enqueues unsent emails whose job was lost (an in-memory queue after a restart, a crash): never
+    /// tried after five minutes, or not tried for an hour while Hangfire's retries are left. The claim in
+    /// <see cref="SendAsync"/> keeps a duplicate job from sending twice.
+    /// </summary>
     [DisplayName("Sweep unsent emails")]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
-        var cutoff = _clock.GetUtcNow().UtcDateTime.AddMinutes(-5);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var neverTried = now.AddMinutes(-5);
+        var quiet = now.AddHours(-1);
         var lost = await _db.Emails
-            .Where(e => e.SentUtc == null && e.Attempts == 0 && e.CreatedUtc < cutoff)
+            .Where(e => e.SentUtc == null && (e.LeaseUntilUtc == null || e.LeaseUntilUtc < now) && e.Attempts < MaxAttempts
+                && ((e.Attempts == 0 && e.CreatedUtc < neverTried) || e.LastAttemptUtc < quiet))
             .Select(e => e.Id)
             .Take(500)
             .ToListAsync(cancellationToken);

@@ -43,6 +43,7 @@ internal sealed class PayModel(BillingDbContext db, PayInvoices pay, TimeProvide
         {
             return BadRequest();
         }
+        All = false;   // pay exactly the invoices the review showed, never ones issued since
         await LoadReviewAsync(cancellationToken);
         var ids = Groups.SelectMany(g => g.Invoices).Select(i => i.Id).ToList();
         if (ids.Count == 0)

@@ -68,13 +68,17 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
         }
         var customerId = User.CustomerId();
         var makeDefault = Card.MakeDefault || Methods.Count == 0;
-        if (makeDefault)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.PaymentMethods.Where(m => m.CustomerId == customerId && m.IsDefault)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.IsDefault, false), cancellationToken);
+            if (makeDefault)
+            {
+                await db.PaymentMethods.Where(m => m.CustomerId == customerId && m.IsDefault)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.IsDefault, false), cancellationToken);
+            }
+            db.PaymentMethods.Add(PaymentMethod.Save(customerId, saved.Brand, saved.Last4, saved.ExpiryMonth, saved.ExpiryYear, saved.Token, makeDefault, Now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        db.PaymentMethods.Add(PaymentMethod.Save(customerId, saved.Brand, saved.Last4, saved.ExpiryMonth, saved.ExpiryYear, saved.Token, makeDefault, Now));
-        await db.SaveChangesAsync(cancellationToken);
         TempData["Flash"] = $"{saved.Brand} ending in {saved.Last4} was saved{(makeDefault ? " and is now your default payment method" : "")}.";
         return RedirectToPage();
     }
