@@ -81,6 +81,40 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
         await Eventually.Until(() => EmailExists(integrationEvent.Email), TimeSpan.FromSeconds(30), "the swept event's email row");
     }
 
+    [Fact]
+    public async Task Handlers_whose_jobs_were_lost_after_dispatch_are_run_by_the_sweep_and_the_row_completes()
+    {
+        var integrationEvent = NewEvent();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // Dispatched two hours ago into a queue that was then lost (Web restarted with in-memory jobs).
+            var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var options = (DbContextOptions<AccountsDbContext>)new DbContextOptionsBuilder<AccountsDbContext>()
+                .UseModuleDatabase(database.ParsedProvider, database.ConnectionString!, AccountsDbContext.Schema, database.ContentRoot)
+                .Options;
+            await using var db = new AccountsDbContext(options);
+            var message = OutboxMessage.From(integrationEvent);
+            message.MarkDispatched(DateTime.UtcNow.AddHours(-2));
+            db.OutboxMessages.Add(message);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await ActivatorUtilities.CreateInstance<OutboxJobs>(scope.ServiceProvider).SweepAsync(CancellationToken.None);
+        }
+
+        await Eventually.Until(() => EmailExists(integrationEvent.Email), TimeSpan.FromSeconds(30), "the lost handler's email row");
+        await Eventually.Until(async () =>
+        {
+            await using var check = factory.Services.CreateAsyncScope();
+            var db = check.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            var done = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == integrationEvent.EventId);
+            var handled = await db.Set<OutboxHandled>().CountAsync(h => h.MessageId == integrationEvent.EventId);
+            return done.CompletedUtc is not null && handled == 2;   // Notifications' welcome email and Billing's profile
+        }, TimeSpan.FromSeconds(30), "both handlers recorded and the row completed");
+    }
+
     private async Task<bool> EmailExists(string address)
     {
         await using var scope = factory.Services.CreateAsyncScope();

@@ -108,10 +108,30 @@ namespace ChaosModular.Migrations.PostgreSql.Accounts
                     b.ToTable("AspNetUsers", "accounts");
                 });
 
+            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("HandlerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("HandledUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MessageId", "HandlerKey");
+
+                    b.ToTable("outbox_handled", "accounts");
+                });
+
             modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("DispatchedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -129,6 +149,8 @@ namespace ChaosModular.Migrations.PostgreSql.Accounts
                         .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedUtc");
 
                     b.HasIndex("DispatchedUtc");
 

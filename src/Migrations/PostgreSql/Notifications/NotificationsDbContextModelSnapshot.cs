@@ -23,10 +23,30 @@ namespace ChaosModular.Migrations.PostgreSql.Notifications
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("HandlerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("HandledUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MessageId", "HandlerKey");
+
+                    b.ToTable("outbox_handled", "notifications");
+                });
+
             modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("DispatchedUtc")
                         .HasColumnType("timestamp with time zone");
@@ -44,6 +64,8 @@ namespace ChaosModular.Migrations.PostgreSql.Notifications
                         .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedUtc");
 
                     b.HasIndex("DispatchedUtc");
 

@@ -109,10 +109,30 @@ namespace ChaosModular.Migrations.SqlServer.Accounts
                     b.ToTable("AspNetUsers", "accounts");
                 });
 
+            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("HandlerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<DateTime>("HandledUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("MessageId", "HandlerKey");
+
+                    b.ToTable("outbox_handled", "accounts");
+                });
+
             modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("datetime2");
 
                     b.Property<DateTime?>("DispatchedUtc")
                         .HasColumnType("datetime2");
@@ -130,6 +150,8 @@ namespace ChaosModular.Migrations.SqlServer.Accounts
                         .HasColumnType("nvarchar(300)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedUtc");
 
                     b.HasIndex("DispatchedUtc");
 

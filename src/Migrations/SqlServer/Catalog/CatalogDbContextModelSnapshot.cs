@@ -227,10 +227,30 @@ namespace ChaosModular.Migrations.SqlServer.Catalog
                     b.ToTable("upgrade_paths", "catalog");
                 });
 
+            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("HandlerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<DateTime>("HandledUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("MessageId", "HandlerKey");
+
+                    b.ToTable("outbox_handled", "catalog");
+                });
+
             modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("datetime2");
 
                     b.Property<DateTime?>("DispatchedUtc")
                         .HasColumnType("datetime2");
@@ -248,6 +268,8 @@ namespace ChaosModular.Migrations.SqlServer.Catalog
                         .HasColumnType("nvarchar(300)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedUtc");
 
                     b.HasIndex("DispatchedUtc");
 

@@ -23,10 +23,30 @@ namespace ChaosModular.Migrations.SqlServer.Notifications
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("HandlerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<DateTime>("HandledUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("MessageId", "HandlerKey");
+
+                    b.ToTable("outbox_handled", "notifications");
+                });
+
             modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("CompletedUtc")
+                        .HasColumnType("datetime2");
 
                     b.Property<DateTime?>("DispatchedUtc")
                         .HasColumnType("datetime2");
@@ -44,6 +64,8 @@ namespace ChaosModular.Migrations.SqlServer.Notifications
                         .HasColumnType("nvarchar(300)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedUtc");
 
                     b.HasIndex("DispatchedUtc");
 

@@ -217,9 +217,29 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                     b.ToTable("upgrade_paths", "catalog");
                 });
 
+            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HandlerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HandledUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MessageId", "HandlerKey");
+
+                    b.ToTable("outbox_handled", "catalog");
+                });
+
             modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DispatchedUtc")
@@ -238,6 +258,8 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedUtc");
 
                     b.HasIndex("DispatchedUtc");
 

@@ -19,9 +19,29 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
                 .HasDefaultSchema("notifications")
                 .HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+                {
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HandlerKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("HandledUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MessageId", "HandlerKey");
+
+                    b.ToTable("outbox_handled", "notifications");
+                });
+
             modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CompletedUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("DispatchedUtc")
@@ -40,6 +60,8 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CompletedUtc");
 
                     b.HasIndex("DispatchedUtc");
 

@@ -23,18 +23,26 @@ public sealed class OutboxJobs(
     {
         var store = services.GetRequiredKeyedService<IOutboxStore>(module);
         var message = await store.FindAsync(messageId, cancellationToken);
-        if (message is null || message.DispatchedUtc is not null)
+        if (message is null || message.CompletedUtc is not null)
         {
             return;
         }
-        foreach (var subscription in subscriptions.Where(s => s.EventType.FullName == message.Type))
+        var handled = await store.HandledByAsync(messageId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var pending = subscriptions.Where(s => s.EventType.FullName == message.Type && !handled.Contains(s.Key)).ToList();
+        foreach (var subscription in pending)
         {
             jobs.Enqueue<OutboxJobs>(j => j.HandleAsync(module, messageId, subscription.Key, CancellationToken.None));
         }
-        message.MarkDispatched(clock.GetUtcNow().UtcDateTime);
+        message.MarkDispatched(now);
+        if (pending.Count == 0)
+        {
+            message.MarkCompleted(now);
+        }
         await store.SaveAsync(cancellationToken);
     }
 
+    /// <summary>Runs one handler once: a handler already recorded as done for this message is skipped.</summary>
     [DisplayName("Handle {0} event {1} with {2}")]
     public async Task HandleAsync(string module, Guid messageId, string handlerKey, CancellationToken cancellationToken)
     {
@@ -43,21 +51,39 @@ public sealed class OutboxJobs(
             ?? throw new InvalidOperationException($"Outbox message {messageId} of {module} does not exist.");
         var subscription = subscriptions.SingleOrDefault(s => s.Key == handlerKey && s.EventType.FullName == message.Type)
             ?? throw new InvalidOperationException($"No handler {handlerKey} for {message.Type}.");
+        if ((await store.HandledByAsync(messageId, cancellationToken)).Contains(handlerKey))
+        {
+            return;
+        }
         await subscription.InvokeAsync(services, message.Payload, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await store.MarkHandledAsync(messageId, handlerKey, now, cancellationToken);
+        var handled = await store.HandledByAsync(messageId, cancellationToken);
+        if (subscriptions.Where(s => s.EventType.FullName == message.Type).All(s => handled.Contains(s.Key)))
+        {
+            message.MarkCompleted(now);
+            await store.SaveAsync(cancellationToken);
+        }
     }
 
-    /// <summary>Dispatches rows whose enqueue was lost (a crash, a queue that lived in memory).</summary>
+    /// <summary>
+    /// Recovers lost work: dispatches rows whose enqueue was lost (a crash), and re-enqueues handlers of
+    /// rows dispatched over an hour ago that are still not done (a queue that lived in memory, a job that
+    /// exhausted its retries). Handlers already done are skipped, so this never repeats finished work.
+    /// </summary>
     [DisplayName("Sweep outboxes")]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow().UtcDateTime.AddSeconds(-30);
+        var now = clock.GetUtcNow().UtcDateTime;
         foreach (var module in modules.Select(m => m.Name).Distinct())
         {
             var store = services.GetRequiredKeyedService<IOutboxStore>(module);
-            foreach (var id in await store.UndispatchedAsync(cutoff, 500, cancellationToken))
+            var lost = (await store.UndispatchedAsync(now.AddSeconds(-30), 500, cancellationToken))
+                .Concat(await store.UnfinishedAsync(now.AddHours(-1), 500, cancellationToken));
+            foreach (var id in lost)
             {
-                logger.LogInformation("Sweeping undispatched outbox message {MessageId} of {Module}.", id, module);
+                logger.LogInformation("Sweeping outbox message {MessageId} of {Module}.", id, module);
                 await DispatchAsync(module, id, cancellationToken);
             }
         }

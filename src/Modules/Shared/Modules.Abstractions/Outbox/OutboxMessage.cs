@@ -12,7 +12,11 @@ public sealed class OutboxMessage
     public string Type { get; private set; } = "";
     public string Payload { get; private set; } = "";
     public DateTime OccurredUtc { get; private set; }
+    /// <summary>When its handler jobs were last enqueued.</summary>
     public DateTime? DispatchedUtc { get; private set; }
+
+    /// <summary>When every subscribed handler had run to completion.</summary>
+    public DateTime? CompletedUtc { get; private set; }
 
     public static OutboxMessage From(IIntegrationEvent integrationEvent) => new()
     {
@@ -23,6 +27,25 @@ public sealed class OutboxMessage
     };
 
     public void MarkDispatched(DateTime utcNow) => DispatchedUtc = utcNow;
+
+    public void MarkCompleted(DateTime utcNow) => CompletedUtc ??= utcNow;
+}
+
+/// <summary>One handler finished one message: the record that makes a re-delivered handler job a no-op.</summary>
+public sealed class OutboxHandled
+{
+    private OutboxHandled() { }
+
+    public OutboxHandled(Guid messageId, string handlerKey, DateTime handledUtc)
+    {
+        MessageId = messageId;
+        HandlerKey = handlerKey;
+        HandledUtc = handledUtc;
+    }
+
+    public Guid MessageId { get; private set; }
+    public string HandlerKey { get; private set; } = "";
+    public DateTime HandledUtc { get; private set; }
 }
 
 /// <summary>A module DbContext that can publish integration events.</summary>
@@ -44,6 +67,13 @@ public static class OutboxModelBuilderExtensions
             b.Property(m => m.Type).HasMaxLength(300).IsRequired();
             b.Property(m => m.Payload).IsRequired();
             b.HasIndex(m => m.DispatchedUtc);
+            b.HasIndex(m => m.CompletedUtc);
+        });
+        modelBuilder.Entity<OutboxHandled>(b =>
+        {
+            b.ToTable("outbox_handled");
+            b.HasKey(h => new { h.MessageId, h.HandlerKey });
+            b.Property(h => h.HandlerKey).HasMaxLength(300);
         });
         return modelBuilder;
     }

@@ -7,6 +7,14 @@ public interface IOutboxStore
 {
     Task<OutboxMessage?> FindAsync(Guid id, CancellationToken cancellationToken);
     Task<IReadOnlyList<Guid>> UndispatchedAsync(DateTime occurredBeforeUtc, int max, CancellationToken cancellationToken);
+
+    /// <summary>Dispatched before the given time but with handlers still not done (their jobs lost or failing).</summary>
+    Task<IReadOnlyList<Guid>> UnfinishedAsync(DateTime dispatchedBeforeUtc, int max, CancellationToken cancellationToken);
+
+    Task<IReadOnlySet<string>> HandledByAsync(Guid messageId, CancellationToken cancellationToken);
+
+    /// <summary>Records that a handler finished; false if it already had (a concurrent duplicate).</summary>
+    Task<bool> MarkHandledAsync(Guid messageId, string handlerKey, DateTime utcNow, CancellationToken cancellationToken);
     Task SaveAsync(CancellationToken cancellationToken);
 }
 
@@ -22,6 +30,33 @@ internal sealed class OutboxStore<TContext>(TContext context) : IOutboxStore whe
             .Select(m => m.Id)
             .Take(max)
             .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<Guid>> UnfinishedAsync(DateTime dispatchedBeforeUtc, int max, CancellationToken cancellationToken) =>
+        await context.OutboxMessages
+            .Where(m => m.CompletedUtc == null && m.DispatchedUtc != null && m.DispatchedUtc < dispatchedBeforeUtc)
+            .OrderBy(m => m.OccurredUtc)
+            .Select(m => m.Id)
+            .Take(max)
+            .ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlySet<string>> HandledByAsync(Guid messageId, CancellationToken cancellationToken) =>
+        (await context.Set<OutboxHandled>().Where(h => h.MessageId == messageId).Select(h => h.HandlerKey).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+
+    public async Task<bool> MarkHandledAsync(Guid messageId, string handlerKey, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        var row = context.Set<OutboxHandled>().Add(new OutboxHandled(messageId, handlerKey, utcNow));
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            row.State = EntityState.Detached;
+            return false;
+        }
+    }
 
     public Task SaveAsync(CancellationToken cancellationToken) => context.SaveChangesAsync(cancellationToken);
 }
