@@ -3,6 +3,7 @@ using ChaosModular.Billing;
 using ChaosModular.Catalog;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications;
+using ChaosModular.Subscriptions;
 
 namespace ChaosModular.Web;
 
@@ -15,5 +16,6 @@ internal static class ModulesRegistry
         new NotificationsModule(),
         new CatalogModule(),
         new BillingModule(),
+        new SubscriptionsModule(),
     ];
 }

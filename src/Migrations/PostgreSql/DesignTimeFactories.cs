@@ -3,6 +3,7 @@ using ChaosModular.Billing.Data;
 using ChaosModular.Catalog.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
+using ChaosModular.Subscriptions.Data;
 
 namespace ChaosModular.Migrations.PostgreSql;
 
@@ -14,3 +15,5 @@ internal sealed class NotificationsFactory() : ModuleDesignTimeFactory<Notificat
 internal sealed class BillingFactory() : ModuleDesignTimeFactory<BillingDbContext>(DatabaseProvider.PostgreSql, BillingDbContext.Schema);
 
 internal sealed class CatalogFactory() : ModuleDesignTimeFactory<CatalogDbContext>(DatabaseProvider.PostgreSql, CatalogDbContext.Schema);
+
+internal sealed class SubscriptionsFactory() : ModuleDesignTimeFactory<SubscriptionsDbContext>(DatabaseProvider.PostgreSql, SubscriptionsDbContext.Schema);

@@ -3,6 +3,7 @@ using ChaosModular.Billing.Data;
 using ChaosModular.Catalog.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
+using ChaosModular.Subscriptions.Data;
 
 namespace ChaosModular.Migrations.SqlServer;
 
@@ -14,3 +15,5 @@ internal sealed class NotificationsFactory() : ModuleDesignTimeFactory<Notificat
 internal sealed class BillingFactory() : ModuleDesignTimeFactory<BillingDbContext>(DatabaseProvider.SqlServer, BillingDbContext.Schema);
 
 internal sealed class CatalogFactory() : ModuleDesignTimeFactory<CatalogDbContext>(DatabaseProvider.SqlServer, CatalogDbContext.Schema);
+
+internal sealed class SubscriptionsFactory() : ModuleDesignTimeFactory<SubscriptionsDbContext>(DatabaseProvider.SqlServer, SubscriptionsDbContext.Schema);

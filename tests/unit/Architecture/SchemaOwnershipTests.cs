@@ -3,6 +3,7 @@ using ChaosModular.Billing.Data;
 using ChaosModular.Catalog.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
+using ChaosModular.Subscriptions.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -11,7 +12,7 @@ namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class SchemaOwnershipTests
 {
-    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext), nameof(CatalogDbContext)];
+    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext), nameof(CatalogDbContext), nameof(SubscriptionsDbContext)];
 
     public static TheoryData<string> ModuleContexts => new(ContextNames);
 
@@ -21,6 +22,7 @@ public sealed class SchemaOwnershipTests
         nameof(NotificationsDbContext) => new NotificationsDbContext(Options<NotificationsDbContext>(provider, NotificationsDbContext.Schema)),
         nameof(BillingDbContext) => new BillingDbContext(Options<BillingDbContext>(provider, BillingDbContext.Schema)),
         nameof(CatalogDbContext) => new CatalogDbContext(Options<CatalogDbContext>(provider, CatalogDbContext.Schema)),
+        nameof(SubscriptionsDbContext) => new SubscriptionsDbContext(Options<SubscriptionsDbContext>(provider, SubscriptionsDbContext.Schema)),
         _ => throw new ArgumentOutOfRangeException(nameof(contextName)),
     };
 

@@ -1,0 +1,117 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ChaosModular.Migrations.Sqlite.Subscriptions
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.EnsureSchema(
+                name: "subscriptions");
+
+            migrationBuilder.CreateTable(
+                name: "outbox_handled",
+                schema: "subscriptions",
+                columns: table => new
+                {
+                    MessageId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HandlerKey = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    HandledUtc = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_handled", x => new { x.MessageId, x.HandlerKey });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                schema: "subscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Payload = table.Column<string>(type: "TEXT", nullable: false),
+                    OccurredUtc = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DispatchedUtc = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    CompletedUtc = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox_messages", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "subscriptions",
+                schema: "subscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CustomerId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PlanCode = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    ProductCode = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    FamilyCode = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Term = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    PricePerSeat = table.Column<decimal>(type: "TEXT", precision: 18, scale: 4, nullable: false),
+                    Seats = table.Column<int>(type: "INTEGER", nullable: false),
+                    SeatsFromRenewal = table.Column<int>(type: "INTEGER", nullable: true),
+                    ActivatedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    RenewsOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    AutoRenew = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    LicenseKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_subscriptions", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_CompletedUtc",
+                schema: "subscriptions",
+                table: "outbox_messages",
+                column: "CompletedUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_messages_DispatchedUtc",
+                schema: "subscriptions",
+                table: "outbox_messages",
+                column: "DispatchedUtc");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_subscriptions_CustomerId_Status_RenewsOn",
+                schema: "subscriptions",
+                table: "subscriptions",
+                columns: new[] { "CustomerId", "Status", "RenewsOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_subscriptions_Status_RenewsOn",
+                schema: "subscriptions",
+                table: "subscriptions",
+                columns: new[] { "Status", "RenewsOn" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "outbox_handled",
+                schema: "subscriptions");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages",
+                schema: "subscriptions");
+
+            migrationBuilder.DropTable(
+                name: "subscriptions",
+                schema: "subscriptions");
+        }
+    }
+}

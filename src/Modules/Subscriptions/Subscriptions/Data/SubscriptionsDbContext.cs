@@ -1,0 +1,42 @@
+using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Subscriptions.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Subscriptions.Data;
+
+internal sealed class SubscriptionsDbContext(DbContextOptions<SubscriptionsDbContext> options) : DbContext(options), IOutboxContext
+{
+    public const string Schema = "subscriptions";
+
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.AddOutbox();
+        modelBuilder.Entity<Subscription>(b =>
+        {
+            b.ToTable("subscriptions");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.Id).ValueGeneratedNever();
+            b.Property(x => x.CustomerId).HasMaxLength(64).IsRequired();
+            b.Property(x => x.PlanCode).HasMaxLength(80).IsRequired();
+            b.Property(x => x.ProductCode).HasMaxLength(60).IsRequired();
+            b.Property(x => x.FamilyCode).HasMaxLength(40).IsRequired();
+            b.Property(x => x.Term).HasConversion<string>().HasMaxLength(10);
+            b.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
+            b.Property(x => x.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
+            b.Property(x => x.PricePerSeat).HasPrecision(18, 4);
+            b.Property(x => x.LicenseKey).HasMaxLength(40);
+            b.Property(x => x.Version).IsConcurrencyToken();
+            b.Ignore(x => x.PricePerSeatPerTerm);
+            b.HasIndex(x => new { x.CustomerId, x.Status, x.RenewsOn });
+            b.HasIndex(x => new { x.Status, x.RenewsOn });
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.UseUtcDateTimes();
+}

@@ -1,0 +1,27 @@
+using ChaosModular.Modules.Abstractions;
+
+namespace ChaosModular.Subscriptions.Domain;
+
+/// <summary>
+/// The price of seats added mid-term: seats × price per seat per term × days left until the renewal
+/// date ÷ days in the current term, rounded to the currency's minor unit (half away from zero).
+/// Days are whole calendar days in UTC. On the renewal day nothing is left of the term, so the added
+/// seats cost nothing now and the renewal invoice charges them for the whole next term.
+/// </summary>
+internal static class Proration
+{
+    public static Money ForAddedSeats(int seats, Money pricePerSeatPerTerm, DateOnly today, DateOnly periodStart, DateOnly renewalDate)
+    {
+        if (seats <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seats), seats, "Add at least one seat.");
+        }
+        if (renewalDate <= periodStart)
+        {
+            throw new ArgumentException("The renewal date must come after the period start.", nameof(renewalDate));
+        }
+        var termDays = renewalDate.DayNumber - periodStart.DayNumber;
+        var daysLeft = Math.Clamp(renewalDate.DayNumber - today.DayNumber, 0, termDays);
+        return new Money(seats * pricePerSeatPerTerm.Amount * daysLeft / termDays, pricePerSeatPerTerm.Currency).Rounded();
+    }
+}

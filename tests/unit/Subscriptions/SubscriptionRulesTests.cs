@@ -1,0 +1,95 @@
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Subscriptions.Domain;
+
+namespace ChaosModular.UnitTests.Subscriptions;
+
+public sealed class SubscriptionRulesTests
+{
+    private static readonly DateOnly Start = new(2026, 1, 1);
+    private static readonly DateOnly Renewal = new(2027, 1, 1);   // 365-day term
+
+    [Theory]
+    [InlineData("2026-01-01", "699.00")]   // the first day: a whole term
+    [InlineData("2026-07-02", "350.46")]   // 183 days left: 699 x 183 / 365 = 350.4575... -> 350.46
+    [InlineData("2026-12-31", "1.92")]     // one day left: 699 / 365 = 1.915 -> 1.92
+    [InlineData("2027-01-01", "0.00")]     // the renewal day: nothing left, the renewal invoice charges the seat
+    [InlineData("2027-02-01", "0.00")]     // late (renewal not run yet): never negative
+    public void Added_seats_are_prorated_to_the_renewal_date(string today, string expected)
+    {
+        var price = Proration.ForAddedSeats(1, new Money(699m, "EUR"), DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture), Start, Renewal);
+
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), price.Amount);
+        Assert.Equal("EUR", price.Currency);
+    }
+
+    [Fact]
+    public void Several_seats_in_a_monthly_term_round_once_on_the_total()
+    {
+        // 3 x 57.90 x 10 / 31 = 56.0322... -> 56.03 (rounded once, not per seat: 3 x 18.68 = 56.04)
+        var price = Proration.ForAddedSeats(3, new Money(57.90m, "USD"), new DateOnly(2026, 3, 22), new DateOnly(2026, 3, 1), new DateOnly(2026, 4, 1));
+
+        Assert.Equal(new Money(56.03m, "USD"), price);
+    }
+
+    [Fact]
+    public void Yen_proration_has_no_minor_unit()
+    {
+        var price = Proration.ForAddedSeats(1, new Money(10000m, "JPY"), new DateOnly(2026, 1, 2), Start, Renewal);
+
+        Assert.Equal(9973m, price.Amount);   // 10000 x 364 / 365 = 9972.6 -> 9973
+    }
+
+    [Fact]
+    public void Zero_seats_or_an_empty_term_are_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Proration.ForAddedSeats(0, new Money(1m, "EUR"), Start, Start, Renewal));
+        Assert.Throws<ArgumentException>(() => Proration.ForAddedSeats(1, new Money(1m, "EUR"), Start, Renewal, Renewal));
+    }
+
+    [Theory]
+    // Annual, renewal 2026-03-31: disable until 2026-03-01 inclusive, enable until 2026-03-30 inclusive.
+    [InlineData(true, "2026-03-01", true, true)]
+    [InlineData(true, "2026-03-02", false, true)]
+    [InlineData(true, "2026-03-30", false, true)]
+    [InlineData(true, "2026-03-31", false, false)]
+    // Monthly: disable until 7 days before (2026-03-24).
+    [InlineData(false, "2026-03-24", true, true)]
+    [InlineData(false, "2026-03-25", false, true)]
+    [InlineData(false, "2026-03-30", false, true)]
+    [InlineData(false, "2026-03-31", false, false)]
+    public void Auto_renewal_windows_at_each_boundary(bool annual, string today, bool canDisable, bool canEnable)
+    {
+        var renewal = new DateOnly(2026, 3, 31);
+        var day = DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(canDisable, AutoRenewalWindow.CanDisable(day, renewal, annual));
+        Assert.Equal(canEnable, AutoRenewalWindow.CanEnable(day, renewal));
+    }
+
+    [Fact]
+    public void A_subscription_refuses_a_switch_outside_the_window_and_names_the_cut_off_date()
+    {
+        var subscription = Subscription.Start("c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 2, new DateOnly(2025, 3, 31), null);
+
+        Assert.Equal("Auto-renewal could be disabled until 2026-03-01.", subscription.SetAutoRenew(false, new DateOnly(2026, 3, 2)));
+        Assert.True(subscription.AutoRenew);
+        Assert.Null(subscription.SetAutoRenew(false, new DateOnly(2026, 3, 1)));
+        Assert.False(subscription.AutoRenew);
+        Assert.Equal("Auto-renewal could be enabled until 2026-03-30.", subscription.SetAutoRenew(true, new DateOnly(2026, 3, 31)));
+        Assert.Null(subscription.SetAutoRenew(true, new DateOnly(2026, 3, 30)));
+        Assert.True(subscription.AutoRenew);
+    }
+
+    [Fact]
+    public void Seat_reductions_wait_for_the_renewal_and_added_seats_count_at_once()
+    {
+        var subscription = Subscription.Start("c1", "corona-solo-monthly", "corona-solo", "corona", Term.Monthly, new Money(49.90m, "EUR"), 5, new DateOnly(2026, 5, 10), null);
+
+        Assert.Equal("Choose between 1 and 4 seats.", subscription.ReduceSeatsAtRenewal(5));
+        Assert.Null(subscription.ReduceSeatsAtRenewal(3));
+        Assert.Equal((5, (int?)3), (subscription.Seats, subscription.SeatsFromRenewal));
+        subscription.AddSeats(2);
+        Assert.Equal((7, (int?)5), (subscription.Seats, subscription.SeatsFromRenewal));
+        Assert.Equal(new DateOnly(2026, 6, 10), subscription.RenewsOn);
+    }
+}
