@@ -8,21 +8,53 @@ namespace ChaosModular.Billing.Contracts;
 /// </summary>
 public interface IBillingApi
 {
-    /// <summary>Issues an invoice at the customer's current billing information. Amounts are rounded per line to the currency's minor unit.</summary>
+    /// <summary>
+    /// Issues an invoice at the customer's current billing information. Amounts are rounded per line to the
+    /// currency's minor unit. With a <see cref="CreateInvoice.SourceReference"/>, asking again with the same
+    /// reference returns the invoice issued the first time (a retried job issues one invoice).
+    /// Throws when the customer has no billing information yet.
+    /// </summary>
     Task<InvoiceSummary> CreateInvoiceAsync(CreateInvoice request, CancellationToken cancellationToken);
 
     /// <summary>Applies available credits, then charges the rest with the default method. Safe to repeat with the same key.</summary>
     Task<ChargeResult> ChargeInvoiceAsync(Guid invoiceId, string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes the invoice's scheduled automatic payment attempt now (a renewal is charged on its renewal
+    /// day this way). A failure counts toward Billing's retry schedule and emails the customer, exactly as
+    /// the automatic payment job does; calling again for the same attempt charges nothing twice.
+    /// </summary>
+    Task<ChargeResult> CollectAutomaticallyAsync(Guid invoiceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Voids an unpaid invoice nobody is paying (its order was declined or abandoned). False when it is paid,
+    /// partly paid or held by a payment in progress; then it stays as it is.
+    /// </summary>
+    Task<bool> VoidInvoiceAsync(Guid invoiceId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Where an invoice stands, or null when there is no such invoice.</summary>
+    Task<InvoiceState?> InvoiceStateAsync(Guid invoiceId, CancellationToken cancellationToken);
+
     Task<PaymentMethodSummary?> DefaultPaymentMethodAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>The name and country an invoice would be issued to now, or null when the customer has not given them.</summary>
+    Task<BillingInformationSummary?> BillingInformationAsync(string customerId, CancellationToken cancellationToken);
 }
 
-public sealed record CreateInvoice(string CustomerId, string Currency, IReadOnlyList<CreateInvoiceLine> Lines, string? SourceReference = null);
+/// <param name="DueOn">When set, the invoice is due that day (a renewal is due on its renewal date) instead of after the payment term.</param>
+public sealed record CreateInvoice(string CustomerId, string Currency, IReadOnlyList<CreateInvoiceLine> Lines, string? SourceReference = null, DateOnly? DueOn = null);
 
 public sealed record CreateInvoiceLine(string Description, decimal Quantity, decimal UnitPrice, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? ProductReference);
 
 public sealed record InvoiceSummary(Guid InvoiceId, string Number, Money Total, Money Balance, string Status, DateTime DueUtc);
 
-public sealed record ChargeResult(bool Paid, string? DeclineReason, Money Charged, Money CreditApplied);
+/// <param name="Pending">The payment service did not answer; the payment is retried with the same key and <c>InvoicePaid</c> follows if it succeeds.</param>
+public sealed record ChargeResult(bool Paid, string? DeclineReason, Money Charged, Money CreditApplied, bool Pending = false);
+
+/// <param name="Status">Open, Paid, Overdue or Void.</param>
+/// <param name="AutomaticAttemptsLeft">Whether Billing will still try to charge it automatically.</param>
+public sealed record InvoiceState(Guid InvoiceId, string Number, string Status, Money Balance, bool AutomaticAttemptsLeft, bool PaymentInProgress);
 
 public sealed record PaymentMethodSummary(Guid Id, string Brand, string Last4, int ExpiryMonth, int ExpiryYear);
+
+public sealed record BillingInformationSummary(string Name, string AddressLine1, string City, string PostalCode, string Country, string? VatId, string BillingEmail);

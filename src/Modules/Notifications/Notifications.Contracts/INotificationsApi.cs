@@ -28,4 +28,10 @@ public static class EmailTemplateNames
 
     /// <summary>Model: name, amount, invoices, reason, nextAttempt (may be empty).</summary>
     public const string PaymentFailed = "payment-failed";
+
+    /// <summary>Model: name, product, renewsOn, autoRenew ("true"/"false"), seats, amount (may be empty), method (may be empty).</summary>
+    public const string RenewalReminder = "renewal-reminder";
+
+    /// <summary>Model: name, product, expiredOn, reason (may be empty).</summary>
+    public const string SubscriptionExpired = "subscription-expired";
 }

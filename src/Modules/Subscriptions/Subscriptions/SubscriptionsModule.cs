@@ -1,26 +1,56 @@
+using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Abstractions.Outbox;
 using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Subscriptions.Contracts.Events;
 using ChaosModular.Subscriptions.Data;
+using ChaosModular.Subscriptions.Features;
+using ChaosModular.Subscriptions.IntegrationEventHandlers;
+using ChaosModular.Subscriptions.Jobs;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.Subscriptions;
 
-/// <summary>
-/// Subscriptions, seats, auto-renewal, cart and renewals. This first part holds the schema and the
-/// rules (proration, auto-renewal windows); the pages and jobs follow in the Products issue.
-/// </summary>
+/// <summary>Subscriptions: Active and Expired Products, seats, upgrades, auto-renewal, Buy Again, downloads and renewals.</summary>
 public sealed class SubscriptionsModule : IModule
 {
     public string Name => SubscriptionsDbContext.Schema;
 
-    public void Register(IServiceCollection services, IConfiguration configuration) =>
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddModuleDbContext<SubscriptionsDbContext>(Name);
+        services.AddScoped<CompleteOrder>();
+        services.AddScoped<PayForOrder>();
+        services.AddScoped<AddSeats>();
+        services.AddScoped<Upgrade>();
+        services.AddScoped<BuyAgain>();
+        services.AddScoped<ChangeSubscription>();
+        services.AddScoped<ListSubscriptions>();
+        services.AddScoped<RenewSubscriptions>();
+        services.AddScoped<SendRenewalReminders>();
+        services.AddScoped<RenewalJob>();
+        services.AddScoped<SubscriptionsSeeder>();
+        services.AddIntegrationEventHandler<InvoicePaid, CompleteOrderOnInvoicePaid>();
+        services.AddIntegrationEventHandler<SubscriptionExpired, ExpiryNoticeOnSubscriptionExpired>();
+    }
+
+    public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<RenewalJob>(RenewalJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
 
     public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SubscriptionsDbContext>().Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<SubscriptionsSeeder>().SeedAsync(cancellationToken);
     }
+}
+
+internal static class ClaimsPrincipalExtensions
+{
+    /// <summary>The signed-in customer's id (Identity's user id), or empty for an anonymous caller.</summary>
+    public static string CustomerId(this System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
 }

@@ -60,6 +60,34 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                         : $"We will try again on {model["nextAttempt"]}. You can also pay now or update your payment method.",
                 ],
                 ("Pay now", $"{portal}/billing/pay?all=true")),
+            EmailTemplateNames.RenewalReminder => model["autoRenew"] == "true"
+                ? Compose(
+                    $"Your {model["product"]} subscription renews on {model["renewsOn"]}",
+                    $"Hello {model["name"]},",
+                    [
+                        $"Your {model["product"]} subscription ({model["seats"]} seat(s)) renews automatically on {model["renewsOn"]}.",
+                        string.IsNullOrEmpty(model.GetValueOrDefault("method"))
+                            ? $"We will invoice {model["amount"]} (before tax) on that day. Add a payment method so the renewal can be charged."
+                            : $"We will invoice {model["amount"]} (before tax) on that day and charge it to your {model["method"]}.",
+                        "To change seats or auto-renewal, open the subscription in your account.",
+                    ],
+                    ("Manage the subscription", $"{portal}/products"))
+                : Compose(
+                    $"Your {model["product"]} subscription ends on {model["renewsOn"]}",
+                    $"Hello {model["name"]},",
+                    [
+                        $"Auto-renewal is off, so your {model["product"]} subscription ({model["seats"]} seat(s)) ends on {model["renewsOn"]}.",
+                        "To keep using it, turn auto-renewal on in your account before that day; after it ends you can buy it again from Expired Products.",
+                    ],
+                    ("Manage the subscription", $"{portal}/products")),
+            EmailTemplateNames.SubscriptionExpired => Compose(
+                $"Your {model["product"]} subscription has expired",
+                $"Hello {model["name"]},",
+                [
+                    $"Your {model["product"]} subscription expired on {model["expiredOn"]}." + (string.IsNullOrEmpty(model.GetValueOrDefault("reason")) ? "" : $" {model["reason"]}"),
+                    "You can buy it again at any time from Expired Products.",
+                ],
+                ("Buy again", $"{portal}/products/expired")),
             _ => throw new InvalidOperationException($"Unknown email template '{template}'."),
         };
     }

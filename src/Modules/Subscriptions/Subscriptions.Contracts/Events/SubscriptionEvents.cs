@@ -11,4 +11,5 @@ public sealed record SubscriptionUpgraded(Guid EventId, DateTime OccurredUtc, Gu
 
 public sealed record SubscriptionRenewed(Guid EventId, DateTime OccurredUtc, Guid SubscriptionId, string CustomerId, DateOnly PeriodEnd, int Seats) : IIntegrationEvent;
 
-public sealed record SubscriptionExpired(Guid EventId, DateTime OccurredUtc, Guid SubscriptionId, string CustomerId) : IIntegrationEvent;
+/// <param name="Reason">Why, when it was not simply left to run out (an unpaid renewal).</param>
+public sealed record SubscriptionExpired(Guid EventId, DateTime OccurredUtc, Guid SubscriptionId, string CustomerId, string? Reason = null) : IIntegrationEvent;

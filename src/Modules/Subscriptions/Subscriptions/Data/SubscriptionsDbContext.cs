@@ -10,6 +10,7 @@ internal sealed class SubscriptionsDbContext(DbContextOptions<SubscriptionsDbCon
     public const string Schema = "subscriptions";
 
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<Order> Orders => Set<Order>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -34,6 +35,27 @@ internal sealed class SubscriptionsDbContext(DbContextOptions<SubscriptionsDbCon
             b.Ignore(x => x.PricePerSeatPerTerm);
             b.HasIndex(x => new { x.CustomerId, x.Status, x.RenewsOn });
             b.HasIndex(x => new { x.Status, x.RenewsOn });
+        });
+        modelBuilder.Entity<Order>(b =>
+        {
+            b.ToTable("orders");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.Id).ValueGeneratedNever();
+            b.Property(x => x.CustomerId).HasMaxLength(64).IsRequired();
+            b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+            b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            b.Property(x => x.PlanCode).HasMaxLength(80).IsRequired();
+            b.Property(x => x.FromPlanCode).HasMaxLength(80);
+            b.Property(x => x.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
+            b.Property(x => x.PricePerSeat).HasPrecision(18, 4);
+            b.Property(x => x.Amount).HasPrecision(18, 2);
+            b.Property(x => x.InvoiceNumber).HasMaxLength(32);
+            b.Property(x => x.CancelReason).HasMaxLength(500);
+            b.Ignore(x => x.SourceReference);
+            // One renewal order per subscription and renewal date, whoever runs the job and however often.
+            b.HasIndex(x => new { x.SubscriptionId, x.RenewalOf }).IsUnique();
+            b.HasIndex(x => new { x.Status, x.Kind });
+            b.HasIndex(x => x.CustomerId);
         });
     }
 

@@ -41,12 +41,29 @@ internal sealed class Subscription
     public DateOnly RenewsOn { get; private set; }
     public bool AutoRenew { get; private set; }
     public SubscriptionStatus Status { get; private set; }
+
+    /// <summary>The day it stopped: the end of its last paid period.</summary>
+    public DateOnly? ExpiredOn { get; private set; }
     public string? LicenseKey { get; private set; }
     public Guid Version { get; private set; }
 
     public Money PricePerSeatPerTerm => new(PricePerSeat, Currency);
 
-    public static Subscription Start(string customerId, string planCode, string productCode, string familyCode, Term term, Money pricePerSeat, int seats, DateOnly today, string? licenseKey)
+    public bool IsAnnual => Term == Term.Annual;
+
+    public static DateOnly NextRenewal(DateOnly from, Term term) => term == Term.Annual ? from.AddYears(1) : from.AddMonths(1);
+
+    /// <summary>
+    /// The renewal after <paramref name="renewsOn"/>, counted from the activation day so that a subscription
+    /// started on 31 January renews on 28 February, then 31 March (not 28 March).
+    /// </summary>
+    public static DateOnly RenewalAfter(DateOnly activatedOn, DateOnly renewsOn, Term term)
+    {
+        var months = (renewsOn.Year - activatedOn.Year) * 12 + renewsOn.Month - activatedOn.Month;
+        return term == Term.Annual ? activatedOn.AddYears(months / 12 + 1) : activatedOn.AddMonths(months + 1);
+    }
+
+    public static Subscription Start(Guid id, string customerId, string planCode, string productCode, string familyCode, Term term, Money pricePerSeat, int seats, DateOnly today, string? licenseKey)
     {
         if (seats < 1)
         {
@@ -54,7 +71,7 @@ internal sealed class Subscription
         }
         return new Subscription
         {
-            Id = Guid.NewGuid(),
+            Id = id,
             CustomerId = customerId,
             PlanCode = planCode,
             ProductCode = productCode,
@@ -65,7 +82,7 @@ internal sealed class Subscription
             Seats = seats,
             ActivatedOn = today,
             PeriodStart = today,
-            RenewsOn = term == Term.Annual ? today.AddYears(1) : today.AddMonths(1),
+            RenewsOn = NextRenewal(today, term),
             AutoRenew = true,
             Status = SubscriptionStatus.Active,
             LicenseKey = licenseKey,
@@ -93,6 +110,55 @@ internal sealed class Subscription
         SeatsFromRenewal = seats;
         Version = Guid.NewGuid();
         return null;
+    }
+
+    /// <summary>Cancels a reduction asked for earlier.</summary>
+    public string? KeepSeats()
+    {
+        if (SeatsFromRenewal is null)
+        {
+            return null;
+        }
+        SeatsFromRenewal = null;
+        Version = Guid.NewGuid();
+        return null;
+    }
+
+    /// <summary>The seats the next renewal invoice charges for.</summary>
+    public int SeatsAtRenewal => SeatsFromRenewal ?? Seats;
+
+    /// <summary>The renewal was paid: the next period starts on the old renewal date, with any reduction applied.</summary>
+    public void Renew()
+    {
+        PeriodStart = RenewsOn;
+        RenewsOn = RenewalAfter(ActivatedOn, RenewsOn, Term);
+        Seats = SeatsAtRenewal;
+        SeatsFromRenewal = null;
+        Version = Guid.NewGuid();
+    }
+
+    public void Expire()
+    {
+        Status = SubscriptionStatus.Expired;
+        ExpiredOn = RenewsOn;
+        AutoRenew = false;
+        Version = Guid.NewGuid();
+    }
+
+    public void Upgrade(string planCode, string productCode, string familyCode, Money pricePerSeat, int seats, string? licenseKey)
+    {
+        if (pricePerSeat.Currency != Currency)
+        {
+            throw new InvalidOperationException($"The subscription is billed in {Currency}, not {pricePerSeat.Currency}.");
+        }
+        PlanCode = planCode;
+        ProductCode = productCode;
+        FamilyCode = familyCode;
+        PricePerSeat = pricePerSeat.Amount;
+        Seats = seats;
+        SeatsFromRenewal = null;
+        LicenseKey = licenseKey;
+        Version = Guid.NewGuid();
     }
 
     /// <summary>Null when done; otherwise the message naming the cut-off date.</summary>

@@ -1,0 +1,10 @@
+using ChaosModular.Subscriptions.Domain;
+using ChaosModular.Subscriptions.Features;
+
+namespace ChaosModular.Subscriptions.Areas.Products.Pages;
+
+/// <summary>Expired Products, with Buy Again.</summary>
+internal sealed class ExpiredModel(ListSubscriptions list) : SubscriptionListPage(list)
+{
+    protected override SubscriptionStatus Status => SubscriptionStatus.Expired;
+}

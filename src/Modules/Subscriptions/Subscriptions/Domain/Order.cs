@@ -1,0 +1,91 @@
+namespace ChaosModular.Subscriptions.Domain;
+
+internal enum OrderKind
+{
+    AddSeats,
+    Upgrade,
+    NewSubscription,
+    Renewal,
+}
+
+internal enum OrderStatus
+{
+    AwaitingPayment,
+    Completed,
+    Cancelled,
+}
+
+/// <summary>
+/// Something a customer pays for before it happens: added seats, an upgrade, a new subscription
+/// (Buy Again) or a renewal. The order is recorded before its invoice is issued, so a payment that
+/// arrives later (a retried charge, a manual payment of the invoice) still knows what it was for.
+/// It takes effect exactly once: completing claims it with a conditional update.
+/// </summary>
+internal sealed class Order
+{
+    private Order() { }
+
+    public Guid Id { get; private set; }
+    public string CustomerId { get; private set; } = "";
+    public OrderKind Kind { get; private set; }
+
+    /// <summary>The subscription changed, or the one a new subscription is bought again from.</summary>
+    public Guid? SubscriptionId { get; private set; }
+
+    /// <summary>The plan bought: the subscription's plan, or the upgrade's target.</summary>
+    public string PlanCode { get; private set; } = "";
+
+    /// <summary>Seats added, the seat count after an upgrade, a new subscription's seats, or the seats renewed.</summary>
+    public int Seats { get; private set; }
+    public string Currency { get; private set; } = "";
+
+    /// <summary>The price per seat per term of the plan bought, kept for the subscription it creates or changes.</summary>
+    public decimal PricePerSeat { get; private set; }
+
+    /// <summary>The invoice's total before tax.</summary>
+    public decimal Amount { get; private set; }
+
+    /// <summary>For a renewal: the renewal date it pays for. One renewal order per subscription and date.</summary>
+    public DateOnly? RenewalOf { get; private set; }
+
+    /// <summary>For an upgrade: the plan it upgrades from, so a stale upgrade cannot apply twice.</summary>
+    public string? FromPlanCode { get; private set; }
+    public Guid? InvoiceId { get; private set; }
+    public string? InvoiceNumber { get; private set; }
+    public OrderStatus Status { get; private set; }
+    public string? CancelReason { get; private set; }
+    public DateTime CreatedUtc { get; private set; }
+    public DateTime? ClosedUtc { get; private set; }
+
+    public string SourceReference => $"subscriptions:order:{Id:N}";
+
+    public static Order Place(Guid id, string customerId, OrderKind kind, Guid? subscriptionId, string planCode, int seats, string currency, decimal pricePerSeat,
+        decimal amount, DateTime utcNow, DateOnly? renewalOf = null, string? fromPlanCode = null) => new()
+        {
+            Id = id,
+            CustomerId = customerId,
+            Kind = kind,
+            SubscriptionId = subscriptionId,
+            PlanCode = planCode,
+            Seats = seats,
+            Currency = currency,
+            PricePerSeat = pricePerSeat,
+            Amount = amount,
+            RenewalOf = renewalOf,
+            FromPlanCode = fromPlanCode,
+            Status = OrderStatus.AwaitingPayment,
+            CreatedUtc = utcNow,
+        };
+
+    public void Invoiced(Guid invoiceId, string invoiceNumber)
+    {
+        InvoiceId = invoiceId;
+        InvoiceNumber = invoiceNumber;
+    }
+
+    public static Guid ParseSourceReference(string? sourceReference) =>
+        sourceReference is not null && sourceReference.StartsWith("subscriptions:order:", StringComparison.Ordinal)
+            && Guid.TryParseExact(sourceReference["subscriptions:order:".Length..], "N", out var id)
+            ? id
+            : Guid.Empty;
+}

@@ -1,0 +1,48 @@
+using ChaosModular.Subscriptions.Data;
+using ChaosModular.Subscriptions.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Subscriptions.Features;
+
+/// <summary>
+/// Changes that cost nothing now: switching auto-renewal (inside its window, <see cref="AutoRenewalWindow"/>)
+/// and reducing seats from the next renewal. Saved under the subscription's version token, so a change
+/// made meanwhile elsewhere (a renewal, added seats) is not overwritten: the customer is asked to look again.
+/// </summary>
+internal sealed class ChangeSubscription(SubscriptionsDbContext db, TimeProvider clock)
+{
+    public sealed record Result(bool Found, string? Error);
+
+    public Task<Result> SetAutoRenewAsync(string customerId, Guid subscriptionId, bool on, CancellationToken cancellationToken) =>
+        ChangeAsync(customerId, subscriptionId, s => s.SetAutoRenew(on, clock.Today()), cancellationToken);
+
+    public Task<Result> ReduceSeatsAtRenewalAsync(string customerId, Guid subscriptionId, int seats, CancellationToken cancellationToken) =>
+        ChangeAsync(customerId, subscriptionId, s => s.Status != SubscriptionStatus.Active ? "This subscription has expired."
+            : s.RenewsOn <= clock.Today() ? "This subscription is being renewed. Change seats once the renewal is paid."
+            : s.ReduceSeatsAtRenewal(seats), cancellationToken);
+
+    public Task<Result> KeepSeatsAsync(string customerId, Guid subscriptionId, CancellationToken cancellationToken) =>
+        ChangeAsync(customerId, subscriptionId, s => s.KeepSeats(), cancellationToken);
+
+    private async Task<Result> ChangeAsync(string customerId, Guid subscriptionId, Func<Subscription, string?> change, CancellationToken cancellationToken)
+    {
+        var subscription = await db.Subscriptions.SingleOrDefaultAsync(s => s.Id == subscriptionId && s.CustomerId == customerId, cancellationToken);
+        if (subscription is null)
+        {
+            return new Result(false, null);
+        }
+        if (change(subscription) is { } error)
+        {
+            return new Result(true, error);
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return new Result(true, null);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new Result(true, "This subscription was changed meanwhile. Look at it again and repeat your change.");
+        }
+    }
+}

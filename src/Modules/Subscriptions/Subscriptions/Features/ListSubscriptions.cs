@@ -1,0 +1,65 @@
+using ChaosModular.Billing.Contracts;
+using ChaosModular.Catalog.Contracts;
+using ChaosModular.Subscriptions.Data;
+using ChaosModular.Subscriptions.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Subscriptions.Features;
+
+/// <summary>
+/// The Active and Expired Products lists: a customer's subscriptions filtered by product family, a date
+/// range on the expiration (next renewal for active ones, the day it ended for expired ones) and currency.
+/// </summary>
+internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing)
+{
+    public sealed record Filter(string? Family, DateOnly? ExpiresFrom, DateOnly? ExpiresTo, string? Currency);
+
+    public sealed record Row(Subscription Subscription, string ProductName, string FamilyName, bool CanUpgrade, bool PaymentDue);
+
+    public sealed record Result(IReadOnlyList<Row> Rows, bool HasAny, IReadOnlyList<ProductFamilySummary> Families, IReadOnlyList<string> Currencies,
+        PaymentMethodSummary? PaymentMethod, string? FilterError);
+
+    public async Task<Result> HandleAsync(string customerId, SubscriptionStatus status, Filter filter, CancellationToken cancellationToken)
+    {
+        var mine = db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId && s.Status == status);
+        var currencies = await mine.Select(s => s.Currency).Distinct().OrderBy(c => c).ToListAsync(cancellationToken);
+        var hasAny = currencies.Count > 0;
+        var query = mine;
+        if (!string.IsNullOrEmpty(filter.Family))
+        {
+            query = query.Where(s => s.FamilyCode == filter.Family);
+        }
+        if (!string.IsNullOrEmpty(filter.Currency))
+        {
+            query = query.Where(s => s.Currency == filter.Currency);
+        }
+        var error = filter is { ExpiresFrom: { } a, ExpiresTo: { } b } && a > b ? "The 'from' date is after the 'to' date." : null;
+        if (filter.ExpiresFrom is { } from)
+        {
+            query = status == SubscriptionStatus.Active ? query.Where(s => s.RenewsOn >= from) : query.Where(s => s.ExpiredOn >= from);
+        }
+        if (filter.ExpiresTo is { } to)
+        {
+            query = status == SubscriptionStatus.Active ? query.Where(s => s.RenewsOn <= to) : query.Where(s => s.ExpiredOn <= to);
+        }
+        var subscriptions = status == SubscriptionStatus.Active
+            ? await query.OrderBy(s => s.RenewsOn).ThenBy(s => s.ProductCode).ToListAsync(cancellationToken)
+            : await query.OrderByDescending(s => s.ExpiredOn).ThenBy(s => s.ProductCode).ToListAsync(cancellationToken);
+        var ids = subscriptions.Select(s => s.Id).ToList();
+        var paymentDue = await db.Orders.AsNoTracking()
+            .Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && o.SubscriptionId != null && ids.Contains(o.SubscriptionId.Value))
+            .Select(o => o.SubscriptionId!.Value).ToListAsync(cancellationToken);
+
+        var families = await catalog.FamiliesAsync(cancellationToken);
+        var rows = new List<Row>();
+        foreach (var s in subscriptions)
+        {
+            var product = await catalog.ProductAsync(s.ProductCode, cancellationToken);
+            var canUpgrade = status == SubscriptionStatus.Active
+                && (await catalog.UpgradeTargetsAsync(s.PlanCode, cancellationToken)).Any(p => p.PriceIn(s.Currency) is not null);
+            rows.Add(new Row(s, product?.Name ?? s.ProductCode, families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, canUpgrade, paymentDue.Contains(s.Id)));
+        }
+        var method = status == SubscriptionStatus.Active ? await billing.DefaultPaymentMethodAsync(customerId, cancellationToken) : null;
+        return new Result(rows, hasAny, families.Where(f => f.ServiceUrl is null).ToList(), currencies, method, error);
+    }
+}

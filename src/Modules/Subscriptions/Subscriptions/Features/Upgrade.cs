@@ -1,0 +1,73 @@
+using System.Globalization;
+using ChaosModular.Billing.Contracts;
+using ChaosModular.Catalog.Contracts;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Subscriptions.Data;
+using ChaosModular.Subscriptions.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Subscriptions.Features;
+
+/// <summary>
+/// Upgrades a subscription to a higher product of the same term and currency (the catalog's upgrade
+/// paths), paying the prorated difference (<see cref="Proration.ForUpgrade"/>) now; the next renewal
+/// charges the new price. The customer may upgrade more seats than they have, never fewer.
+/// </summary>
+internal sealed class Upgrade(SubscriptionsDbContext db, ICatalogApi catalog, PayForOrder pay, TimeProvider clock)
+{
+    public sealed record Quote(Subscription Subscription, string ProductName, IReadOnlyList<PlanSummary> Targets, PlanSummary? Target, int Seats,
+        Money NewPricePerSeat, Money Price, int DaysLeft, int TermDays, string? Problem);
+
+    /// <summary>Null when the customer has no such subscription.</summary>
+    public async Task<Quote?> QuoteAsync(string customerId, Guid subscriptionId, string? toPlanCode, int? seats, CancellationToken cancellationToken)
+    {
+        var s = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(x => x.Id == subscriptionId && x.CustomerId == customerId, cancellationToken);
+        if (s is null)
+        {
+            return null;
+        }
+        var today = clock.Today();
+        var name = (await catalog.ProductAsync(s.ProductCode, cancellationToken))?.Name ?? s.ProductCode;
+        var targets = (await catalog.UpgradeTargetsAsync(s.PlanCode, cancellationToken)).Where(p => p.PriceIn(s.Currency) is not null).ToList();
+        var target = toPlanCode is null ? targets.FirstOrDefault() : targets.FirstOrDefault(t => t.Code == toPlanCode);
+        var wanted = seats ?? s.Seats;
+        var termDays = s.RenewsOn.DayNumber - s.PeriodStart.DayNumber;
+        var daysLeft = Proration.DaysLeft(today, s.PeriodStart, s.RenewsOn);
+        var problem = s.Status != SubscriptionStatus.Active ? "This subscription has expired."
+            : targets.Count == 0 ? $"{name} has no upgrade."
+            : target is null ? "Choose one of the offered upgrades."
+            : s.RenewsOn <= today ? "This subscription is being renewed. Upgrade once the renewal is paid."
+            : wanted < s.Seats || wanted > s.Seats + AddSeats.MaxSeatsPerOrder ? $"Choose between {s.Seats} and {s.Seats + AddSeats.MaxSeatsPerOrder} seats: an upgrade covers at least the seats you have."
+            : null;
+        if (problem is not null || target is null)
+        {
+            return new Quote(s, name, targets, target, wanted, Money.Zero(s.Currency), Money.Zero(s.Currency), daysLeft, termDays, problem);
+        }
+        var newPrice = target.PriceIn(s.Currency)!.Value;
+        var price = Proration.ForUpgrade(s.Seats, s.PricePerSeatPerTerm, wanted, newPrice, today, s.PeriodStart, s.RenewsOn);
+        return new Quote(s, name, targets, target, wanted, newPrice, price, daysLeft, termDays, null);
+    }
+
+    public async Task<OrderOutcome?> PlaceAsync(string customerId, Guid subscriptionId, string toPlanCode, int seats, Guid orderId, decimal expectedPrice, CancellationToken cancellationToken)
+    {
+        var quote = await QuoteAsync(customerId, subscriptionId, toPlanCode, seats, cancellationToken);
+        if (quote is null)
+        {
+            return null;
+        }
+        if (quote.Problem is not null || quote.Target is null)
+        {
+            return new OrderOutcome(OrderResult.Refused, quote.Problem ?? "Choose one of the offered upgrades.", orderId);
+        }
+        if (quote.Price.Amount != expectedPrice)
+        {
+            return new OrderOutcome(OrderResult.Refused, $"The price is now {quote.Price} (the days left changed). Review it and confirm again.", orderId);
+        }
+        var s = quote.Subscription;
+        var order = Order.Place(orderId, customerId, OrderKind.Upgrade, s.Id, quote.Target.Code, seats, s.Currency, quote.NewPricePerSeat.Amount, quote.Price.Amount,
+            clock.GetUtcNow().UtcDateTime, fromPlanCode: s.PlanCode);
+        var description = string.Create(CultureInfo.InvariantCulture,
+            $"Upgrade {quote.ProductName} → {quote.Target.Product.Name}: {seats} seat(s), prorated {quote.DaysLeft}/{quote.TermDays} days");
+        return await pay.HandleAsync(order, new CreateInvoiceLine(description, 1, quote.Price.Amount, clock.Today(), s.RenewsOn.AddDays(-1), quote.Target.Code), cancellationToken);
+    }
+}

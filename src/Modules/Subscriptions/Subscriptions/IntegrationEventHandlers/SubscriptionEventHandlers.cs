@@ -1,0 +1,52 @@
+using System.Globalization;
+using ChaosModular.Accounts.Contracts;
+using ChaosModular.Billing.Contracts.Events;
+using ChaosModular.Catalog.Contracts;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Notifications.Contracts;
+using ChaosModular.Subscriptions.Contracts.Events;
+using ChaosModular.Subscriptions.Data;
+using ChaosModular.Subscriptions.Domain;
+using ChaosModular.Subscriptions.Features;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Subscriptions.IntegrationEventHandlers;
+
+/// <summary>
+/// An order's invoice was paid some other way than the page that placed it: a charge the payment service
+/// answered late, a renewal paid by a retry or by hand. The order takes effect now (once, whoever is first).
+/// </summary>
+internal sealed class CompleteOrderOnInvoicePaid(CompleteOrder complete) : IIntegrationEventHandler<InvoicePaid>
+{
+    public async Task HandleAsync(InvoicePaid integrationEvent, CancellationToken cancellationToken)
+    {
+        if (Order.ParseSourceReference(integrationEvent.SourceReference) is var orderId && orderId != Guid.Empty)
+        {
+            await complete.HandleAsync(orderId, cancellationToken);
+        }
+    }
+}
+
+/// <summary>Tells the customer their subscription expired; the email's key makes a redelivered event send it once.</summary>
+internal sealed class ExpiryNoticeOnSubscriptionExpired(SubscriptionsDbContext db, IAccountsApi accounts, ICatalogApi catalog, INotificationsApi notifications)
+    : IIntegrationEventHandler<SubscriptionExpired>
+{
+    public async Task HandleAsync(SubscriptionExpired integrationEvent, CancellationToken cancellationToken)
+    {
+        var subscription = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == integrationEvent.SubscriptionId, cancellationToken);
+        var customer = await accounts.FindCustomerAsync(integrationEvent.CustomerId, cancellationToken);
+        if (subscription is null || customer is null)
+        {
+            return;
+        }
+        var product = (await catalog.ProductAsync(subscription.ProductCode, cancellationToken))?.Name ?? subscription.ProductCode;
+        await notifications.QueueEmailAsync(new EmailRequest($"subscription-expired:{integrationEvent.EventId:N}", customer.Email, customer.Name,
+            EmailTemplateNames.SubscriptionExpired, new Dictionary<string, string>
+            {
+                ["name"] = customer.Name,
+                ["product"] = product,
+                ["expiredOn"] = subscription.ExpiredOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+                ["reason"] = integrationEvent.Reason ?? "",
+            }), cancellationToken);
+    }
+}

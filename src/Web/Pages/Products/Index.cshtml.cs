@@ -1,7 +1,0 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
-namespace ChaosModular.Web.Pages.Products;
-
-internal sealed class IndexModel : PageModel
-{
-}
