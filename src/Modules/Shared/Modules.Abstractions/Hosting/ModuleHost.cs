@@ -19,7 +19,7 @@ public static class ModuleHost
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton(modules);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(configuration["Testing:ClockOffsetFile"] is { Length: > 0 } clockFile ? new TravelClock(clockFile) : TimeProvider.System);
 
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.Section))
