@@ -92,4 +92,63 @@ public sealed class SubscriptionRulesTests
         Assert.Equal((7, (int?)5), (subscription.Seats, subscription.SeatsFromRenewal));
         Assert.Equal(new DateOnly(2026, 6, 10), subscription.RenewsOn);
     }
+
+    [Theory]
+    [InlineData("2026-01-31", "2026-02-28", "2026-03-31")]   // back to the 31st after a short month
+    [InlineData("2024-02-29", "2024-03-29", "2024-04-29")]
+    [InlineData("2026-11-15", "2026-12-15", "2027-01-15")]   // across the year end
+    public void Monthly_renewals_follow_the_activation_day(string activated, string renewsOn, string expectedNext)
+    {
+        var next = Subscription.RenewalAfter(D(activated), D(renewsOn), Term.Monthly);
+
+        Assert.Equal(D(expectedNext), next);
+    }
+
+    [Fact]
+    public void Annual_renewals_keep_a_leap_day_anniversary()
+    {
+        Assert.Equal(D("2026-02-28"), Subscription.RenewalAfter(D("2024-02-29"), D("2025-02-28"), Term.Annual));
+        Assert.Equal(D("2028-02-29"), Subscription.RenewalAfter(D("2024-02-29"), D("2027-02-28"), Term.Annual));
+    }
+
+    [Fact]
+    public void A_renewal_applies_the_seat_reduction_and_starts_the_next_period_on_the_renewal_date()
+    {
+        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 5, D("2026-01-31"), null);
+        Assert.Null(subscription.ReduceSeatsAtRenewal(2));
+
+        subscription.Renew();
+
+        Assert.Equal((D("2027-01-31"), D("2028-01-31"), 2, (int?)null), (subscription.PeriodStart, subscription.RenewsOn, subscription.Seats, subscription.SeatsFromRenewal));
+    }
+
+    [Fact]
+    public void An_upgrade_pays_the_prorated_difference_for_the_seats_upgraded_and_added()
+    {
+        // (3 x 699 - 2 x 470) x 183 / 365 = 1157 x 183 / 365 = 580.0849... -> 580.08
+        var price = Proration.ForUpgrade(2, new Money(470m, "EUR"), 3, new Money(699m, "EUR"), D("2026-07-02"), Start, Renewal);
+
+        Assert.Equal(new Money(580.08m, "EUR"), price);
+        Assert.Equal(new Money(0m, "EUR"), Proration.ForUpgrade(2, new Money(470m, "EUR"), 2, new Money(699m, "EUR"), Renewal, Start, Renewal));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Proration.ForUpgrade(2, new Money(470m, "EUR"), 1, new Money(699m, "EUR"), Start, Start, Renewal));
+        Assert.Throws<ArgumentException>(() => Proration.ForUpgrade(2, new Money(470m, "EUR"), 2, new Money(699m, "USD"), Start, Start, Renewal));
+    }
+
+    [Theory]
+    [InlineData("2026-11-16", true, null)]   // 46 days before: nothing yet
+    [InlineData("2026-11-17", true, 45)]
+    [InlineData("2026-12-01", true, 45)]     // 31 days: still the 45-day reminder (sent once by its key)
+    [InlineData("2026-12-02", true, 30)]
+    [InlineData("2026-12-27", true, 30)]
+    [InlineData("2026-12-28", true, 4)]
+    [InlineData("2026-12-31", true, 4)]
+    [InlineData("2027-01-01", true, null)]   // the renewal day: the renewal itself, no reminder
+    [InlineData("2026-12-27", false, null)]  // monthly: only 4 days before
+    [InlineData("2026-12-28", false, 4)]
+    public void Renewal_reminders_are_due_45_30_and_4_days_before_annual_and_4_before_monthly(string today, bool annual, int? expected)
+    {
+        Assert.Equal(expected, ChaosModular.Subscriptions.Features.SendRenewalReminders.ReminderDue(D(today), D("2027-01-01"), annual));
+    }
+
+    private static DateOnly D(string value) => DateOnly.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 }
