@@ -1,0 +1,321 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using ChaosModular.Subscriptions.Domain;
+using ChaosModular.UnitTests.Billing;
+using ChaosModular.UnitTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChaosModular.UnitTests.Subscriptions;
+
+/// <summary>A portal whose clock stands at 2026-07-02 10:00 UTC.</summary>
+public sealed class ProductsPortalFactory : SqlitePortalFactory
+{
+    public static readonly DateOnly Today = new(2026, 7, 2);
+
+    public ProductsPortalFactory() => Clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 2, 10, 0, 0, TimeSpan.Zero));
+}
+
+public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : IClassFixture<ProductsPortalFactory>
+{
+    private static readonly DateOnly March1 = new(2026, 3, 1);   // an annual subscription from here renews on 2027-03-01: 242 of 365 days left today
+
+    private static async Task<string> Page(PortalClient client, string path) => PortalClient.Decode(await client.GetPageAsync(path));
+
+    private static int Rows(string html) => SubscriptionRow().Count(html);
+
+    private async Task<Invoice> InvoiceFor(Guid orderId) =>
+        await InBilling(db => db.Invoices.AsNoTracking().SingleAsync(i => i.SourceReference == $"subscriptions:order:{orderId:N}"));
+
+    private async Task<T> InBilling<T>(Func<BillingDbContext, Task<T>> query)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<BillingDbContext>());
+    }
+
+    [Fact]
+    public async Task Active_and_expired_products_filter_by_family_expiration_and_currency_in_the_url()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);                            // renews 2027-03-01
+        await customer.GiveSubscriptionAsync("corona-solo-monthly", "USD", 1, new DateOnly(2026, 6, 10));      // renews 2026-07-10
+        await customer.GiveSubscriptionAsync("enscape-fixed-annual", "GBP", 1, new DateOnly(2025, 12, 1));    // renews 2026-12-01
+        await customer.GiveSubscriptionAsync("phoenix-annual", "EUR", 1, new DateOnly(2025, 5, 1), autoRenew: false, expired: true);
+
+        var all = await Page(customer.Client, "/products");
+        Assert.Equal(3, Rows(all));
+        Assert.DoesNotContain(">Phoenix</", all, StringComparison.Ordinal);
+
+        var vray = await Page(customer.Client, "/products?family=vray");
+        Assert.Equal(1, Rows(vray));
+        Assert.Contains("V-Ray Solo", vray, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"vray\" selected=\"selected\">", vray, StringComparison.Ordinal);
+
+        var usd = await Page(customer.Client, "/products?currency=USD");
+        Assert.Equal(1, Rows(usd));
+        Assert.Contains("Corona Solo", usd, StringComparison.Ordinal);
+
+        var thisYear = await Page(customer.Client, "/products?expiresFrom=2026-07-01&expiresTo=2026-12-31");
+        Assert.Equal(2, Rows(thisYear));
+        Assert.DoesNotContain(">V-Ray Solo</", thisYear, StringComparison.Ordinal);
+        Assert.Equal(0, Rows(await Page(customer.Client, "/products?family=vray&currency=USD")));
+        Assert.Contains("The 'from' date is after the 'to' date.", await Page(customer.Client, "/products?expiresFrom=2026-12-31&expiresTo=2026-01-01"), StringComparison.Ordinal);
+
+        var expired = await Page(customer.Client, "/products/expired");
+        Assert.Equal(1, Rows(expired));
+        Assert.Contains(">Phoenix</", expired, StringComparison.Ordinal);
+        Assert.Contains("2026-05-01", expired, StringComparison.Ordinal);
+        Assert.Equal(0, Rows(await Page(customer.Client, "/products/expired?family=vray")));
+        Assert.Equal(1, Rows(await Page(customer.Client, "/products/expired?expiresFrom=2026-05-01&expiresTo=2026-05-01")));
+    }
+
+    [Fact]
+    public async Task Active_products_show_dates_auto_renewal_payment_method_and_a_license_key_only_before_4_1()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var next = await customer.GiveSubscriptionAsync("vray-next-workstation-annual", "EUR", 1, March1, autoRenew: false);
+        await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+
+        var page = await Page(customer.Client, "/products");
+
+        Assert.Single(LicenseKey().Matches(page));
+        var key = (await factory.SubscriptionAsync(next)).LicenseKey;
+        Assert.Matches("^[A-Z2-9]{5}(-[A-Z2-9]{5}){4}$", key);
+        Assert.Contains($"value=\"{key}\"", page, StringComparison.Ordinal);
+        Assert.Contains("2026-03-01", page, StringComparison.Ordinal);
+        Assert.Contains("2027-03-01", page, StringComparison.Ordinal);
+        Assert.Contains("Visa •••• 4242", page, StringComparison.Ordinal);
+        Assert.Contains(">Off<", page, StringComparison.Ordinal);
+        Assert.Contains(">On<", page, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/products/{next}\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Adding_seats_shows_the_prorated_price_invoices_and_charges_it_and_then_adds_the_seats()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+
+        var review = await Page(customer.Client, $"/products/{id}/add-seats?seats=2");
+        Assert.Contains("623.23 EUR", review, StringComparison.Ordinal);   // 2 x 470 x 242 / 365 = 623.2328...
+        Assert.Contains("242 of 365", review, StringComparison.Ordinal);
+
+        var response = await customer.Client.SubmitAsync($"/products/{id}/add-seats?seats=2", new Dictionary<string, string>());
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var subscription = await factory.SubscriptionAsync(id);
+        Assert.Equal(4, subscription.Seats);
+        var order = await factory.InSubscriptions(db => db.Orders.SingleAsync(o => o.SubscriptionId == id));
+        Assert.Equal((OrderKind.AddSeats, OrderStatus.Completed, 2), (order.Kind, order.Status, order.Seats));
+        var invoice = await InvoiceFor(order.Id);
+        Assert.Equal((InvoiceStatus.Paid, 623.23m, "EUR"), (invoice.Status, invoice.Subtotal, invoice.Currency));
+        Assert.True(await factory.InSubscriptions(db => db.OutboxMessages.AnyAsync(m => m.Type.Contains("SubscriptionSeatsChanged"))));
+        var details = await Page(customer.Client, $"/products/{id}");
+        Assert.Matches("data-testid=\"seats\">4", details);
+        Assert.Contains(invoice.Number, details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_declined_card_on_add_seats_says_why_and_changes_nothing()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory, card: "4000000000000341");
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+
+        var response = await customer.Client.SubmitAsync($"/products/{id}/add-seats?seats=3", new Dictionary<string, string>());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = PortalClient.Decode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("Your payment was declined: Your card was declined. Nothing was changed.", page, StringComparison.Ordinal);
+        Assert.Equal(2, (await factory.SubscriptionAsync(id)).Seats);
+        var order = await factory.InSubscriptions(db => db.Orders.SingleAsync(o => o.SubscriptionId == id));
+        Assert.Equal(OrderStatus.Cancelled, order.Status);
+        Assert.Equal(InvoiceStatus.Void, (await InvoiceFor(order.Id)).Status);
+        Assert.Contains("Nothing to pay", await Page(customer.Client, "/billing"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_changed_price_or_a_bad_quantity_is_refused_without_charging()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+
+        var stale = await customer.Client.SubmitAsync($"/products/{id}/add-seats?seats=1", new Dictionary<string, string> { ["ExpectedPrice"] = "1.00" });
+        var zero = await customer.Client.SubmitAsync($"/products/{id}/add-seats?seats=1", new Dictionary<string, string> { ["seats"] = "0" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, stale.StatusCode);
+        Assert.Contains("The price is now 311.62 EUR", PortalClient.Decode(await stale.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, zero.StatusCode);
+        Assert.Contains("Choose between 1 and 500 seats.", PortalClient.Decode(await zero.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(2, (await factory.SubscriptionAsync(id)).Seats);
+        Assert.False(await factory.InSubscriptions(db => db.Orders.AnyAsync(o => o.SubscriptionId == id)));
+    }
+
+    [Fact]
+    public async Task Upgrade_pays_the_prorated_difference_and_switches_the_product()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+
+        var review = await Page(customer.Client, $"/products/{id}/upgrade");
+        Assert.Contains("V-Ray Premium", review, StringComparison.Ordinal);
+        Assert.Contains("303.66 EUR", review, StringComparison.Ordinal);   // (2 x 699 - 2 x 470) x 242 / 365
+
+        var response = await customer.Client.SubmitAsync($"/products/{id}/upgrade?to=vray-premium-annual&seats=3", new Dictionary<string, string>());
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var upgraded = await factory.SubscriptionAsync(id);
+        Assert.Equal(("vray-premium-annual", "vray-premium", 3, 699m), (upgraded.PlanCode, upgraded.ProductCode, upgraded.Seats, upgraded.PricePerSeat));
+        var order = await factory.InSubscriptions(db => db.Orders.SingleAsync(o => o.SubscriptionId == id));
+        Assert.Equal(767.11m, (await InvoiceFor(order.Id)).Subtotal);   // (3 x 699 - 2 x 470) x 242 / 365 = 767.1068...
+        Assert.True(await factory.InSubscriptions(db => db.OutboxMessages.AnyAsync(m => m.Type.Contains("SubscriptionUpgraded"))));
+    }
+
+    [Fact]
+    public async Task Without_an_upgrade_path_there_is_no_button_and_the_server_refuses()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("phoenix-annual", "EUR", 1, March1);
+
+        var details = await Page(customer.Client, $"/products/{id}");
+        Assert.DoesNotContain("data-testid=\"upgrade\"", details, StringComparison.Ordinal);
+        Assert.Contains("Phoenix has no upgrade.", await Page(customer.Client, $"/products/{id}/upgrade"), StringComparison.Ordinal);
+
+        var response = await PostWithTokenFrom(customer.Client, $"/products/{id}", $"/products/{id}/upgrade",
+            new() { ["to"] = "vray-premium-annual", ["seats"] = "1", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedPrice"] = "0" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("Phoenix has no upgrade.", PortalClient.Decode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal("phoenix-annual", (await factory.SubscriptionAsync(id)).PlanCode);
+    }
+
+    [Fact]
+    public async Task Auto_renewal_switches_inside_its_window_and_is_refused_after_the_cutoff_with_the_date()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var later = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 1, March1);                 // renews 2027-03-01
+        var soon = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 1, new DateOnly(2025, 7, 20)); // renews 2026-07-20
+
+        var page = await Page(customer.Client, $"/products/{later}");
+        Assert.Contains("You can disable it until 2027-01-30.", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await customer.Client.SubmitAsync($"/products/{later}?handler=AutoRenew", new Dictionary<string, string> { ["on"] = "false" })).StatusCode);
+        Assert.False((await factory.SubscriptionAsync(later)).AutoRenew);
+        Assert.Contains("You can enable it until 2027-02-28.", await Page(customer.Client, $"/products/{later}"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await customer.Client.SubmitAsync($"/products/{later}?handler=AutoRenew", new Dictionary<string, string> { ["on"] = "true" })).StatusCode);
+        Assert.True((await factory.SubscriptionAsync(later)).AutoRenew);
+
+        var inside = await Page(customer.Client, $"/products/{soon}");
+        Assert.DoesNotContain("data-testid=\"disable-auto-renewal\"", inside, StringComparison.Ordinal);
+        Assert.Contains("Auto-renewal could be disabled until 2026-06-20", inside, StringComparison.Ordinal);
+        var refused = await customer.Client.SubmitAsync($"/products/{soon}?handler=AutoRenew", new Dictionary<string, string> { ["on"] = "false" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("Auto-renewal could be disabled until 2026-06-20.", PortalClient.Decode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.True((await factory.SubscriptionAsync(soon)).AutoRenew);
+    }
+
+    [Fact]
+    public async Task Reducing_seats_takes_effect_at_the_renewal_and_the_page_says_when()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 3, March1);
+
+        var response = await customer.Client.SubmitAsync($"/products/{id}?handler=ReduceSeats", new Dictionary<string, string> { ["seats"] = "1" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var reduced = await factory.SubscriptionAsync(id);
+        Assert.Equal((3, (int?)1), (reduced.Seats, reduced.SeatsFromRenewal));
+        Assert.Contains("From 2027-03-01 the subscription has 1 seat(s).", await Page(customer.Client, $"/products/{id}"), StringComparison.Ordinal);
+        var tooMany = await customer.Client.SubmitAsync($"/products/{id}?handler=ReduceSeats", new Dictionary<string, string> { ["seats"] = "3" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.StatusCode);
+    }
+
+    [Fact]
+    public async Task Buy_again_creates_an_invoice_charges_it_and_starts_a_new_active_subscription()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var expired = await customer.GiveSubscriptionAsync("phoenix-annual", "EUR", 1, new DateOnly(2025, 5, 1), autoRenew: false, expired: true);
+
+        var cart = await Page(customer.Client, $"/products/cart/{expired}?seats=2");
+        Assert.Contains("1,100.00 EUR", cart.Replace("1100.00 EUR", "1,100.00 EUR", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("Payer Studio Ltd", cart, StringComparison.Ordinal);
+        Assert.Contains("Visa •••• 4242", cart, StringComparison.Ordinal);
+
+        var response = await customer.Client.SubmitAsync($"/products/cart/{expired}?seats=2", new Dictionary<string, string>());
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var newId = Guid.Parse(response.Headers.Location!.OriginalString["/products/".Length..]);
+        var started = await factory.SubscriptionAsync(newId);
+        Assert.Equal((SubscriptionStatus.Active, "phoenix-annual", 2, ProductsPortalFactory.Today, new DateOnly(2027, 7, 2)),
+            (started.Status, started.PlanCode, started.Seats, started.ActivatedOn, started.RenewsOn));
+        Assert.Equal((InvoiceStatus.Paid, 1100m), ((await InvoiceFor(newId)).Status, (await InvoiceFor(newId)).Subtotal));
+        var active = await Page(customer.Client, "/products");
+        Assert.Contains($"href=\"/products/{newId}\"", active, StringComparison.Ordinal);
+        Assert.Equal(SubscriptionStatus.Expired, (await factory.SubscriptionAsync(expired)).Status);
+    }
+
+    [Fact]
+    public async Task Another_customers_subscription_is_not_found_for_every_page_and_action()
+    {
+        var owner = await BillingCustomer.SignUpAsync(factory);
+        var active = await owner.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+        var expired = await owner.GiveSubscriptionAsync("phoenix-annual", "EUR", 1, new DateOnly(2025, 5, 1), autoRenew: false, expired: true);
+        var intruder = await BillingCustomer.SignUpAsync(factory);
+
+        foreach (var path in new[] { $"/products/{active}", $"/products/{active}/add-seats", $"/products/{active}/upgrade", $"/products/cart/{expired}" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await intruder.Client.GetAsync(path)).StatusCode);
+        }
+        var posts = new (string Path, Dictionary<string, string> Form)[]
+        {
+            ($"/products/{active}?handler=AutoRenew", new() { ["on"] = "false" }),
+            ($"/products/{active}?handler=ReduceSeats", new() { ["seats"] = "1" }),
+            ($"/products/{active}?handler=KeepSeats", new()),
+            ($"/products/{active}/add-seats", new() { ["seats"] = "1", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedPrice"] = "311.62" }),
+            ($"/products/{active}/upgrade", new() { ["to"] = "vray-premium-annual", ["seats"] = "2", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedPrice"] = "303.66" }),
+            ($"/products/cart/{expired}", new() { ["seats"] = "1", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedTotal"] = "550.00" }),
+        };
+        foreach (var (path, form) in posts)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await PostWithTokenFrom(intruder.Client, "/billing/information", path, form)).StatusCode);
+        }
+        var untouched = await factory.SubscriptionAsync(active);
+        Assert.Equal((2, true, (int?)null), (untouched.Seats, untouched.AutoRenew, untouched.SeatsFromRenewal));
+        Assert.False(await factory.InSubscriptions(db => db.Orders.AnyAsync(o => o.CustomerId == intruder.UserId)));
+        Assert.Equal(0, Rows(await Page(intruder.Client, "/products")));
+    }
+
+    [Fact]
+    public async Task Downloads_list_builds_of_products_with_an_active_subscription_only()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        Assert.Contains("Nothing to download yet", await Page(customer.Client, "/products/downloads"), StringComparison.Ordinal);
+        await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 1, March1);
+        await customer.GiveSubscriptionAsync("phoenix-annual", "EUR", 1, new DateOnly(2025, 5, 1), autoRenew: false, expired: true);
+
+        var page = await Page(customer.Client, "/products/downloads");
+
+        Assert.Contains("id=\"vray-solo\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"phoenix\"", page, StringComparison.Ordinal);
+        Assert.True(DownloadButton().Count(page) >= 2, "a build per operating system");
+        Assert.Contains("href=\"/products/downloads#vray-solo\"", await Page(customer.Client, "/products"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Posts a form the page would not offer (a refused action, another customer's id) with a valid antiforgery token from another page.</summary>
+    private static async Task<HttpResponseMessage> PostWithTokenFrom(PortalClient client, string tokenPage, string path, Dictionary<string, string> form)
+    {
+        var html = await client.GetPageAsync(tokenPage);
+        var token = PortalClient.HiddenFields(html).First(f => f.Key == "__RequestVerificationToken");
+        return await client.Http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(form.Append(token)));
+    }
+
+    [GeneratedRegex("data-testid=\"subscription-row\"")]
+    private static partial Regex SubscriptionRow();
+
+    [GeneratedRegex("data-testid=\"license-key\"")]
+    private static partial Regex LicenseKey();
+
+    [GeneratedRegex("data-testid=\"download\"")]
+    private static partial Regex DownloadButton();
+}
