@@ -18,7 +18,7 @@ namespace ChaosModular.Subscriptions.Features;
 /// </summary>
 internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catalog, TimeProvider clock, ILogger<CompleteOrder> logger)
 {
-    private const int Attempts = 5;
+    private const int Attempts = 10;
 
     /// <summary>True when this call applied the order; false when it was already applied or cancelled.</summary>
     public async Task<bool> HandleAsync(Guid orderId, CancellationToken cancellationToken)
