@@ -1,6 +1,7 @@
 using ChaosModular.Accounts;
 using ChaosModular.Billing;
 using ChaosModular.Catalog;
+using ChaosModular.CloudCredits;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications;
 using ChaosModular.Subscriptions;
@@ -17,5 +18,6 @@ internal static class ModulesRegistry
         new CatalogModule(),
         new BillingModule(),
         new SubscriptionsModule(),
+        new CloudCreditsModule(),
     ];
 }

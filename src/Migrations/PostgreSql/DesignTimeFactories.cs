@@ -1,6 +1,7 @@
 using ChaosModular.Accounts.Data;
 using ChaosModular.Billing.Data;
 using ChaosModular.Catalog.Data;
+using ChaosModular.CloudCredits.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
 using ChaosModular.Subscriptions.Data;
@@ -17,3 +18,5 @@ internal sealed class BillingFactory() : ModuleDesignTimeFactory<BillingDbContex
 internal sealed class CatalogFactory() : ModuleDesignTimeFactory<CatalogDbContext>(DatabaseProvider.PostgreSql, CatalogDbContext.Schema);
 
 internal sealed class SubscriptionsFactory() : ModuleDesignTimeFactory<SubscriptionsDbContext>(DatabaseProvider.PostgreSql, SubscriptionsDbContext.Schema);
+
+internal sealed class CloudCreditsFactory() : ModuleDesignTimeFactory<CloudCreditsDbContext>(DatabaseProvider.PostgreSql, CloudCreditsDbContext.Schema);

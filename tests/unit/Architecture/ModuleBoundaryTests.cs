@@ -2,6 +2,7 @@ using System.Reflection;
 using ChaosModular.Accounts;
 using ChaosModular.Billing;
 using ChaosModular.Catalog;
+using ChaosModular.CloudCredits;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications;
 using ChaosModular.Subscriptions;
@@ -12,7 +13,7 @@ namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class ModuleBoundaryTests
 {
-    private static readonly IReadOnlyList<IModule> Modules = [new AccountsModule(), new NotificationsModule(), new BillingModule(), new CatalogModule(), new SubscriptionsModule()];
+    private static readonly IReadOnlyList<IModule> Modules = [new AccountsModule(), new NotificationsModule(), new BillingModule(), new CatalogModule(), new SubscriptionsModule(), new CloudCreditsModule()];
 
     private static IReadOnlyList<ProjectInfo> Projects => ProjectReferenceRules.Load(Path.Combine(RepositoryRoot.Path, "src"));
 
@@ -26,7 +27,7 @@ public sealed class ModuleBoundaryTests
     public void The_tree_has_the_modules_the_hosts_list()
     {
         var moduleProjects = Projects.Where(p => p.IsModule).Select(p => p.Name).Order().ToList();
-        Assert.Equal(["Accounts", "Billing", "Catalog", "Notifications", "Subscriptions"], moduleProjects);
+        Assert.Equal(["Accounts", "Billing", "Catalog", "CloudCredits", "Notifications", "Subscriptions"], moduleProjects);
         Assert.Equal(moduleProjects, Modules.Select(m => m.GetType().Assembly.GetName().Name!["ChaosModular.".Length..]).Order().ToList());
     }
 

@@ -1,6 +1,7 @@
 using ChaosModular.Accounts.Data;
 using ChaosModular.Billing.Data;
 using ChaosModular.Catalog.Data;
+using ChaosModular.CloudCredits.Data;
 using ChaosModular.Modules.Abstractions.Persistence;
 using ChaosModular.Notifications.Data;
 using ChaosModular.Subscriptions.Data;
@@ -12,7 +13,7 @@ namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class SchemaOwnershipTests
 {
-    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext), nameof(CatalogDbContext), nameof(SubscriptionsDbContext)];
+    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext), nameof(CatalogDbContext), nameof(SubscriptionsDbContext), nameof(CloudCreditsDbContext)];
 
     public static TheoryData<string> ModuleContexts => new(ContextNames);
 
@@ -23,6 +24,7 @@ public sealed class SchemaOwnershipTests
         nameof(BillingDbContext) => new BillingDbContext(Options<BillingDbContext>(provider, BillingDbContext.Schema)),
         nameof(CatalogDbContext) => new CatalogDbContext(Options<CatalogDbContext>(provider, CatalogDbContext.Schema)),
         nameof(SubscriptionsDbContext) => new SubscriptionsDbContext(Options<SubscriptionsDbContext>(provider, SubscriptionsDbContext.Schema)),
+        nameof(CloudCreditsDbContext) => new CloudCreditsDbContext(Options<CloudCreditsDbContext>(provider, CloudCreditsDbContext.Schema)),
         _ => throw new ArgumentOutOfRangeException(nameof(contextName)),
     };
 

@@ -1,0 +1,41 @@
+using ChaosModular.CloudCredits.Contracts;
+using ChaosModular.CloudCredits.Data;
+using ChaosModular.CloudCredits.Features;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Abstractions.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.CloudCredits;
+
+public sealed class CloudCreditsModule : IModule
+{
+    public string Name => CloudCreditsDbContext.Schema;
+
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<CloudCreditsDbContext>(Name);
+        services.AddOptions<CloudCreditsOptions>().Bind(configuration.GetSection(CloudCreditsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CloudCreditsOptions>, CloudCreditsOptionsValidator>();
+        services.AddScoped<CustomerCredits>();
+        services.AddScoped<StartRenderingLink>();
+        services.AddScoped<CloudCreditsSeeder>();
+        services.AddScoped<ICloudCreditsApi, CloudCreditsApi>();
+    }
+
+    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CloudCreditsDbContext>().Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<CloudCreditsSeeder>().SeedAsync(cancellationToken);
+    }
+}
+
+internal static class ClaimsPrincipalExtensions
+{
+    /// <summary>The signed-in customer's id (Identity's user id), or empty for an anonymous caller.</summary>
+    public static string CustomerId(this System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
+}
