@@ -34,6 +34,7 @@ public sealed class SubscriptionsModule : IModule
         services.AddScoped<RenewalJob>();
         services.AddScoped<SubscriptionsSeeder>();
         services.AddIntegrationEventHandler<InvoicePaid, CompleteOrderOnInvoicePaid>();
+        services.AddIntegrationEventHandler<PaymentFailed, CancelOrderOnPaymentFailed>();
         services.AddIntegrationEventHandler<SubscriptionExpired, ExpiryNoticeOnSubscriptionExpired>();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChaosModular.Accounts.Contracts;
+using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Modules.Abstractions;
@@ -23,6 +24,32 @@ internal sealed class CompleteOrderOnInvoicePaid(CompleteOrder complete) : IInte
         if (Order.ParseSourceReference(integrationEvent.SourceReference) is var orderId && orderId != Guid.Empty)
         {
             await complete.HandleAsync(orderId, cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// A purchase whose charge was left unanswered and later declined: like a decline on the page, its invoice
+/// is voided and the order cancelled, so nothing is charged for it later. Renewals are left to the renewal
+/// job, which follows Billing's retry schedule.
+/// </summary>
+internal sealed class CancelOrderOnPaymentFailed(SubscriptionsDbContext db, IBillingApi billing, TimeProvider clock) : IIntegrationEventHandler<PaymentFailed>
+{
+    public async Task HandleAsync(PaymentFailed integrationEvent, CancellationToken cancellationToken)
+    {
+        var invoiceIds = integrationEvent.InvoiceIds.ToList();
+        var orders = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.AwaitingPayment && o.Kind != OrderKind.Renewal && o.InvoiceId != null && invoiceIds.Contains(o.InvoiceId.Value))
+            .ToListAsync(cancellationToken);
+        foreach (var order in orders)
+        {
+            if (await billing.VoidInvoiceAsync(order.InvoiceId!.Value, $"Payment declined: {integrationEvent.Reason}", cancellationToken))
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.AwaitingPayment)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.CancelReason, integrationEvent.Reason)
+                        .SetProperty(o => o.ClosedUtc, now), cancellationToken);
+            }
         }
     }
 }
