@@ -263,5 +263,87 @@ public sealed class BillingPagesTests(SqlitePortalFactory factory) : IClassFixtu
         Assert.Equal("4242", Assert.Single(methods, m => m.IsDefault).Last4);
     }
 
+    [Fact]
+    public async Task Billing_information_opened_from_the_cart_returns_there_after_saving()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory, card: null);
+        const string cart = "/products/cart?plan=vray-solo-annual";
+        var path = "/billing/information?returnUrl=" + Uri.EscapeDataString(cart);
+
+        var page = await Page(customer.Client, path);
+        var fromQuery = await customer.Client.SubmitAsync(path, BillingInformation(customer));
+        // The form carries the address itself, whatever URL it is posted to.
+        var fields = BillingInformation(customer);
+        var form = PortalClient.HiddenFields(page).DistinctBy(f => f.Key).Where(f => !fields.ContainsKey(f.Key)).Concat(fields);
+        var fromForm = await customer.Client.Http.PostAsync(new Uri("/billing/information", UriKind.Relative), new FormUrlEncodedContent(form));
+
+        Assert.Contains($"href=\"{cart}\"", page, StringComparison.Ordinal);
+        Assert.Contains("Back to your order", page, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Redirect, cart), (fromQuery.StatusCode, fromQuery.Headers.Location?.OriginalString));
+        Assert.Equal((HttpStatusCode.Redirect, cart), (fromForm.StatusCode, fromForm.Headers.Location?.OriginalString));
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/phish")]
+    [InlineData("//evil.example/phish")]
+    [InlineData("/\\evil.example/phish")]
+    public async Task A_return_address_off_the_portal_is_ignored(string returnUrl)
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory, card: null);
+        var path = "/billing/information?returnUrl=" + Uri.EscapeDataString(returnUrl);
+
+        var page = await Page(customer.Client, path);
+        var saved = await customer.Client.SubmitAsync(path, BillingInformation(customer));
+        var card = await customer.Client.SubmitAsync("/billing/payment-methods?handler=Add&returnUrl=" + Uri.EscapeDataString(returnUrl), Card());
+
+        Assert.DoesNotContain("Back to your order", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", page, StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.Redirect, "/billing/information"), (saved.StatusCode, saved.Headers.Location?.OriginalString));
+        Assert.Equal((HttpStatusCode.Redirect, "/billing/payment-methods"), (card.StatusCode, card.Headers.Location?.OriginalString));
+    }
+
+    [Fact]
+    public async Task Payment_methods_opened_from_the_cart_return_there_after_adding_a_card_or_choosing_the_default()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        const string cart = "/products/cart";
+        var page = await Page(customer.Client, "/billing/payment-methods?returnUrl=%2Fproducts%2Fcart");
+        var hidden = PortalClient.HiddenFields(page).DistinctBy(f => f.Key).ToList();
+
+        var card = Card("5555555555554444");
+        var added = await customer.Client.Http.PostAsync(new Uri("/billing/payment-methods?handler=Add", UriKind.Relative),
+            new FormUrlEncodedContent(hidden.Where(f => !card.ContainsKey(f.Key)).Concat(card)));
+        var mastercard = await InBilling(db => db.PaymentMethods.SingleAsync(m => m.CustomerId == customer.UserId && m.Last4 == "4444"));
+        var visa = await InBilling(db => db.PaymentMethods.SingleAsync(m => m.CustomerId == customer.UserId && m.Last4 == "4242"));
+        var madeDefault = await customer.Client.Http.PostAsync(new Uri($"/billing/payment-methods?handler=Default&id={visa.Id}", UriKind.Relative),
+            new FormUrlEncodedContent(hidden));
+
+        Assert.Contains("Back to your order", page, StringComparison.Ordinal);
+        Assert.True(mastercard.IsDefault);
+        Assert.Equal((HttpStatusCode.Redirect, cart), (added.StatusCode, added.Headers.Location?.OriginalString));
+        Assert.Equal((HttpStatusCode.Redirect, cart), (madeDefault.StatusCode, madeDefault.Headers.Location?.OriginalString));
+        Assert.True((await InBilling(db => db.PaymentMethods.SingleAsync(m => m.Id == visa.Id))).IsDefault);
+    }
+
+    private static Dictionary<string, string> BillingInformation(BillingCustomer customer) => new()
+    {
+        ["Form.Name"] = "Payer Studio Ltd",
+        ["Form.AddressLine1"] = "1 Render Road",
+        ["Form.City"] = "Sofia",
+        ["Form.PostalCode"] = "1000",
+        ["Form.Country"] = "DE",
+        ["Form.BillingEmail"] = customer.Email,
+        ["Form.VatId"] = "DE123456789",
+    };
+
+    private static Dictionary<string, string> Card(string number = "4242424242424242") => new()
+    {
+        ["Card.Number"] = number,
+        ["Card.ExpiryMonth"] = "12",
+        ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Card.Cvc"] = "123",
+        ["Card.MakeDefault"] = "true",
+    };
+
     private static int CountRows(string html) => html.Split("<tr data-invoice=").Length - 1;
 }

@@ -1,5 +1,7 @@
+using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Features;
 using ChaosModular.Billing.Gateways;
 using ChaosModular.Billing.Jobs;
 using ChaosModular.UnitTests.Infrastructure;
@@ -100,6 +102,40 @@ public sealed class GatewayOutageTests
         Assert.Contains("your card was not saved", PortalClient.Decode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         await using var scope = factory.Services.CreateAsyncScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<BillingDbContext>().PaymentMethods.AnyAsync(m => m.CustomerId == customer.UserId));
+    }
+
+    [Fact]
+    public async Task An_unanswered_charge_through_the_contract_is_pending_and_holds_the_invoice()
+    {
+        var gateway = new FlakyGateway();
+        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var invoice = await customer.InvoiceAsync("EUR", 35m);
+        gateway.Down = true;
+
+        ChargeResult charge, collect;
+        InvoiceState? state;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            charge = await scope.ServiceProvider.GetRequiredService<IBillingApi>().ChargeInvoiceAsync(invoice.InvoiceId, "order:pending", CancellationToken.None);
+        }
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            collect = await scope.ServiceProvider.GetRequiredService<IBillingApi>().CollectAutomaticallyAsync(invoice.InvoiceId, CancellationToken.None);
+            state = await scope.ServiceProvider.GetRequiredService<IBillingApi>().InvoiceStateAsync(invoice.InvoiceId, CancellationToken.None);
+        }
+
+        Assert.Equal((false, true, PayInvoices.UnansweredReason), (charge.Paid, charge.Pending, charge.DeclineReason));
+        Assert.Equal((false, true), (collect.Paid, collect.Pending));   // held by the unanswered payment: no failure counted
+        Assert.Equal(("Open", true), (state!.Status, state.PaymentInProgress));
+        Assert.Equal(0, (await Invoice(factory, invoice.InvoiceId)).AutoPayFailures);
+        Assert.Equal(0, gateway.Charges);
+    }
+
+    private static async Task<Invoice> Invoice(PortalFactory factory, Guid id)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Invoices.AsNoTracking().SingleAsync(i => i.Id == id);
     }
 
     private static async Task RunRetryJob(PortalFactory factory)

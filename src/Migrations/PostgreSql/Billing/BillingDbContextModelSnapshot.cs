@@ -232,12 +232,22 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("VoidReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTime?>("VoidedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Number")
                         .IsUnique();
 
                     b.HasIndex("CustomerId", "IssuedUtc");
+
+                    b.HasIndex("CustomerId", "SourceReference")
+                        .IsUnique();
 
                     b.HasIndex("Status", "NextAutoPayUtc");
 

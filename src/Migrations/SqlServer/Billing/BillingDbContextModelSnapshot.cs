@@ -232,12 +232,23 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("VoidReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTime?>("VoidedUtc")
+                        .HasColumnType("datetime2");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Number")
                         .IsUnique();
 
                     b.HasIndex("CustomerId", "IssuedUtc");
+
+                    b.HasIndex("CustomerId", "SourceReference")
+                        .IsUnique()
+                        .HasFilter("[SourceReference] IS NOT NULL");
 
                     b.HasIndex("Status", "NextAutoPayUtc");
 

@@ -228,12 +228,22 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VoidReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VoidedUtc")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Number")
                         .IsUnique();
 
                     b.HasIndex("CustomerId", "IssuedUtc");
+
+                    b.HasIndex("CustomerId", "SourceReference")
+                        .IsUnique();
 
                     b.HasIndex("Status", "NextAutoPayUtc");
 

@@ -32,6 +32,7 @@ public sealed class BillingModule : IModule
         services.AddPaymentGateway(configuration);
         services.AddScoped<IssueInvoice>();
         services.AddScoped<PayInvoices>();
+        services.AddScoped<CollectAutomatically>();
         services.AddScoped<BillingSeeder>();
         services.AddScoped<AutomaticPaymentJob>();
         services.AddScoped<PendingPaymentsJob>();

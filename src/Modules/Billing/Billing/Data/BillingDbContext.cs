@@ -34,6 +34,10 @@ internal sealed class BillingDbContext(DbContextOptions<BillingDbContext> option
             b.Property(x => x.Currency).HasMaxLength(3).IsFixedLength().IsRequired();
             b.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
             b.Property(x => x.SourceReference).HasMaxLength(200);
+            // One invoice per source (an order, a renewal): a retried or concurrent create finds the first one.
+            // Many invoices have no source; SQL Server's unique index gets an IS NOT NULL filter by convention, the others allow many NULLs.
+            b.HasIndex(x => new { x.CustomerId, x.SourceReference }).IsUnique();
+            b.Property(x => x.VoidReason).HasMaxLength(Invoice.MaxVoidReasonLength);
             b.Property(x => x.Version).IsConcurrencyToken();
             foreach (var money in new[] { nameof(Invoice.Subtotal), nameof(Invoice.Tax), nameof(Invoice.Total), nameof(Invoice.AmountPaid) })
             {

@@ -66,6 +66,10 @@ internal sealed class Invoice
     public int AutoPayFailures { get; private set; }
     public DateTime? NextAutoPayUtc { get; private set; }
 
+    /// <summary>Why the invoice was voided (its order was declined or abandoned), when it was.</summary>
+    public string? VoidReason { get; private set; }
+    public DateTime? VoidedUtc { get; private set; }
+
     /// <summary>The payment that holds this invoice while it talks to the gateway; others must wait or give up.</summary>
     public Guid? PaymentLockId { get; private set; }
     public DateTime? PaymentLockUntilUtc { get; private set; }
@@ -75,13 +79,14 @@ internal sealed class Invoice
 
     public IReadOnlyList<InvoiceLine> Lines => _lines;
 
-    public decimal Balance => Total - AmountPaid;
+    /// <summary>What is left to pay; nothing on a voided invoice.</summary>
+    public decimal Balance => Status == InvoiceStatus.Void ? 0 : Total - AmountPaid;
     public Money BalanceDue => new(Balance, Currency);
     public bool IsPayable => Status is InvoiceStatus.Open or InvoiceStatus.Overdue && Balance > 0;
 
     public static Invoice Issue(string number, string customerId, string currency, DateTime issuedUtc, int paymentTermDays,
         decimal taxRatePercent, BillingSnapshot billTo, IEnumerable<(string Description, decimal Quantity, decimal UnitPrice, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? ProductReference)> lines,
-        string? sourceReference = null)
+        string? sourceReference = null, DateOnly? dueOn = null)
     {
         var invoice = new Invoice
         {
@@ -90,7 +95,7 @@ internal sealed class Invoice
             CustomerId = customerId,
             Currency = currency,
             IssuedUtc = issuedUtc,
-            DueUtc = issuedUtc.Date.AddDays(paymentTermDays),
+            DueUtc = dueOn?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) ?? issuedUtc.Date.AddDays(paymentTermDays),
             Status = InvoiceStatus.Open,
             TaxRatePercent = taxRatePercent,
             BillTo = billTo,
@@ -141,6 +146,33 @@ internal sealed class Invoice
         }
         Version = Guid.NewGuid();
     }
+
+    /// <summary>
+    /// Only an unpaid invoice nobody is paying can be voided: a payment's claim bumps <see cref="Version"/>,
+    /// so saving a void after a claim fails on the concurrency token.
+    /// </summary>
+    public bool CanBeVoided(DateTime utcNow) =>
+        Status is InvoiceStatus.Open or InvoiceStatus.Overdue && AmountPaid == 0 && (PaymentLockUntilUtc is null || PaymentLockUntilUtc < utcNow);
+
+    public void Void(string reason, DateTime utcNow)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("Say why the invoice is voided.", nameof(reason));
+        }
+        if (!CanBeVoided(utcNow))
+        {
+            throw new InvalidOperationException($"Invoice {Number} is {Status}, has {AmountPaid} paid or is being paid; it cannot be voided.");
+        }
+        reason = reason.Trim();
+        Status = InvoiceStatus.Void;
+        VoidReason = reason.Length > MaxVoidReasonLength ? reason[..MaxVoidReasonLength] : reason;
+        VoidedUtc = utcNow;
+        NextAutoPayUtc = null;
+        Version = Guid.NewGuid();
+    }
+
+    public const int MaxVoidReasonLength = 500;
 
     public void HoldPaymentLock(DateTime untilUtc)
     {

@@ -18,6 +18,11 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
 
     public async Task<Invoice> HandleAsync(CreateInvoice request, CancellationToken cancellationToken, DateTime? issuedUtc = null)
     {
+        // A retried job asks again with the same source: it gets the invoice issued the first time, as it is now.
+        if (await IssuedForAsync(request, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
         var profile = await db.Profiles.AsNoTracking().SingleOrDefaultAsync(p => p.CustomerId == request.CustomerId, cancellationToken);
         if (profile is null || string.IsNullOrEmpty(profile.Country))
         {
@@ -30,19 +35,35 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
         {
             var number = await NextNumberAsync(issued.Year, cancellationToken);
             var invoice = Invoice.Issue(number, request.CustomerId, request.Currency, issued, billing.PaymentTermDays, tax.RatePercent, profile.Snapshot(),
-                request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference);
+                request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference,
+                request.DueOn);
             db.Invoices.Add(invoice);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
                 return invoice;
             }
-            catch (DbUpdateException) when (attempt < Attempts)
+            catch (DbUpdateException)
             {
+                // Another invoice took the number, or (the unique source index) the same source was issued concurrently.
                 db.ChangeTracker.Clear();
+                if (await IssuedForAsync(request, cancellationToken) is { } concurrent)
+                {
+                    return concurrent;
+                }
+                if (attempt >= Attempts)
+                {
+                    throw;
+                }
             }
         }
     }
+
+    private async Task<Invoice?> IssuedForAsync(CreateInvoice request, CancellationToken cancellationToken) =>
+        request.SourceReference is null
+            ? null
+            : await db.Invoices.AsNoTracking().Include(i => i.Lines)
+                .SingleOrDefaultAsync(i => i.CustomerId == request.CustomerId && i.SourceReference == request.SourceReference, cancellationToken);
 
     private async Task<string> NextNumberAsync(int year, CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         var outcomes = new List<Outcome>();
         foreach (var group in invoices.GroupBy(i => i.Currency).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            outcomes.Add(await PayInCurrencyAsync(customerId, group.Key, group.Select(i => i.Id).ToList(), $"{idempotencyKey}:{group.Key}", automatic, cancellationToken));
+            outcomes.Add(await PayInCurrencyAsync(customerId, group.Key, group.Select(i => i.Id).ToList(), CurrencyKey(idempotencyKey, group.Key), automatic, cancellationToken));
         }
         return outcomes;
     }
@@ -66,6 +66,12 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                     && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.Overdue)
                     && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, lockUntil).SetProperty(i => i.Version, claimVersion), cancellationToken);
+            // The claim bypassed the change tracker: copies of these invoices tracked earlier in this scope (one the
+            // caller just issued through the API, say) are stale now and would hide the claim from the queries below.
+            foreach (var stale in db.ChangeTracker.Entries<Invoice>().Where(e => ids.Contains(e.Entity.Id)).ToList())
+            {
+                stale.State = EntityState.Detached;
+            }
             if (count != ids.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
@@ -264,6 +270,12 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         }
         await db.SaveChangesAsync(CancellationToken.None);
     }
+
+    /// <summary>The outcome of the payment made earlier in <paramref name="currency"/> with this key, or null when none was made.</summary>
+    public Task<Outcome?> OutcomeOfAsync(string idempotencyKey, string currency, CancellationToken cancellationToken) =>
+        PreviousAttemptAsync(CurrencyKey(idempotencyKey, currency), cancellationToken);
+
+    private static string CurrencyKey(string idempotencyKey, string currency) => $"{idempotencyKey}:{currency}";
 
     private async Task<Outcome?> PreviousAttemptAsync(string key, CancellationToken cancellationToken)
     {

@@ -31,6 +31,10 @@ internal static class InvoicePdf
         g.DrawString("INVOICE", title, XBrushes.Black, Margin, y + 14);
         DrawRight(g, invoice.Number, bold, Margin + width, y + 4);
         DrawRight(g, $"Status: {shownStatus}", regular, Margin + width, y + 18);
+        if (invoice.Status == InvoiceStatus.Void)
+        {
+            g.DrawString("VOID", title, XBrushes.Firebrick, Margin + 120, y + 14);
+        }
         y += 40;
 
         var top = y;
@@ -92,10 +96,18 @@ internal static class InvoicePdf
             y += 15;
         }
         y += 20;
-        g.DrawString(invoice.Status == InvoiceStatus.Paid
-                ? $"Paid on {invoice.PaidUtc:yyyy-MM-dd}. Thank you for your business."
-                : $"Please pay by {invoice.DueUtc:yyyy-MM-dd}. Your saved payment method is charged automatically on the due date.",
-            regular, XBrushes.Black, Margin, y);
+        if (invoice.Status == InvoiceStatus.Void)
+        {
+            g.DrawString($"VOID: this invoice was voided on {invoice.VoidedUtc:yyyy-MM-dd}. Nothing is due.", bold, XBrushes.Black, Margin, y);
+            g.DrawString(Fit(g, $"Reason: {invoice.VoidReason}", regular, width), regular, XBrushes.Black, Margin, y + 15);
+        }
+        else
+        {
+            g.DrawString(invoice.Status == InvoiceStatus.Paid
+                    ? $"Paid on {invoice.PaidUtc:yyyy-MM-dd}. Thank you for your business."
+                    : $"Please pay by {invoice.DueUtc:yyyy-MM-dd}. Your saved payment method is charged automatically on the due date.",
+                regular, XBrushes.Black, Margin, y);
+        }
 
         using var stream = new MemoryStream();
         document.Save(stream, closeStream: false);

@@ -36,7 +36,7 @@ internal sealed class IndexModel(BillingDbContext db, TimeProvider clock) : Page
     public bool HasAnyInvoice { get; private set; }
     public string? FilterError { get; private set; }
 
-    public sealed record Row(Guid Id, string Number, DateTime IssuedUtc, DateTime DueUtc, Money Total, Money Balance, InvoiceStatus Status, bool Payable);
+    public sealed record Row(Guid Id, string Number, DateTime IssuedUtc, DateTime DueUtc, Money Total, Money Balance, InvoiceStatus Status, bool Payable, string? VoidReason);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -88,7 +88,7 @@ internal sealed class IndexModel(BillingDbContext db, TimeProvider clock) : Page
             .Skip((page - 1) * size).Take(size)
             .ToListAsync(cancellationToken);
         Invoices = new PagedResult<Row>(
-            rows.Select(i => new Row(i.Id, i.Number, i.IssuedUtc, i.DueUtc, new Money(i.Total, i.Currency), i.BalanceDue, i.DisplayStatus(now), i.IsPayable)).ToList(),
+            rows.Select(i => new Row(i.Id, i.Number, i.IssuedUtc, i.DueUtc, new Money(i.Total, i.Currency), i.BalanceDue, i.DisplayStatus(now), i.IsPayable, i.VoidReason)).ToList(),
             page, size, total);
     }
 

@@ -13,6 +13,12 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) 
     [BindProperty]
     public Input Form { get; set; } = new();
 
+    /// <summary>Where to go after saving, e.g. back to the cart that linked here; only a local address is followed.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? LocalReturnUrl => !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
+
     public sealed class Input
     {
         [Required, StringLength(200), Display(Name = "Company or full name")]
@@ -82,7 +88,7 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) 
             }
         }
         TempData["Flash"] = "Billing information saved. It will appear on your future invoices, including renewals.";
-        return RedirectToPage();
+        return LocalReturnUrl is { } back ? LocalRedirect(back) : RedirectToPage();
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)

@@ -15,6 +15,12 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
     [BindProperty]
     public CardForm Card { get; set; } = new();
 
+    /// <summary>Where to go after saving, e.g. back to the cart that linked here; only a local address is followed.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? LocalReturnUrl => !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
+
     public IReadOnlyList<PaymentMethod> Methods { get; private set; } = [];
     public DateTime Now { get; private set; }
 
@@ -80,7 +86,7 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
             await transaction.CommitAsync(cancellationToken);
         }
         TempData["Flash"] = $"{saved.Brand} ending in {saved.Last4} was saved{(makeDefault ? " and is now your default payment method" : "")}.";
-        return RedirectToPage();
+        return LocalReturnUrl is { } back ? LocalRedirect(back) : RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostDefaultAsync(Guid id, CancellationToken cancellationToken)
@@ -98,7 +104,7 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         TempData["Flash"] = $"{method.Description} now pays your open invoices and renewals.";
-        return RedirectToPage();
+        return LocalReturnUrl is { } back ? LocalRedirect(back) : RedirectToPage();
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
