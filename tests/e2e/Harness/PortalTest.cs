@@ -10,12 +10,23 @@ public abstract class PortalTest(PortalFixture portal, ITestOutputHelper output)
 [Collection(BillingPortalCollection.Name)]
 public abstract class BillingPortalTest(BillingPortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output);
 
+/// <summary>Journeys against the portal with the demo customer's subscriptions (<see cref="ProductsPortalFixture"/>).</summary>
+[Collection(ProductsPortalCollection.Name)]
+public abstract class ProductsPortalTest(ProductsPortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output);
+
+/// <summary>Journeys against the demo portal whose clock can be moved (<see cref="RenewalsPortalFixture"/>).</summary>
+[Collection(RenewalsPortalCollection.Name)]
+public abstract class RenewalsPortalTest(RenewalsPortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output)
+{
+    protected new RenewalsPortalFixture Portal { get; } = portal;
+}
+
 /// <summary>
 /// Base of the journey tests: each journey gets its own browser context (its own cookies) and, when it fails,
 /// leaves for every browser session it opened a screenshot, the page's HTML and a Playwright trace under
 /// artifacts/e2e/, and prints the browser's errors, the emails received and the Web/Worker logs.
-/// The collection (which portal the journey runs against) is chosen by <see cref="PortalTest"/> or
-/// <see cref="BillingPortalTest"/>.
+/// The collection (which portal the journey runs against) is chosen by <see cref="PortalTest"/>,
+/// <see cref="BillingPortalTest"/>, <see cref="ProductsPortalTest"/> or <see cref="RenewalsPortalTest"/>.
 /// </summary>
 public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output)
 {

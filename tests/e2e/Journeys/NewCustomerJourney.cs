@@ -129,7 +129,7 @@ public sealed partial class NewCustomerJourney(PortalFixture portal, ITestOutput
 
         // The browser that changed it stays signed in; the other one is sent to sign in on its next page.
         await account.Menu.Link("Products").ClickAsync();
-        await new ProductsPage(page).ExpectOpenAsync();
+        await new ActiveProductsPage(page).ExpectOpenAsync();
         await elsewhere.Menu.Link("Account").ClickAsync();
         var signIn = new SignInPage(otherBrowser);
         await signIn.ExpectOpenAsync();

@@ -19,6 +19,9 @@ public sealed class BillingInformationPage(IPage page) : PortalPage(page)
     public ILocator VatError => Page.GetByTestId("vat-error");
     public ILocator SaveButton => Page.GetByRole(AriaRole.Button, new() { Name = "Save billing information", Exact = true });
 
+    /// <summary>Shown when another page (the Buy Again cart) sent the customer here to change the details.</summary>
+    public ILocator BackToOrderLink => Page.GetByTestId("back-to-order");
+
     public static async Task<BillingInformationPage> OpenAsync(IPage page)
     {
         var information = new BillingInformationPage(page);

@@ -124,6 +124,12 @@ public sealed class InvoiceRow(ILocator row, string number)
 
     public ILocator PdfLink => row.GetByRole(AriaRole.Link, new() { Name = $"Download {number} as PDF", Exact = true });
 
+    /// <summary>The day the invoice was issued, yyyy-MM-dd.</summary>
+    public ILocator Issued => row.Locator("td").Nth(2);
+
+    /// <summary>The invoice's total, "116.50 EUR".</summary>
+    public ILocator Amount => row.Locator("td").Nth(4);
+
     /// <summary>The "Left to pay" cell: the balance, or "–" once paid.</summary>
     public ILocator LeftToPay => row.Locator("td").Nth(5);
 }

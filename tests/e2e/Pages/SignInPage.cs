@@ -41,10 +41,10 @@ public sealed class SignInPage(IPage page) : PortalPage(page)
     }
 
     /// <summary>Signs in; the portal opens on the customer's products.</summary>
-    public async Task<ProductsPage> SignInAsync(string email, string password)
+    public async Task<ActiveProductsPage> SignInAsync(string email, string password)
     {
         await SubmitAsync(email, password);
-        var products = new ProductsPage(Page);
+        var products = new ActiveProductsPage(Page);
         await products.ExpectOpenAsync();
         return products;
     }

@@ -1,0 +1,441 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ChaosModular.E2E.Harness;
+using ChaosModular.E2E.Pages;
+using Demo = ChaosModular.E2E.Harness.BillingPortalFixture.DemoCustomer;
+using Support = ChaosModular.E2E.Harness.BillingPortalFixture.SupportUser;
+
+namespace ChaosModular.E2E.Journeys;
+
+/// <summary>
+/// The demo customer's products, end to end in Chromium against the real Web and Worker processes
+/// (<see cref="ProductsPortalFixture"/>). A new customer has no subscription and cannot buy a first one in the
+/// portal, so every journey works on the seeded ones, each on its own: filters only read; seats are added to Corona
+/// Solo; the declined card tries Enscape Fixed Seat; auto-renewal is switched on the annual V-Ray subscription in
+/// USD and back; the upgrades take that one to V-Ray Premium and the EUR V-Ray Premium to Enterprise; Buy Again
+/// buys Phoenix. The journeys find subscriptions by what the customer can filter on (family, currency, renewal
+/// date) rather than by a product name an upgrade changes, so the order they run in does not matter.
+/// </summary>
+public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestOutputHelper output) : ProductsPortalTest(portal, output)
+{
+    private const string NewBillingName = "Demo Rendering Studio GmbH";
+
+    [Fact]
+    public Task Filters_active_products_by_family_currency_and_expiration_and_Clear_shows_them_all_again() => JourneyAsync(async page =>
+    {
+        var products = await SignInAsDemoAsync(page);
+        var all = await ReadRenewalDatesAsync(products);
+        Assert.True(all.Count >= 5, $"The demo customer has {all.Count} active subscriptions; the seed has five.");
+        await Expect(products.ClearLink).ToHaveCountAsync(0);
+
+        // Family: V-Ray shows only the three V-Ray subscriptions, and the address says so (a link to share).
+        await products.FilterByFamilyAsync("V-Ray");
+        await Expect(page).ToHaveURLAsync(new Regex(@"[?&]family=vray(&|$)"));
+        await Expect(products.FamilyFilter).ToHaveValueAsync("vray");
+        await Expect(products.Rows).ToHaveCountAsync(3);
+        foreach (var row in await products.AllRowsAsync())
+        {
+            await Expect(row.FamilyAndPrice).ToHaveTextAsync(new Regex(@"^\s*V-Ray · "));
+        }
+        await Expect(products.Row("Corona Solo").Locator).ToHaveCountAsync(0);
+        await Expect(products.Row("Enscape Fixed Seat").Locator).ToHaveCountAsync(0);
+
+        await products.ClearAsync();
+        await Expect(products.Rows).ToHaveCountAsync(all.Count);
+        await Expect(products.FamilyFilter).ToHaveValueAsync("");
+        await Expect(products.ClearLink).ToHaveCountAsync(0);
+
+        // Currency: the two USD subscriptions (the V-Ray one and Enscape Fixed Seat).
+        await products.FilterByCurrencyAsync("USD");
+        await Expect(page).ToHaveURLAsync(new Regex(@"[?&]currency=USD(&|$)"));
+        await Expect(products.Rows).ToHaveCountAsync(2);
+        foreach (var row in await products.AllRowsAsync())
+        {
+            await Expect(row.Term).ToHaveTextAsync(new Regex(@"· USD\s*$"));
+        }
+        await Expect(products.Row("Enscape Fixed Seat").Locator).ToHaveCountAsync(1);
+        await products.ClearAsync();
+        await Expect(products.Rows).ToHaveCountAsync(all.Count);
+
+        // Expiration range, both ends included: from the second-soonest renewal to 200 days ahead.
+        var from = all.Values.Distinct().Order().Skip(1).First();
+        var to = Today.AddDays(200);
+        var expected = all.Where(s => s.Value >= from && s.Value <= to).Select(s => s.Key).Order().ToList();
+        Assert.True(expected.Count > 0 && expected.Count < all.Count, $"The range {from}–{to} should split the subscriptions: {string.Join(", ", all)}");
+        await products.FilterByExpirationAsync(from, to);
+        await Expect(products.Rows).ToHaveCountAsync(expected.Count);
+        var shown = new List<string>();
+        foreach (var row in await products.AllRowsAsync())
+        {
+            shown.Add(await row.ReadIdAsync());
+        }
+        Assert.Equal(expected, shown.Order().ToList());
+        await Expect(products.ExpiresFromFilter).ToHaveValueAsync(Dates.Format(from));
+        await Expect(products.ExpiresToFilter).ToHaveValueAsync(Dates.Format(to));
+
+        // A range the wrong way round says why nothing matches.
+        await products.FilterByExpirationAsync(to, from);
+        await Expect(products.FilterError).ToHaveTextAsync("The 'from' date is after the 'to' date.");
+        await Expect(products.NoMatches).ToBeVisibleAsync();
+        await products.ClearAsync();
+        await Expect(products.Rows).ToHaveCountAsync(all.Count);
+        await Expect(products.FilterError).ToHaveCountAsync(0);
+    });
+
+    [Fact]
+    public Task Adds_seats_at_the_prorated_price_and_the_paid_invoice_shows_that_amount() => JourneyAsync(async page =>
+    {
+        var products = await SignInAsDemoAsync(page);
+        var offering = await products.OpenAsync("Corona Solo");
+        await Expect(offering.Plan).ToHaveTextAsync("Monthly, 49.90 EUR per seat");
+        await Expect(offering.Seats).ToHaveTextAsync("1");
+        var periodStart = await offering.ReadPeriodStartAsync();
+        var renewsOn = await offering.ReadRenewsOnAsync();
+        var oneSeat = Prorated(1 * 49.90m, "EUR", periodStart, renewsOn);
+        var twoSeats = Prorated(2 * 49.90m, "EUR", periodStart, renewsOn);
+
+        var addSeats = await offering.OpenAddSeatsAsync();
+        await Expect(addSeats.SeatsInput).ToHaveValueAsync("1");
+        await Expect(addSeats.ProratedPrice).ToHaveTextAsync(oneSeat);
+        await addSeats.QuoteAsync(2);
+        await Expect(addSeats.ProratedPrice).ToHaveTextAsync(twoSeats);
+        await Expect(addSeats.PaymentMethod).ToContainTextAsync("Charged to your Visa •••• 4242.");
+        await Expect(addSeats.ConfirmButton).ToHaveTextAsync($"Add 2 seat(s) and pay {twoSeats}");
+
+        offering = await addSeats.ConfirmAsync();
+        await Expect(offering.Flash).ToContainTextAsync($"2 seat(s) added. Paid {twoSeats} with invoice INV-");
+        var invoice = InvoiceNumberIn(await offering.Flash.InnerTextAsync());
+        await Expect(offering.Seats).ToHaveTextAsync("3");
+        await Expect(offering.RenewsOn).ToHaveTextAsync(Dates.Format(renewsOn));
+        await Expect(offering.Order("2 added seat(s)")).ToHaveCountAsync(1);
+        await Expect(offering.Order("2 added seat(s)")).ToContainTextAsync(invoice);
+        await Expect(offering.Order("2 added seat(s)")).ToContainTextAsync("Done");
+
+        products = await ActiveProductsPage.OpenAsync(page);
+        await Expect(products.RowOf(offering.SubscriptionId).Seats).ToHaveTextAsync("3");
+
+        // Reverse charge (a German business with a VAT ID, a Bulgarian seller): the invoice total is the prorated price.
+        var invoices = await InvoicesPage.OpenAsync(page);
+        await Expect(invoices.Row(invoice).Status).ToHaveTextAsync("Paid");
+        await Expect(invoices.Row(invoice).Amount).ToHaveTextAsync(twoSeats);
+        await Expect(invoices.Row(invoice).PayLink).ToHaveCountAsync(0);
+    });
+
+    [Fact]
+    public Task Switches_auto_renewal_off_and_on_outside_the_30_day_window_and_cannot_inside_it() => JourneyAsync(async page =>
+    {
+        // Outside the window: the annual V-Ray subscription in USD (V-Ray Solo, or Premium once upgraded).
+        var products = await SignInAsDemoAsync(page);
+        await products.FilterAsync(family: "V-Ray", currency: "USD");
+        var offering = await products.OpenOnlyRowAsync();
+        var renewsOn = await offering.ReadRenewsOnAsync();
+        Assert.True(renewsOn.DayNumber - Today.DayNumber > 30, $"{offering.SubscriptionId} renews on {renewsOn}, inside the 30-day window.");
+        var renewal = Dates.Format(renewsOn);
+        await Expect(offering.AutoRenewal).ToHaveTextAsync($"On: renews on {renewal} and charges your default payment method.");
+        await Expect(offering.Cutoff).ToHaveTextAsync($"You can disable it until {Dates.Format(renewsOn.AddDays(-30))}.");
+
+        await offering.DisableAutoRenewalAsync();
+        await Expect(offering.AutoRenewal).ToHaveTextAsync($"Off: the subscription ends on {renewal}.");
+        await Expect(offering.DisableAutoRenewalButton).ToHaveCountAsync(0);
+        await Expect(offering.EnableAutoRenewalButton).ToBeVisibleAsync();
+        await Expect(offering.Cutoff).ToHaveTextAsync($"You can enable it until {Dates.Format(renewsOn.AddDays(-1))}.");
+        products = await ActiveProductsPage.OpenAsync(page);
+        await Expect(products.RowOf(offering.SubscriptionId).AutoRenewal).ToHaveTextAsync(new Regex($@"^\s*Off\s+Ends {renewal}\s*$"));
+
+        offering = await OfferingPage.OpenAsync(page, offering.SubscriptionId);
+        await offering.EnableAutoRenewalAsync();
+        await Expect(offering.AutoRenewal).ToHaveTextAsync($"On: renews on {renewal} and charges your default payment method.");
+        await Expect(offering.DisableAutoRenewalButton).ToBeVisibleAsync();
+        products = await ActiveProductsPage.OpenAsync(page);
+        await Expect(products.RowOf(offering.SubscriptionId).AutoRenewal).ToHaveTextAsync("On");
+
+        // Inside the window: the V-Ray subscription in EUR renewing within 30 days (V-Ray Premium, or Enterprise once upgraded).
+        await products.FilterAsync(family: "V-Ray", currency: "EUR", to: Today.AddDays(30));
+        offering = await products.OpenOnlyRowAsync();
+        renewsOn = await offering.ReadRenewsOnAsync();
+        Assert.InRange(renewsOn.DayNumber - Today.DayNumber, 1, 29);
+        await Expect(offering.AutoRenewal).ToHaveTextAsync($"On: renews on {Dates.Format(renewsOn)} and charges your default payment method.");
+        await Expect(offering.DisableAutoRenewalButton).ToHaveCountAsync(0);
+        await Expect(offering.EnableAutoRenewalButton).ToHaveCountAsync(0);
+        await Expect(offering.Cutoff).ToHaveTextAsync(
+            $"Auto-renewal could be disabled until {Dates.Format(renewsOn.AddDays(-30))} (30 days before the renewal); this renewal will go ahead.");
+    });
+
+    [Fact]
+    public Task Upgrades_V_Ray_Solo_to_Premium_and_Premium_to_Enterprise_which_has_no_upgrade() => JourneyAsync(async page =>
+    {
+        // V-Ray Solo (annual, USD, 2 seats) → V-Ray Premium: the difference for the rest of the term.
+        var products = await SignInAsDemoAsync(page);
+        await products.FilterAsync(family: "V-Ray", currency: "USD");
+        var offering = await products.OpenOnlyRowAsync();
+        await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Solo");
+        await Expect(offering.Seats).ToHaveTextAsync("2");
+        var renewsOn = await offering.ReadRenewsOnAsync();
+        var difference = Prorated(2 * 699m - 2 * 470m, "USD", await offering.ReadPeriodStartAsync(), renewsOn);
+
+        var upgrade = await offering.OpenUpgradeAsync();
+        await Expect(upgrade.TargetChoice.Locator("option:checked")).ToHaveTextAsync("V-Ray Premium (699.00 USD per seat per year)");
+        await Expect(upgrade.SeatsInput).ToHaveValueAsync("2");
+        await Expect(upgrade.Target).ToHaveTextAsync("2 × V-Ray Premium at 699.00 USD");
+        await Expect(upgrade.ProratedPrice).ToHaveTextAsync(difference);
+        await Expect(upgrade.PaymentMethod).ToContainTextAsync("Charged to your Visa •••• 4242.");
+        await Expect(upgrade.ConfirmButton).ToHaveTextAsync($"Upgrade and pay {difference}");
+        offering = await upgrade.ConfirmAsync();
+        await Expect(offering.Flash).ToContainTextAsync($"Paid {difference} with invoice INV-");
+        await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Premium");
+        await Expect(offering.Plan).ToHaveTextAsync("Annual, 699.00 USD per seat");
+        await Expect(offering.Seats).ToHaveTextAsync("2");
+        await Expect(offering.RenewsOn).ToHaveTextAsync(Dates.Format(renewsOn));
+        await Expect(offering.Order("Upgrade, 2 seat(s)")).ToContainTextAsync("Done");
+        products = await ActiveProductsPage.OpenAsync(page);
+        await Expect(products.RowOf(offering.SubscriptionId).ProductName).ToHaveTextAsync("V-Ray Premium");
+
+        // V-Ray Premium (annual, EUR, 3 seats, renewing within 30 days) → V-Ray Enterprise, the top of the line.
+        await products.FilterAsync(family: "V-Ray", currency: "EUR", to: Today.AddDays(30));
+        offering = await products.OpenOnlyRowAsync();
+        await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Premium");
+        await Expect(offering.Seats).ToHaveTextAsync("3");
+        difference = Prorated(3 * 874m - 3 * 699m, "EUR", await offering.ReadPeriodStartAsync(), await offering.ReadRenewsOnAsync());
+        upgrade = await offering.OpenUpgradeAsync();
+        await Expect(upgrade.Target).ToHaveTextAsync("3 × V-Ray Enterprise at 874.00 EUR");
+        await Expect(upgrade.ProratedPrice).ToHaveTextAsync(difference);
+        offering = await upgrade.ConfirmAsync();
+        await Expect(offering.Flash).ToContainTextAsync($"Paid {difference} with invoice INV-");
+        await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Enterprise");
+        await Expect(offering.Plan).ToHaveTextAsync("Annual, 874.00 EUR per seat");
+
+        // Enterprise has nowhere to go: no Upgrade button (seats can still be added), and the address refuses.
+        await Expect(offering.AddSeatsLink).ToBeVisibleAsync();
+        await Expect(offering.UpgradeLink).ToHaveCountAsync(0);
+        upgrade = await UpgradePage.OpenAsync(page, offering.SubscriptionId);
+        await Expect(upgrade.Problem).ToHaveTextAsync("V-Ray Enterprise has no upgrade.");
+        await Expect(upgrade.TargetChoice).ToHaveCountAsync(0);
+        await Expect(upgrade.ConfirmButton).ToHaveCountAsync(0);
+    });
+
+    [Fact]
+    public Task Buys_an_expired_product_again_after_changing_the_billing_name_in_the_cart_and_only_the_new_invoice_has_it() => JourneyAsync(async page =>
+    {
+        var products = await SignInAsDemoAsync(page);
+        await Expect(products.Row("Phoenix").Locator).ToHaveCountAsync(0);
+        await products.Tab("Expired Products").ClickAsync();
+        var expired = new ExpiredProductsPage(page);
+        await expired.ExpectOpenAsync();
+        await Expect(expired.Row("Phoenix").BuyAgainLink).ToBeVisibleAsync();
+
+        // The cart: today's price, the billing information and the card the order will be billed to.
+        var cart = await expired.BuyAgainAsync("Phoenix");
+        await Expect(cart.Product).ToHaveTextAsync("Phoenix");
+        await Expect(cart.SeatsInput).ToHaveValueAsync("1");
+        await Expect(cart.Total).ToHaveTextAsync("550.00 EUR");
+        await Expect(cart.BillingInformation).ToContainTextAsync(Demo.BillingName);
+        await Expect(cart.BillingInformation).ToContainTextAsync($"VAT ID {Demo.VatId}");
+        await Expect(cart.PaymentMethod).ToContainTextAsync("Charged to your Visa •••• 4242.");
+        await cart.ChangeQuantityAsync(2);
+        await Expect(cart.Total).ToHaveTextAsync("1,100.00 EUR");
+
+        // "Change" the billing information: saving comes back to this cart, quantity kept.
+        var cartAddress = new Uri(page.Url).PathAndQuery;
+        var information = await cart.ChangeBillingInformationAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"[?&]returnUrl={Regex.Escape(Uri.EscapeDataString(cartAddress))}$", RegexOptions.IgnoreCase));
+        await Expect(information.BackToOrderLink).ToBeVisibleAsync();
+        await Expect(information.Name).ToHaveValueAsync(Demo.BillingName);
+        await information.Name.FillAsync(NewBillingName);
+        await information.SaveAsync();
+        cart = await CartPage.ExpectOpenAsync(page);
+        Assert.Equal(cartAddress, new Uri(page.Url).PathAndQuery);
+        await Expect(cart.Flash).ToContainTextAsync("Billing information saved.");
+        await Expect(cart.BillingInformation).ToContainTextAsync(NewBillingName);
+        await Expect(cart.SeatsInput).ToHaveValueAsync("2");
+        await Expect(cart.Total).ToHaveTextAsync("1,100.00 EUR");
+
+        var offering = await cart.PlaceOrderAsync();
+        await Expect(offering.Flash).ToContainTextAsync("Paid 1,100.00 EUR with invoice INV-");
+        var invoice = InvoiceNumberIn(await offering.Flash.InnerTextAsync());
+        await Expect(offering.ProductTitle).ToHaveTextAsync("Phoenix");
+        await Expect(offering.Status).ToHaveTextAsync("Active");
+        await Expect(offering.Seats).ToHaveTextAsync("2");
+        await Expect(offering.Period).ToHaveTextAsync($"{Dates.Format(Today)} – {Dates.Format(Today.AddYears(1).AddDays(-1))}");
+
+        // The new subscription is in Active Products (and its installers in Downloads); the expired one stays expired.
+        products = await ActiveProductsPage.OpenAsync(page);
+        var phoenix = products.RowOf(offering.SubscriptionId);
+        await Expect(phoenix.ProductName).ToHaveTextAsync("Phoenix");
+        await Expect(phoenix.Seats).ToHaveTextAsync("2");
+        await Expect(phoenix.Term).ToHaveTextAsync("Annual · EUR");
+        await Expect(phoenix.RenewsOn).ToHaveTextAsync(Dates.Format(Today.AddYears(1)));
+        var downloads = await DownloadsPage.OpenAsync(page);
+        await Expect(downloads.Product("Phoenix")).ToBeVisibleAsync();
+        Assert.True(await downloads.DownloadLinks("Phoenix").CountAsync() > 0, "Downloads lists Phoenix without a single installer.");
+        expired = await ExpiredProductsPage.OpenAsync(page);
+        await Expect(expired.Row("Phoenix").BuyAgainLink).ToBeVisibleAsync();
+
+        // The new invoice is made out to the new name; one issued before keeps the old one.
+        var invoices = await InvoicesPage.OpenAsync(page);
+        await Expect(invoices.Row(invoice).Status).ToHaveTextAsync("Paid");
+        await Expect(invoices.Row(invoice).Amount).ToHaveTextAsync("1,100.00 EUR");
+        var text = PdfText.Extract((await invoices.DownloadPdfAsync(invoice)).Content);
+        Assert.Contains(invoice, text, StringComparison.Ordinal);
+        Assert.Contains(NewBillingName, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Demo.BillingName, text, StringComparison.Ordinal);
+        Assert.Contains("Total (EUR) 1,100.00", text, StringComparison.Ordinal);
+        var older = await invoices.NumberOfInvoiceWithTotalAsync("165.00 EUR");
+        text = PdfText.Extract((await invoices.DownloadPdfAsync(older)).Content);
+        Assert.Contains(Demo.BillingName, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(NewBillingName, text, StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public Task A_card_declined_when_adding_seats_changes_nothing_and_leaves_nothing_to_pay() => JourneyAsync(async page =>
+    {
+        await SignInAsDemoAsync(page);
+        var invoices = await InvoicesPage.OpenAsync(page);
+        var outstanding = await invoices.Outstanding.InnerTextAsync();
+
+        // A card that saves but is declined when charged, made the default.
+        var methods = await PaymentMethodsPage.OpenAsync(page);
+        await methods.AddCardAsync("4000000000000341", 12, DateTime.UtcNow.Year + 3, "123");
+        await Expect(methods.DefaultBadge("0341")).ToBeVisibleAsync();
+        try
+        {
+            var products = await ActiveProductsPage.OpenAsync(page);
+            var offering = await products.OpenAsync("Enscape Fixed Seat");
+            await Expect(offering.Seats).ToHaveTextAsync("2");
+            var addSeats = await offering.OpenAddSeatsAsync();
+            await Expect(addSeats.PaymentMethod).ToContainTextAsync("Charged to your Visa •••• 0341.");
+            await addSeats.QuoteAsync(1);
+            await addSeats.ConfirmExpectingNoChangeAsync();
+            await Expect(addSeats.Outcome).ToHaveTextAsync("Your payment was declined: Your card was declined. Nothing was changed.");
+            await Expect(addSeats.Flash).ToHaveCountAsync(0);
+
+            // Nothing new to pay, the seats as they were, the order cancelled and its invoice void.
+            invoices = await InvoicesPage.OpenAsync(page);
+            await Expect(invoices.Outstanding).ToHaveTextAsync(outstanding);
+            products = await ActiveProductsPage.OpenAsync(page);
+            await Expect(products.RowOf(offering.SubscriptionId).Seats).ToHaveTextAsync("2");
+            offering = await OfferingPage.OpenAsync(page, offering.SubscriptionId);
+            await Expect(offering.Seats).ToHaveTextAsync("2");
+            var order = offering.Order("1 added seat(s)");
+            await Expect(order).ToHaveCountAsync(1);
+            await Expect(order).ToContainTextAsync("Cancelled: Your card was declined.");
+            var voided = InvoiceNumberIn(await order.InnerTextAsync());
+            invoices = await InvoicesPage.OpenAsync(page);
+            await Expect(invoices.Row(voided).Status).ToHaveTextAsync("Void");
+            await Expect(invoices.Row(voided).PayLink).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            // The other journeys pay with the Visa. Restored in a browser of its own, so a failure above keeps its page.
+            var restore = await NewBrowserSessionAsync();
+            await SignInAsDemoAsync(restore);
+            await (await PaymentMethodsPage.OpenAsync(restore)).MakeDefaultAsync("4242");
+        }
+    });
+
+    internal static async Task<ActiveProductsPage> SignInAsDemoAsync(IPage page)
+    {
+        var products = await (await SignInPage.OpenAsync(page)).SignInAsync(Demo.Email, Demo.Password);
+        await Expect(products.Rows.First).ToBeVisibleAsync();
+        return products;
+    }
+
+    /// <summary>The real today in UTC, the calendar subscription dates are kept in.</summary>
+    private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>
+    /// What the README's proration rule gives for <paramref name="amountPerTerm"/> (seats × price, or the difference
+    /// of an upgrade) today: × days left until the renewal ÷ days in the term, rounded to the cent, as the portal shows it.
+    /// </summary>
+    private static string Prorated(decimal amountPerTerm, string currency, DateOnly periodStart, DateOnly renewsOn)
+    {
+        var amount = Math.Round(amountPerTerm * (renewsOn.DayNumber - Today.DayNumber) / (renewsOn.DayNumber - periodStart.DayNumber), 2, MidpointRounding.AwayFromZero);
+        return string.Create(CultureInfo.InvariantCulture, $"{amount:N2} {currency}");
+    }
+
+    private static async Task<Dictionary<string, DateOnly>> ReadRenewalDatesAsync(ActiveProductsPage products)
+    {
+        var dates = new Dictionary<string, DateOnly>();
+        foreach (var row in await products.AllRowsAsync())
+        {
+            dates[await row.ReadIdAsync()] = await row.ReadRenewsOnAsync();
+        }
+        return dates;
+    }
+
+    internal static string InvoiceNumberIn(string text)
+    {
+        var match = InvoiceNumber().Match(text);
+        Assert.True(match.Success, $"No invoice number in \"{text}\".");
+        return match.Value;
+    }
+
+    [GeneratedRegex(@"INV-\d{4}-\d{6}")]
+    private static partial Regex InvoiceNumber();
+}
+
+/// <summary>
+/// A renewal, end to end: the portal's clock is moved to the demo V-Ray Premium's renewal day
+/// (<see cref="RenewalsPortalFixture"/>), support runs the renewal job from the Hangfire dashboard, and the Worker
+/// renews it: the customer sees the next period and the paid renewal invoice.
+/// </summary>
+public sealed class ProductsRenewalJourney(RenewalsPortalFixture portal, ITestOutputHelper output) : RenewalsPortalTest(portal, output)
+{
+    private const string RenewalJobId = "subscriptions-renewals";
+
+    [Fact]
+    public Task On_the_renewal_day_the_renewal_job_renews_the_subscription_and_charges_the_renewal_invoice() => JourneyAsync(async page =>
+    {
+        var products = await ProductsJourney.SignInAsDemoAsync(page);
+        await products.FilterAsync(family: "V-Ray", currency: "EUR", to: Portal.Today.AddDays(30));
+        var offering = await products.OpenOnlyRowAsync();
+        await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Premium");
+        await Expect(offering.Seats).ToHaveTextAsync("3");
+        var renewsOn = await offering.ReadRenewsOnAsync();
+        var daysToRenewal = renewsOn.DayNumber - Portal.Today.DayNumber;
+        Assert.InRange(daysToRenewal, 1, 30);
+        await Expect(offering.AddSeatsLink).ToBeVisibleAsync();
+
+        // The renewal day, when the customer signs in afresh (the old session cookie has expired by the moved clock):
+        // seats can no longer be added to the ending period.
+        Portal.MoveClockTo(daysToRenewal);
+        await page.Context.ClearCookiesAsync();
+        await ProductsJourney.SignInAsDemoAsync(page);
+        offering = await OfferingPage.OpenAsync(page, offering.SubscriptionId);
+        await Expect(offering.RenewsOn).ToHaveTextAsync(Dates.Format(renewsOn));
+        await Expect(offering.AddSeatsLink).ToHaveCountAsync(0);
+
+        // Support runs the renewal job now instead of waiting for its hourly run.
+        var desk = await NewBrowserSessionAsync();
+        await (await SignInPage.OpenAsync(desk)).SignInAsync(Support.Email, Support.Password);
+        var jobs = await HangfireRecurringJobsPage.OpenAsync(desk);
+        await jobs.TriggerNowAsync(RenewalJobId);
+
+        // The Worker renews it: the next period starts on the renewal date.
+        var nextRenewal = renewsOn.AddYears(1);
+        await Eventually.HappensAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return (await offering.RenewsOn.InnerTextAsync()).Trim() == Dates.Format(nextRenewal);
+        }, $"the offering page shows the next renewal on {Dates.Format(nextRenewal)}");
+        await Expect(offering.Period).ToHaveTextAsync($"{Dates.Format(renewsOn)} – {Dates.Format(nextRenewal.AddDays(-1))}");
+        await Expect(offering.Seats).ToHaveTextAsync("3");
+        await Expect(offering.Status).ToHaveTextAsync("Active");
+        await Expect(offering.AutoRenewal).ToHaveTextAsync($"On: renews on {Dates.Format(nextRenewal)} and charges your default payment method.");
+        await Expect(offering.AddSeatsLink).ToBeVisibleAsync();
+        var order = offering.Order($"Renewal of {Dates.Format(renewsOn)}, 3 seat(s)");
+        await Expect(order).ToHaveCountAsync(1);
+        await Expect(order).ToContainTextAsync("2,097.00 EUR");
+        await Expect(order).ToContainTextAsync("Done");
+        var invoice = ProductsJourney.InvoiceNumberIn(await order.InnerTextAsync());
+
+        // The renewal invoice (3 × 699.00 EUR, reverse charge), issued on the renewal day and paid with the Visa.
+        var invoices = await InvoicesPage.OpenAsync(page);
+        var row = invoices.Row(invoice);
+        await Expect(row.Status).ToHaveTextAsync("Paid");
+        await Expect(row.Amount).ToHaveTextAsync("2,097.00 EUR");
+        await Expect(row.Issued).ToHaveTextAsync(Dates.Format(renewsOn));
+        var text = PdfText.Extract((await invoices.DownloadPdfAsync(invoice)).Content);
+        Assert.Contains("V-Ray Premium, annual renewal", text, StringComparison.Ordinal);
+        Assert.Contains("Total (EUR) 2,097.00", text, StringComparison.Ordinal);
+    });
+}
