@@ -50,10 +50,14 @@ public sealed class RenewalTests
     [Fact]
     public async Task Running_the_renewal_job_twice_on_the_renewal_day_invoices_and_charges_once_and_extends_the_period()
     {
-        await using var factory = new SqlitePortalFactory { Clock = ClockAt(RenewalDay) };
+        var clock = ClockAt(RenewalDay.AddDays(-10));
+        await using var factory = new SqlitePortalFactory { Clock = clock };
         var customer = await BillingCustomer.SignUpAsync(factory);
         var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 3, YearBefore);
         Assert.Equal(HttpStatusCode.Redirect, (await customer.Client.SubmitAsync($"/products/{id}?handler=ReduceSeats", new Dictionary<string, string> { ["seats"] = "2" })).StatusCode);
+        await RunRenewals(factory);
+        Assert.Equal(3, (await factory.SubscriptionAsync(id)).Seats);   // nothing before the renewal day
+        clock.SetUtcNow(new DateTimeOffset(RenewalDay.ToDateTime(new TimeOnly(6, 0)), TimeSpan.Zero));
 
         await RunRenewals(factory);
         await RunRenewals(factory);
@@ -104,7 +108,8 @@ public sealed class RenewalTests
         Assert.Equal((SubscriptionStatus.Expired, (DateOnly?)RenewalDay), (expired.Status, expired.ExpiredOn));
         Assert.Equal(InvoiceStatus.Void, (await InBilling(factory, db => db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoice.Id))).Status);
         Assert.Equal(4, await InBilling(factory, db => db.Payments.CountAsync(p => p.CustomerId == customer.UserId && p.Status == PaymentStatus.Failed)));
-        Assert.Contains(">V-Ray Solo</", PortalClient.Decode(await customer.Client.GetPageAsync("/products/expired")), StringComparison.Ordinal);
+        await customer.Client.SignInAsync(customer.Email, customer.Password);   // two weeks on, the session has ended
+        Assert.Contains("product-name\">V-Ray Solo<", PortalClient.Decode(await customer.Client.GetPageAsync("/products/expired")), StringComparison.Ordinal);
         Assert.Single(await Eventually.Until(async () => { var keys = await EmailKeys(factory, customer.Email, "subscription-expired"); return keys.Count > 0 ? keys : null; }, Patience, "the expiry notice"));
     }
 

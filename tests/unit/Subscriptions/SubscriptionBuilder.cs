@@ -27,7 +27,7 @@ public static class SubscriptionBuilder
         {
             Assert.Null(subscription.SetAutoRenew(false, activated));
         }
-        while (subscription.RenewsOn < today)
+        while (!expired && subscription.RenewsOn < today)
         {
             subscription.Renew();
         }
