@@ -43,7 +43,7 @@ internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay,
         if (failures > 0 && invoice.NextAutoPayUtc > clock.GetUtcNow().UtcDateTime)
         {
             // The last attempt was made and failed, and the next one is not due yet: asking again answers that attempt.
-            return await pay.OutcomeOfAsync(AttemptKey(invoiceId, failures - 1), invoice.Currency, cancellationToken)
+            return await pay.OutcomeOfAsync(invoice.CustomerId, AttemptKey(invoiceId, failures - 1), invoice.Currency, cancellationToken)
                 ?? Nothing(invoice, $"The automatic payment failed. The next attempt is on {invoice.NextAutoPayUtc:yyyy-MM-dd}.");
         }
 

@@ -43,7 +43,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
 
     private async Task<Outcome> PayInCurrencyAsync(string customerId, string currency, IReadOnlyList<Guid> ids, string key, bool automatic, CancellationToken cancellationToken)
     {
-        if (await PreviousAttemptAsync(key, cancellationToken) is { } previous)
+        if (await PreviousAttemptAsync(customerId, key, cancellationToken) is { } previous)
         {
             return previous;
         }
@@ -75,7 +75,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             if (count != ids.Count)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return await PreviousAttemptAsync(key, cancellationToken)
+                return await PreviousAttemptAsync(customerId, key, cancellationToken)
                     ?? Refused(currency, "Some of these invoices are already paid or are being paid in another window. Reload the page to see their status.");
             }
             claimed = await db.Invoices.Where(i => i.PaymentLockId == paymentId).OrderBy(i => i.IssuedUtc).ToListAsync(cancellationToken);
@@ -107,7 +107,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                 // The same key was used concurrently (a double click): that attempt decides.
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                return await PreviousAttemptAsync(key, cancellationToken)
+                return await PreviousAttemptAsync(customerId, key, cancellationToken)
                     ?? Refused(currency, "This payment is already being processed. Reload the page in a moment.");
             }
         }
@@ -272,14 +272,16 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
     }
 
     /// <summary>The outcome of the payment made earlier in <paramref name="currency"/> with this key, or null when none was made.</summary>
-    public Task<Outcome?> OutcomeOfAsync(string idempotencyKey, string currency, CancellationToken cancellationToken) =>
-        PreviousAttemptAsync(CurrencyKey(idempotencyKey, currency), cancellationToken);
+    public Task<Outcome?> OutcomeOfAsync(string customerId, string idempotencyKey, string currency, CancellationToken cancellationToken) =>
+        PreviousAttemptAsync(customerId, CurrencyKey(idempotencyKey, currency), cancellationToken);
 
     private static string CurrencyKey(string idempotencyKey, string currency) => $"{idempotencyKey}:{currency}";
 
-    private async Task<Outcome?> PreviousAttemptAsync(string key, CancellationToken cancellationToken)
+    /// <summary>The earlier attempt with this key, only if it was this customer's: a key from another customer's form reveals nothing.</summary>
+    private async Task<Outcome?> PreviousAttemptAsync(string customerId, string key, CancellationToken cancellationToken)
     {
-        var payment = await db.Payments.AsNoTracking().Include(p => p.Allocations).SingleOrDefaultAsync(p => p.IdempotencyKey == key, cancellationToken);
+        var payment = await db.Payments.AsNoTracking().Include(p => p.Allocations)
+            .SingleOrDefaultAsync(p => p.IdempotencyKey == key && p.CustomerId == customerId, cancellationToken);
         return payment is null ? null : ToOutcome(payment, payment.Allocations.Select(a => a.InvoiceNumber).ToList());
     }
 
