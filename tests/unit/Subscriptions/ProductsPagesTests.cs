@@ -274,7 +274,7 @@ public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : 
             ($"/products/{active}?handler=KeepSeats", new()),
             ($"/products/{active}/add-seats", new() { ["seats"] = "1", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedPrice"] = "311.62" }),
             ($"/products/{active}/upgrade", new() { ["to"] = "vray-premium-annual", ["seats"] = "2", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedPrice"] = "303.66" }),
-            ($"/products/cart/{expired}", new() { ["seats"] = "1", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedTotal"] = "550.00" }),
+            ($"/products/cart/{expired}", new() { ["seats"] = "1", ["OrderId"] = Guid.NewGuid().ToString(), ["ExpectedPrice"] = "550.00" }),
         };
         foreach (var (path, form) in posts)
         {
