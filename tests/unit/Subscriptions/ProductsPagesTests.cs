@@ -159,6 +159,7 @@ public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : 
         var customer = await BillingCustomer.SignUpAsync(factory);
         var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
 
+        Assert.Contains($"href=\"/products/{id}/upgrade\"", await Page(customer.Client, "/products"), StringComparison.Ordinal);
         var review = await Page(customer.Client, $"/products/{id}/upgrade");
         Assert.Contains("V-Ray Premium", review, StringComparison.Ordinal);
         Assert.Contains("303.66 EUR", review, StringComparison.Ordinal);   // (2 x 699 - 2 x 470) x 242 / 365
@@ -181,6 +182,7 @@ public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : 
 
         var details = await Page(customer.Client, $"/products/{id}");
         Assert.DoesNotContain("data-testid=\"upgrade\"", details, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/products/{id}/upgrade", await Page(customer.Client, "/products"), StringComparison.Ordinal);
         Assert.Contains("Phoenix has no upgrade.", await Page(customer.Client, $"/products/{id}/upgrade"), StringComparison.Ordinal);
 
         var response = await PostWithTokenFrom(customer.Client, $"/products/{id}", $"/products/{id}/upgrade",

@@ -51,14 +51,23 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
             .Select(o => o.SubscriptionId!.Value).ToListAsync(cancellationToken);
 
         var families = await catalog.FamiliesAsync(cancellationToken);
-        var rows = new List<Row>();
-        foreach (var s in subscriptions)
+        // One catalog lookup per distinct product and plan, not per row.
+        var products = new Dictionary<string, ProductSummary?>(StringComparer.Ordinal);
+        foreach (var code in subscriptions.Select(s => s.ProductCode).Distinct(StringComparer.Ordinal))
         {
-            var product = await catalog.ProductAsync(s.ProductCode, cancellationToken);
-            var canUpgrade = status == SubscriptionStatus.Active
-                && (await catalog.UpgradeTargetsAsync(s.PlanCode, cancellationToken)).Any(p => p.PriceIn(s.Currency) is not null);
-            rows.Add(new Row(s, product?.Name ?? s.ProductCode, families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, canUpgrade, paymentDue.Contains(s.Id)));
+            products[code] = await catalog.ProductAsync(code, cancellationToken);
         }
+        var upgradeable = new HashSet<(string Plan, string Currency)>();
+        if (status == SubscriptionStatus.Active)
+        {
+            foreach (var plan in subscriptions.Select(s => s.PlanCode).Distinct(StringComparer.Ordinal))
+            {
+                var targets = await catalog.UpgradeTargetsAsync(plan, cancellationToken);
+                upgradeable.UnionWith(targets.SelectMany(t => t.PricesPerSeat).Select(p => (plan, p.Currency)));
+            }
+        }
+        var rows = subscriptions.Select(s => new Row(s, products[s.ProductCode]?.Name ?? s.ProductCode,
+            families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, upgradeable.Contains((s.PlanCode, s.Currency)), paymentDue.Contains(s.Id))).ToList();
         var method = status == SubscriptionStatus.Active ? await billing.DefaultPaymentMethodAsync(customerId, cancellationToken) : null;
         return new Result(rows, hasAny, families.Where(f => f.ServiceUrl is null).ToList(), currencies, method, error);
     }
