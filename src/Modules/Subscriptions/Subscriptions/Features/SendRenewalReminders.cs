@@ -39,19 +39,30 @@ internal sealed class SendRenewalReminders(SubscriptionsDbContext db, INotificat
         var upcoming = await db.Subscriptions.AsNoTracking()
             .Where(s => s.Status == SubscriptionStatus.Active && s.RenewsOn > today && s.RenewsOn <= horizon)
             .ToListAsync(cancellationToken);
+        // Looked up once per customer and product in a run, not once per subscription.
+        var customers = new Dictionary<string, CustomerSummary?>(StringComparer.Ordinal);
+        var methods = new Dictionary<string, PaymentMethodSummary?>(StringComparer.Ordinal);
+        var products = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var s in upcoming)
         {
             if (ReminderDue(today, s.RenewsOn, s.IsAnnual) is not { } days)
             {
                 continue;
             }
-            var customer = await accounts.FindCustomerAsync(s.CustomerId, cancellationToken);
+            if (!customers.TryGetValue(s.CustomerId, out var customer))
+            {
+                customers[s.CustomerId] = customer = await accounts.FindCustomerAsync(s.CustomerId, cancellationToken);
+                methods[s.CustomerId] = customer is null ? null : await billing.DefaultPaymentMethodAsync(s.CustomerId, cancellationToken);
+            }
             if (customer is null)
             {
                 continue;
             }
-            var product = (await catalog.ProductAsync(s.ProductCode, cancellationToken))?.Name ?? s.ProductCode;
-            var method = await billing.DefaultPaymentMethodAsync(s.CustomerId, cancellationToken);
+            if (!products.TryGetValue(s.ProductCode, out var product))
+            {
+                products[s.ProductCode] = product = (await catalog.ProductAsync(s.ProductCode, cancellationToken))?.Name ?? s.ProductCode;
+            }
+            var method = methods[s.CustomerId];
             await notifications.QueueEmailAsync(new EmailRequest($"renewal-reminder:{s.Id:N}:{s.RenewsOn:yyyyMMdd}:{days}", customer.Email, customer.Name,
                 EmailTemplateNames.RenewalReminder, new Dictionary<string, string>
                 {
