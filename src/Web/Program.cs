@@ -1,5 +1,5 @@
 using ChaosModular.Accounts.Contracts;
-using ChaosModular.Modules.Abstractions.Hosting;
+using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Web;
 using Hangfire;
 using Microsoft.Extensions.Options;

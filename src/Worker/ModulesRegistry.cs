@@ -3,6 +3,7 @@ using ChaosModular.Billing;
 using ChaosModular.Catalog;
 using ChaosModular.CloudCredits;
 using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Notifications;
 using ChaosModular.Subscriptions;
 

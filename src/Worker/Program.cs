@@ -1,4 +1,4 @@
-using ChaosModular.Modules.Abstractions.Hosting;
+using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Worker;
 
 var builder = Host.CreateApplicationBuilder(args);

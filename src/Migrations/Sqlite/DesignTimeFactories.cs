@@ -2,7 +2,7 @@ using ChaosModular.Accounts.Data;
 using ChaosModular.Billing.Data;
 using ChaosModular.Catalog.Data;
 using ChaosModular.CloudCredits.Data;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
 using ChaosModular.Subscriptions.Data;
 

@@ -3,7 +3,7 @@ using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Features;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Net;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Accounts.Domain;
-using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

@@ -1,7 +1,7 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
 using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,4 @@
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
 using ChaosModular.UnitTests.Architecture;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;

@@ -108,7 +108,7 @@ namespace ChaosModular.Migrations.PostgreSql.Accounts
                     b.ToTable("AspNetUsers", "accounts");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid");
@@ -125,7 +125,7 @@ namespace ChaosModular.Migrations.PostgreSql.Accounts
                     b.ToTable("outbox_handled", "accounts");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");

@@ -59,7 +59,7 @@ namespace ChaosModular.Migrations.PostgreSql.CloudCredits
                     b.ToTable("credit_grants", "cloudcredits");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid");
@@ -76,7 +76,7 @@ namespace ChaosModular.Migrations.PostgreSql.CloudCredits
                     b.ToTable("outbox_handled", "cloudcredits");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");

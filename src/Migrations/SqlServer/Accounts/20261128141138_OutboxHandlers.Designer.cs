@@ -112,7 +112,7 @@ namespace ChaosModular.Migrations.SqlServer.Accounts
                     b.ToTable("AspNetUsers", "accounts");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uniqueidentifier");
@@ -129,7 +129,7 @@ namespace ChaosModular.Migrations.SqlServer.Accounts
                     b.ToTable("outbox_handled", "accounts");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");

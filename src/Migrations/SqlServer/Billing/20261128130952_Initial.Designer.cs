@@ -430,7 +430,7 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                     b.ToTable("payment_methods", "billing");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");

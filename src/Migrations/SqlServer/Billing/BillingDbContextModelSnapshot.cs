@@ -451,7 +451,7 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                     b.ToTable("payment_methods", "billing");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uniqueidentifier");
@@ -468,7 +468,7 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                     b.ToTable("outbox_handled", "billing");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");

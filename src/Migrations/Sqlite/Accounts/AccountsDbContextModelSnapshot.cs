@@ -104,7 +104,7 @@ namespace ChaosModular.Migrations.Sqlite.Accounts
                     b.ToTable("AspNetUsers", "accounts");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
@@ -121,7 +121,7 @@ namespace ChaosModular.Migrations.Sqlite.Accounts
                     b.ToTable("outbox_handled", "accounts");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");

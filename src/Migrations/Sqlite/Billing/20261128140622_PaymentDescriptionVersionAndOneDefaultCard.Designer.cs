@@ -439,7 +439,7 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                     b.ToTable("payment_methods", "billing");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");

@@ -220,7 +220,7 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                     b.ToTable("upgrade_paths", "catalog");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");

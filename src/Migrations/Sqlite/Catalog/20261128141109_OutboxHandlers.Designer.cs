@@ -220,7 +220,7 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                     b.ToTable("upgrade_paths", "catalog");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
@@ -237,7 +237,7 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                     b.ToTable("outbox_handled", "catalog");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");

@@ -55,7 +55,7 @@ namespace ChaosModular.Migrations.Sqlite.CloudCredits
                     b.ToTable("credit_grants", "cloudcredits");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
@@ -72,7 +72,7 @@ namespace ChaosModular.Migrations.Sqlite.CloudCredits
                     b.ToTable("outbox_handled", "cloudcredits");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");

@@ -22,7 +22,7 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
                 .HasDefaultSchema("notifications")
                 .HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxHandled", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
                 {
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT");
@@ -39,7 +39,7 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
                     b.ToTable("outbox_handled", "notifications");
                 });
 
-            modelBuilder.Entity("ChaosModular.Modules.Abstractions.Outbox.OutboxMessage", b =>
+            modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");

@@ -9,8 +9,9 @@ using ChaosModular.Billing.Jobs;
 using Hangfire;
 using ChaosModular.Billing.Pdf;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -49,9 +50,9 @@ public sealed class BillingModule : IModule
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/billing/invoices/{id:guid}/pdf", async (Guid id, HttpContext http, BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock) =>
+        endpoints.MapGet("/billing/invoices/{id:guid}/pdf", async (Guid id, HttpContext http, ICurrentCustomer customer, BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock) =>
         {
-            var customerId = http.User.CustomerId();
+            var customerId = customer.Id;
             var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines)
                 .SingleOrDefaultAsync(i => i.Id == id && i.CustomerId == customerId, http.RequestAborted);
             if (invoice is null)
@@ -70,11 +71,4 @@ public sealed class BillingModule : IModule
         await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Database.MigrateAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<BillingSeeder>().SeedAsync(cancellationToken);
     }
-}
-
-internal static class ClaimsPrincipalExtensions
-{
-    /// <summary>The signed-in customer's id (Identity's user id), or empty for an anonymous caller.</summary>
-    public static string CustomerId(this System.Security.Claims.ClaimsPrincipal user) =>
-        user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
 }

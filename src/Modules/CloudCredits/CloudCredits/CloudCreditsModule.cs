@@ -2,7 +2,8 @@ using ChaosModular.CloudCredits.Contracts;
 using ChaosModular.CloudCredits.Data;
 using ChaosModular.CloudCredits.Features;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,11 +32,4 @@ public sealed class CloudCreditsModule : IModule
         await scope.ServiceProvider.GetRequiredService<CloudCreditsDbContext>().Database.MigrateAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<CloudCreditsSeeder>().SeedAsync(cancellationToken);
     }
-}
-
-internal static class ClaimsPrincipalExtensions
-{
-    /// <summary>The signed-in customer's id (Identity's user id), or empty for an anonymous caller.</summary>
-    public static string CustomerId(this System.Security.Claims.ClaimsPrincipal user) =>
-        user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
 }

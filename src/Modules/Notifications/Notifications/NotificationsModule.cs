@@ -1,7 +1,8 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Contracts;
 using ChaosModular.Notifications.Data;
 using ChaosModular.Notifications.IntegrationEventHandlers;

@@ -1,7 +1,8 @@
 using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Contracts.Events;
 using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Features;
@@ -47,11 +48,4 @@ public sealed class SubscriptionsModule : IModule
         await scope.ServiceProvider.GetRequiredService<SubscriptionsDbContext>().Database.MigrateAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<SubscriptionsSeeder>().SeedAsync(cancellationToken);
     }
-}
-
-internal static class ClaimsPrincipalExtensions
-{
-    /// <summary>The signed-in customer's id (Identity's user id), or empty for an anonymous caller.</summary>
-    public static string CustomerId(this System.Security.Claims.ClaimsPrincipal user) =>
-        user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? "";
 }

@@ -1,6 +1,6 @@
 using ChaosModular.Accounts.Domain;
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 

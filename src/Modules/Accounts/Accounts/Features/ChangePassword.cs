@@ -1,7 +1,7 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Accounts.Domain;
-using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Identity;
 
 namespace ChaosModular.Accounts.Features;

@@ -1,6 +1,6 @@
 using ChaosModular.Billing.Domain;
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Data;

@@ -1,6 +1,6 @@
 using ChaosModular.CloudCredits.Domain;
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.CloudCredits.Data;

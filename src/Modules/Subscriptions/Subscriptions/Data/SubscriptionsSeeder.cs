@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Subscriptions.Domain;

@@ -59,9 +59,3 @@ internal sealed class AddSeats(SubscriptionsDbContext db, ICatalogApi catalog, P
         return await pay.HandleAsync(order, new CreateInvoiceLine(description, 1, quote.Price.Amount, today, lastDay, s.PlanCode), cancellationToken);
     }
 }
-
-internal static class ClockExtensions
-{
-    /// <summary>Today's date in UTC, the calendar every subscription date is kept in.</summary>
-    public static DateOnly Today(this TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-}

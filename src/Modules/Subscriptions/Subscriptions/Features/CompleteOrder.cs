@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Subscriptions.Contracts.Events;
 using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;
@@ -88,18 +87,4 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
                 break;
         }
     }
-}
-
-internal static class LicenseKeys
-{
-    private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-    /// <summary>Five groups of five characters without look-alikes (0/O, 1/I), e.g. <c>K7QXM-…</c>.</summary>
-    public static string New() =>
-        string.Join('-', Enumerable.Range(0, 5).Select(_ => new string(Enumerable.Range(0, 5).Select(_ => Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)]).ToArray())));
-}
-
-internal static class TermMapping
-{
-    public static Term ToTerm(this BillingTerm term) => term == BillingTerm.Annual ? Term.Annual : Term.Monthly;
 }

@@ -2,7 +2,8 @@ using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Accounts.Domain;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Accounts.Domain;
 using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Accounts.Features.Registration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -15,7 +16,7 @@ internal sealed class SignUpModel(RegisterCustomer register, SignInManager<Porta
     [BindProperty]
     public Input Form { get; set; } = new();
 
-    public IReadOnlyList<Country> Countries => ChaosModular.Modules.Abstractions.Countries.All;
+    public IReadOnlyList<Country> Countries => ChaosModular.Modules.Infrastructure.Countries.All;
 
     public sealed class Input
     {

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Invoices: search, filter by status and issue date (all in the URL), newest first, paged; balances per currency.</summary>
-internal sealed class IndexModel(BillingDbContext db, TimeProvider clock) : PageModel
+internal sealed class IndexModel(BillingDbContext db, TimeProvider clock, ICurrentCustomer customer) : PageModel
 {
     public const int PageSize = 20;
 
@@ -40,7 +40,7 @@ internal sealed class IndexModel(BillingDbContext db, TimeProvider clock) : Page
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         var now = clock.GetUtcNow().UtcDateTime;
         var today = now.Date;
 

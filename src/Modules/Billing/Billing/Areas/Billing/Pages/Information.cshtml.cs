@@ -1,3 +1,5 @@
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Infrastructure;
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
@@ -8,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Who invoices are made out to. Changes reach invoices issued afterwards; issued invoices never change.</summary>
-internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) : PageModel
+internal sealed class InformationModel(BillingDbContext db, TimeProvider clock, ICurrentCustomer customer) : PageModel
 {
     [BindProperty]
     public Input Form { get; set; } = new();
@@ -48,7 +50,7 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) 
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var profile = await db.Profiles.AsNoTracking().SingleOrDefaultAsync(p => p.CustomerId == User.CustomerId(), cancellationToken);
+        var profile = await db.Profiles.AsNoTracking().SingleOrDefaultAsync(p => p.CustomerId == customer.Id, cancellationToken);
         if (profile is not null)
         {
             Form = new Input
@@ -62,7 +64,7 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         Form.Country = Form.Country?.Trim().ToUpperInvariant() ?? "";
-        if (!ChaosModular.Modules.Abstractions.Countries.IsKnown(Form.Country))
+        if (!Countries.IsKnown(Form.Country))
         {
             ModelState.AddModelError("Form.Country", "Choose the billing country from the list.");
         }
@@ -93,7 +95,7 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock) 
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         var profile = await db.Profiles.SingleOrDefaultAsync(p => p.CustomerId == customerId, cancellationToken);
         if (profile is null)
         {

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Review (invoices, credits applied first, amount to charge, payment method), then pay.</summary>
-internal sealed class PayModel(BillingDbContext db, PayInvoices pay, TimeProvider clock) : PageModel
+internal sealed class PayModel(BillingDbContext db, PayInvoices pay, TimeProvider clock, ICurrentCustomer customer) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public List<Guid> Ids { get; set; } = [];
@@ -50,13 +50,13 @@ internal sealed class PayModel(BillingDbContext db, PayInvoices pay, TimeProvide
         {
             return Page();
         }
-        Outcomes = await pay.HandleAsync(User.CustomerId(), ids, $"manual:{User.CustomerId()}:{IdempotencyKey}", automatic: false, cancellationToken);
+        Outcomes = await pay.HandleAsync(customer.Id, ids, $"manual:{customer.Id}:{IdempotencyKey}", automatic: false, cancellationToken);
         return Page();
     }
 
     private async Task LoadReviewAsync(CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         var query = db.Invoices.AsNoTracking()
             .Where(i => i.CustomerId == customerId && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.Overdue));
         if (!All)

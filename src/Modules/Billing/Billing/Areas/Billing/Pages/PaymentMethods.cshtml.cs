@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Saved cards: add one, choose the default that pays open invoices and every renewal.</summary>
-internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<PaymentMethodsModel> logger) : PageModel
+internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<PaymentMethodsModel> logger, ICurrentCustomer customer) : PageModel
 {
     [BindProperty]
     public CardForm Card { get; set; } = new();
@@ -59,7 +60,7 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
         GatewayCard saved;
         try
         {
-            saved = await gateway.SaveCardAsync(User.CustomerId(), User.Identity?.Name ?? "", new CardInput(Card.Number, Card.ExpiryMonth, Card.ExpiryYear, Card.Cvc), cancellationToken);
+            saved = await gateway.SaveCardAsync(customer.Id, User.Identity?.Name ?? "", new CardInput(Card.Number, Card.ExpiryMonth, Card.ExpiryYear, Card.Cvc), cancellationToken);
         }
         catch (CardRejectedException rejected)
         {
@@ -72,7 +73,7 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
             ModelState.AddModelError(string.Empty, "The payment service could not be reached, so your card was not saved. Please try again in a few minutes.");
             return Page();
         }
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         var makeDefault = Card.MakeDefault || Methods.Count == 0;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
@@ -91,7 +92,7 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
 
     public async Task<IActionResult> OnPostDefaultAsync(Guid id, CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         var method = await db.PaymentMethods.SingleOrDefaultAsync(m => m.Id == id && m.CustomerId == customerId, cancellationToken);
         if (method is null)
         {
@@ -110,7 +111,7 @@ internal sealed class PaymentMethodsModel(BillingDbContext db, IPaymentGateway g
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         Now = clock.GetUtcNow().UtcDateTime;
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         Methods = await db.PaymentMethods.AsNoTracking().Where(m => m.CustomerId == customerId)
             .OrderByDescending(m => m.IsDefault).ThenByDescending(m => m.AddedUtc).ToListAsync(cancellationToken);
     }

@@ -1,10 +1,11 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.CloudCredits.Features;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.CloudCredits.Areas.CloudCredits.Pages;
 
 /// <summary>Cloud Credits: the signed-in customer's grants with totals, and the way to Chaos Cloud.</summary>
-internal sealed class IndexModel(CustomerCredits credits, StartRenderingLink startRendering) : PageModel
+internal sealed class IndexModel(CustomerCredits credits, StartRenderingLink startRendering, ICurrentCustomer customer) : PageModel
 {
     public CustomerCredits.Result Credits { get; private set; } = new([]);
 
@@ -12,7 +13,7 @@ internal sealed class IndexModel(CustomerCredits credits, StartRenderingLink sta
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Credits = await credits.HandleAsync(User.CustomerId(), cancellationToken);
+        Credits = await credits.HandleAsync(customer.Id, cancellationToken);
         StartRenderingUrl = await startRendering.ResolveAsync(cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Add seats: choose a quantity, see the prorated price, confirm to pay; the seats count once paid.</summary>
-internal sealed class AddSeatsModel(AddSeats addSeats, IBillingApi billing) : OrderReviewPage(billing)
+internal sealed class AddSeatsModel(AddSeats addSeats, IBillingApi billing, ICurrentCustomer customer) : OrderReviewPage(billing, customer)
 {
     [BindProperty(SupportsGet = true)]
     public int Seats { get; set; } = 1;
@@ -18,7 +19,7 @@ internal sealed class AddSeatsModel(AddSeats addSeats, IBillingApi billing) : Or
 
     protected override async Task<bool> QuoteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var quote = await addSeats.QuoteAsync(User.CustomerId(), id, Seats, cancellationToken);
+        var quote = await addSeats.QuoteAsync(Customer.Id, id, Seats, cancellationToken);
         if (quote is null)
         {
             return false;
@@ -28,7 +29,7 @@ internal sealed class AddSeatsModel(AddSeats addSeats, IBillingApi billing) : Or
     }
 
     protected override Task<OrderOutcome?> PlaceAsync(Guid id, CancellationToken cancellationToken) =>
-        addSeats.PlaceAsync(User.CustomerId(), id, Seats, OrderId, ExpectedPrice, cancellationToken);
+        addSeats.PlaceAsync(Customer.Id, id, Seats, OrderId, ExpectedPrice, cancellationToken);
 
     protected override string SucceededMessage(OrderOutcome outcome) => $"{Seats} seat(s) added. {outcome.Message}";
 }

@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 /// The Buy Again cart: the expired product at today's price, a quantity, the billing information and
 /// payment method it will be billed to (each changeable, returning here), and Place order.
 /// </summary>
-internal sealed class CartModel(BuyAgain buyAgain, IBillingApi billing) : OrderReviewPage(billing)
+internal sealed class CartModel(BuyAgain buyAgain, IBillingApi billing, ICurrentCustomer customer) : OrderReviewPage(billing, customer)
 {
     [BindProperty(SupportsGet = true)]
     public int? Seats { get; set; }
@@ -22,19 +23,19 @@ internal sealed class CartModel(BuyAgain buyAgain, IBillingApi billing) : OrderR
 
     protected override async Task<bool> QuoteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var quote = await buyAgain.QuoteAsync(User.CustomerId(), id, Seats, cancellationToken);
+        var quote = await buyAgain.QuoteAsync(Customer.Id, id, Seats, cancellationToken);
         if (quote is null)
         {
             return false;
         }
         Quote = quote;
         Seats = quote.Seats;
-        BillingInformation = await Billing.BillingInformationAsync(User.CustomerId(), cancellationToken);
+        BillingInformation = await Billing.BillingInformationAsync(Customer.Id, cancellationToken);
         return true;
     }
 
     protected override Task<OrderOutcome?> PlaceAsync(Guid id, CancellationToken cancellationToken) =>
-        buyAgain.PlaceAsync(User.CustomerId(), id, Seats ?? 0, OrderId, ExpectedPrice, cancellationToken);
+        buyAgain.PlaceAsync(Customer.Id, id, Seats ?? 0, OrderId, ExpectedPrice, cancellationToken);
 
     protected override string SucceededMessage(OrderOutcome outcome) => $"Thank you for your order: your new subscription is active. {outcome.Message}";
 

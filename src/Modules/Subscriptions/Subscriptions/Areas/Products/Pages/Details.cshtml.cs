@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Subscriptions.Data;
@@ -14,7 +15,7 @@ namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 /// One subscription's offering: its product and plan, dates, seats (add now, reduce from the renewal),
 /// auto-renewal with its cut-off dates, upgrade, licence key, the payment method and its orders.
 /// </summary>
-internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ChangeSubscription change, TimeProvider clock) : PageModel
+internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ChangeSubscription change, TimeProvider clock, ICurrentCustomer customer) : PageModel
 {
     public Subscription Subscription { get; private set; } = null!;
     public ProductSummary? Product { get; private set; }
@@ -36,19 +37,19 @@ internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalo
 
     public async Task<IActionResult> OnPostAutoRenewAsync(Guid id, bool on, CancellationToken cancellationToken)
     {
-        var result = await change.SetAutoRenewAsync(User.CustomerId(), id, on, cancellationToken);
+        var result = await change.SetAutoRenewAsync(customer.Id, id, on, cancellationToken);
         return await AfterAsync(id, result, on ? "Auto-renewal is on." : "Auto-renewal is off. The subscription ends on its expiration date.", cancellationToken);
     }
 
     public async Task<IActionResult> OnPostReduceSeatsAsync(Guid id, int seats, CancellationToken cancellationToken)
     {
-        var result = await change.ReduceSeatsAtRenewalAsync(User.CustomerId(), id, seats, cancellationToken);
+        var result = await change.ReduceSeatsAtRenewalAsync(customer.Id, id, seats, cancellationToken);
         return await AfterAsync(id, result, $"From the renewal the subscription has {seats} seat(s).", cancellationToken);
     }
 
     public async Task<IActionResult> OnPostKeepSeatsAsync(Guid id, CancellationToken cancellationToken)
     {
-        var result = await change.KeepSeatsAsync(User.CustomerId(), id, cancellationToken);
+        var result = await change.KeepSeatsAsync(customer.Id, id, cancellationToken);
         return await AfterAsync(id, result, "The seat reduction is cancelled.", cancellationToken);
     }
 
@@ -71,7 +72,7 @@ internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalo
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         var subscription = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.CustomerId == customerId, cancellationToken);
         if (subscription is null)
         {

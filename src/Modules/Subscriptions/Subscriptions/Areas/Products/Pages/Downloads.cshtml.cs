@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;
@@ -7,13 +8,13 @@ using Microsoft.EntityFrameworkCore;
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Downloads: the latest builds, per operating system, of the products the customer has an active subscription for.</summary>
-internal sealed class DownloadsModel(SubscriptionsDbContext db, ICatalogApi catalog) : PageModel
+internal sealed class DownloadsModel(SubscriptionsDbContext db, ICatalogApi catalog, ICurrentCustomer customer) : PageModel
 {
     public IReadOnlyList<ProductDownloads> Products { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var customerId = User.CustomerId();
+        var customerId = customer.Id;
         var codes = await db.Subscriptions.AsNoTracking()
             .Where(s => s.CustomerId == customerId && s.Status == SubscriptionStatus.Active)
             .Select(s => s.ProductCode).Distinct().ToListAsync(cancellationToken);

@@ -1,10 +1,11 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Subscriptions.Domain;
 using ChaosModular.Subscriptions.Features;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Expired Products, with Buy Again.</summary>
-internal sealed class ExpiredModel(ListSubscriptions list) : SubscriptionListPage(list)
+internal sealed class ExpiredModel(ListSubscriptions list, ICurrentCustomer customer) : SubscriptionListPage(list, customer)
 {
     protected override SubscriptionStatus Status => SubscriptionStatus.Expired;
 }

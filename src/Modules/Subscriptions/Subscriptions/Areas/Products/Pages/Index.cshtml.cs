@@ -1,10 +1,11 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Subscriptions.Domain;
 using ChaosModular.Subscriptions.Features;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Active Products: every active subscription with its seats, dates, auto-renewal, payment method and licence key.</summary>
-internal sealed class IndexModel(ListSubscriptions list) : SubscriptionListPage(list)
+internal sealed class IndexModel(ListSubscriptions list, ICurrentCustomer customer) : SubscriptionListPage(list, customer)
 {
     protected override SubscriptionStatus Status => SubscriptionStatus.Active;
 }

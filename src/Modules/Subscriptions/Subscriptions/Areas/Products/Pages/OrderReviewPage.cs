@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,7 @@ namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 /// shown, then a confirm that pays. Success goes to the subscription with a message; a decline or refusal
 /// stays on the review with the reason (422), a charge still unanswered with what happens next (202).
 /// </summary>
-internal abstract class OrderReviewPage(IBillingApi billing) : PageModel
+internal abstract class OrderReviewPage(IBillingApi billing, ICurrentCustomer customer) : PageModel
 {
     /// <summary>Made when the review is shown, so a double-clicked Confirm places one order.</summary>
     [BindProperty]
@@ -22,6 +23,8 @@ internal abstract class OrderReviewPage(IBillingApi billing) : PageModel
     public decimal ExpectedPrice { get; set; }
 
     protected IBillingApi Billing { get; } = billing;
+
+    protected ICurrentCustomer Customer { get; } = customer;
 
     public PaymentMethodSummary? PaymentMethod { get; private set; }
     public OrderOutcome? Outcome { get; private set; }
@@ -75,7 +78,7 @@ internal abstract class OrderReviewPage(IBillingApi billing) : PageModel
         {
             return false;
         }
-        PaymentMethod = await Billing.DefaultPaymentMethodAsync(User.CustomerId(), cancellationToken);
+        PaymentMethod = await Billing.DefaultPaymentMethodAsync(Customer.Id, cancellationToken);
         OrderId = Guid.NewGuid();
         ExpectedPrice = QuotedPrice;
         return true;

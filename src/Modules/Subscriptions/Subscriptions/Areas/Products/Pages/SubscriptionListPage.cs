@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Subscriptions.Domain;
 using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Active and Expired Products share their filters (in the URL) and their query.</summary>
-internal abstract class SubscriptionListPage(ListSubscriptions list) : PageModel
+internal abstract class SubscriptionListPage(ListSubscriptions list, ICurrentCustomer customer) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Family { get; set; }
@@ -27,5 +28,5 @@ internal abstract class SubscriptionListPage(ListSubscriptions list) : PageModel
     protected abstract SubscriptionStatus Status { get; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        List = await list.HandleAsync(User.CustomerId(), Status, new ListSubscriptions.Filter(Family, ExpiresFrom, ExpiresTo, Currency), cancellationToken);
+        List = await list.HandleAsync(customer.Id, Status, new ListSubscriptions.Filter(Family, ExpiresFrom, ExpiresTo, Currency), cancellationToken);
 }

@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Upgrade: review the target product, change the quantity, see the prorated difference, confirm to pay and switch.</summary>
-internal sealed class UpgradeModel(Upgrade upgrade, IBillingApi billing) : OrderReviewPage(billing)
+internal sealed class UpgradeModel(Upgrade upgrade, IBillingApi billing, ICurrentCustomer customer) : OrderReviewPage(billing, customer)
 {
     [BindProperty(SupportsGet = true)]
     public string? To { get; set; }
@@ -21,7 +22,7 @@ internal sealed class UpgradeModel(Upgrade upgrade, IBillingApi billing) : Order
 
     protected override async Task<bool> QuoteAsync(Guid id, CancellationToken cancellationToken)
     {
-        var quote = await upgrade.QuoteAsync(User.CustomerId(), id, To, Seats, cancellationToken);
+        var quote = await upgrade.QuoteAsync(Customer.Id, id, To, Seats, cancellationToken);
         if (quote is null)
         {
             return false;
@@ -33,7 +34,7 @@ internal sealed class UpgradeModel(Upgrade upgrade, IBillingApi billing) : Order
     }
 
     protected override Task<OrderOutcome?> PlaceAsync(Guid id, CancellationToken cancellationToken) =>
-        upgrade.PlaceAsync(User.CustomerId(), id, To ?? "", Seats ?? 0, OrderId, ExpectedPrice, cancellationToken);
+        upgrade.PlaceAsync(Customer.Id, id, To ?? "", Seats ?? 0, OrderId, ExpectedPrice, cancellationToken);
 
     protected override string SucceededMessage(OrderOutcome outcome) => $"Upgraded. {outcome.Message}";
 }

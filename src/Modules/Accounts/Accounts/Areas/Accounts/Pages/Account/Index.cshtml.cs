@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Accounts.Domain;
 using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +15,7 @@ internal sealed class IndexModel(UserManager<PortalUser> users, SignInManager<Po
 
     public string Email { get; private set; } = "";
     public string CustomerNumber { get; private set; } = "";
-    public IReadOnlyList<Country> Countries => ChaosModular.Modules.Abstractions.Countries.All;
+    public IReadOnlyList<Country> Countries => ChaosModular.Modules.Infrastructure.Countries.All;
 
     public sealed class Input
     {
@@ -45,7 +46,7 @@ internal sealed class IndexModel(UserManager<PortalUser> users, SignInManager<Po
             return Challenge();
         }
         Show(user);
-        if (!ChaosModular.Modules.Abstractions.Countries.IsKnown(Form.Country))
+        if (!ChaosModular.Modules.Infrastructure.Countries.IsKnown(Form.Country))
         {
             ModelState.AddModelError("Form.Country", "Choose your country from the list.");
         }

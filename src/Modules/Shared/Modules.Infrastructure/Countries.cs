@@ -1,4 +1,4 @@
-namespace ChaosModular.Modules.Abstractions;
+namespace ChaosModular.Modules.Infrastructure;
 
 public sealed record Country(string Code, string Name);
 

@@ -3,7 +3,7 @@ using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ChaosModular.Modules.Abstractions.Outbox;
+namespace ChaosModular.Modules.Infrastructure.Outbox;
 
 /// <summary>
 /// Hangfire jobs that move outbox rows to their handlers: one job per handler, ids in, safe to repeat.

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 
-namespace ChaosModular.Modules.Abstractions.Outbox;
+namespace ChaosModular.Modules.Infrastructure.Outbox;
 
 /// <summary>
 /// Enqueues a dispatch job for each outbox row once it is committed, so events flow at once.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ChaosModular.Modules.Abstractions.Persistence;
+namespace ChaosModular.Modules.Infrastructure.Persistence;
 
 public enum DatabaseProvider
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ChaosModular.Modules.Abstractions.Hosting;
+namespace ChaosModular.Modules.Infrastructure.Hosting;
 
 /// <summary>
 /// The real clock moved by a whole number of days read from a file, so end-to-end tests can move the

@@ -1,5 +1,5 @@
-using ChaosModular.Modules.Abstractions.Outbox;
-using ChaosModular.Modules.Abstractions.Persistence;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ChaosModular.Modules.Abstractions.Hosting;
+namespace ChaosModular.Modules.Infrastructure.Hosting;
 
 /// <summary>What Web and Worker share: settings, the modules they list, Hangfire storage and start-up.</summary>
 public static class ModuleHost
@@ -19,6 +19,8 @@ public static class ModuleHost
         var services = builder.Services;
         var configuration = builder.Configuration;
         services.AddSingleton(modules);
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentCustomer, CurrentCustomer>();
         services.AddSingleton(configuration["Testing:ClockOffsetFile"] is { Length: > 0 } clockFile ? new TravelClock(clockFile) : TimeProvider.System);
 
         services.AddOptions<DatabaseOptions>()

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace ChaosModular.Modules.Abstractions.Outbox;
+namespace ChaosModular.Modules.Infrastructure.Outbox;
 
 /// <summary>One module's outbox, found by module name (a keyed service).</summary>
 public interface IOutboxStore

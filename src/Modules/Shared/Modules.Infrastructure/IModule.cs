@@ -1,8 +1,9 @@
+using ChaosModular.Modules.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ChaosModular.Modules.Abstractions;
+namespace ChaosModular.Modules.Infrastructure;
 
 /// <summary>A vertical slice of the portal. Hosts list their modules by name in their registry.</summary>
 public interface IModule

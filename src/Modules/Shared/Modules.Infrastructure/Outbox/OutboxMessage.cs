@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
-namespace ChaosModular.Modules.Abstractions.Outbox;
+namespace ChaosModular.Modules.Infrastructure.Outbox;
 
 /// <summary>An integration event waiting in (or dispatched from) its publisher's schema.</summary>
 public sealed class OutboxMessage

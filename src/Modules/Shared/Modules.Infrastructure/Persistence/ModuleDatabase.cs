@@ -1,4 +1,4 @@
-using ChaosModular.Modules.Abstractions.Outbox;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace ChaosModular.Modules.Abstractions.Persistence;
+namespace ChaosModular.Modules.Infrastructure.Persistence;
 
 public static class ModuleDatabase
 {

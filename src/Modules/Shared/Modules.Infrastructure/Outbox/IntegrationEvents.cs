@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace ChaosModular.Modules.Abstractions.Outbox;
+namespace ChaosModular.Modules.Infrastructure.Outbox;
 
 /// <summary>One subscription of a handler to an event type; the key names it in Hangfire jobs.</summary>
 public sealed record IntegrationEventSubscription(Type EventType, Type HandlerType)

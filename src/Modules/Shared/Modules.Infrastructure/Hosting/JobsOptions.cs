@@ -1,4 +1,4 @@
-namespace ChaosModular.Modules.Abstractions.Hosting;
+namespace ChaosModular.Modules.Infrastructure.Hosting;
 
 /// <summary>The <c>Jobs</c> section.</summary>
 public sealed class JobsOptions
