@@ -16,6 +16,16 @@ public interface IBillingApi
     /// </summary>
     Task<InvoiceSummary> CreateInvoiceAsync(CreateInvoice request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A purchase in one call: issues the invoice (once per <see cref="CreateInvoice.SourceReference"/>, which is
+    /// required and is also the payment's idempotency key), applies credits, charges the rest with the default
+    /// method and answers Paid, Declined (the invoice is already voided, nothing is owed) or Pending (the payment
+    /// service has not answered: <c>InvoicePaid</c> or <c>InvoiceVoided</c> follows). A customer without billing
+    /// information gets <see cref="PurchaseStatus.NoBillingInformation"/> and no invoice. Asking again with the same
+    /// reference answers the first purchase's outcome and charges nothing twice.
+    /// </summary>
+    Task<PurchaseResult> PurchaseAsync(CreateInvoice request, CancellationToken cancellationToken);
+
     /// <summary>Applies available credits, then charges the rest with the default method. Safe to repeat with the same key.</summary>
     Task<ChargeResult> ChargeInvoiceAsync(Guid invoiceId, string idempotencyKey, CancellationToken cancellationToken);
 
@@ -47,6 +57,18 @@ public sealed record CreateInvoice(string CustomerId, string Currency, IReadOnly
 public sealed record CreateInvoiceLine(string Description, decimal Quantity, decimal UnitPrice, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? ProductReference);
 
 public sealed record InvoiceSummary(Guid InvoiceId, string Number, Money Total, Money Balance, string Status, DateTime DueUtc);
+
+public enum PurchaseStatus
+{
+    Paid,
+    Declined,
+    Pending,
+    NoBillingInformation,
+}
+
+/// <param name="InvoiceId">Null only with <see cref="PurchaseStatus.NoBillingInformation"/>.</param>
+/// <param name="DeclineReason">The payment service's reason, with <see cref="PurchaseStatus.Declined"/>.</param>
+public sealed record PurchaseResult(PurchaseStatus Status, Guid? InvoiceId, string? InvoiceNumber, Money? Total, string? DeclineReason = null);
 
 /// <param name="Pending">The payment service did not answer; the payment is retried with the same key and <c>InvoicePaid</c> follows if it succeeds.</param>
 public sealed record ChargeResult(bool Paid, string? DeclineReason, Money Charged, Money CreditApplied, bool Pending = false);

@@ -12,6 +12,29 @@ internal sealed class BillingApi(BillingDbContext db, IssueInvoice issue, PayInv
     public async Task<InvoiceSummary> CreateInvoiceAsync(CreateInvoice request, CancellationToken cancellationToken) =>
         Summary(await issue.HandleAsync(request, cancellationToken));
 
+    public async Task<PurchaseResult> PurchaseAsync(CreateInvoice request, CancellationToken cancellationToken)
+    {
+        var reference = request.SourceReference ?? throw new ArgumentException("A purchase needs a source reference.", nameof(request));
+        if (await BillingInformationAsync(request.CustomerId, cancellationToken) is null)
+        {
+            return new PurchaseResult(PurchaseStatus.NoBillingInformation, null, null, null);
+        }
+        var invoice = await CreateInvoiceAsync(request, cancellationToken);
+        var charge = await ChargeInvoiceAsync(invoice.InvoiceId, reference, cancellationToken);
+        if (charge.Paid)
+        {
+            return new PurchaseResult(PurchaseStatus.Paid, invoice.InvoiceId, invoice.Number, invoice.Total);
+        }
+        if (charge.Pending)
+        {
+            return new PurchaseResult(PurchaseStatus.Pending, invoice.InvoiceId, invoice.Number, invoice.Total);
+        }
+        var reason = charge.DeclineReason ?? "The payment was declined.";
+        return await VoidInvoiceAsync(invoice.InvoiceId, $"Payment declined: {reason}", CancellationToken.None)
+            ? new PurchaseResult(PurchaseStatus.Declined, invoice.InvoiceId, invoice.Number, invoice.Total, reason)
+            : new PurchaseResult(PurchaseStatus.Pending, invoice.InvoiceId, invoice.Number, invoice.Total);
+    }
+
     public async Task<ChargeResult> ChargeInvoiceAsync(Guid invoiceId, string idempotencyKey, CancellationToken cancellationToken)
     {
         var invoice = await db.Invoices.AsNoTracking().SingleOrDefaultAsync(i => i.Id == invoiceId, cancellationToken)
