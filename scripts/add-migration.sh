@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?usage: scripts/add-migration.sh MigrationName [Module]}
 only=${2:-}
-modules=(Accounts Notifications Billing Catalog Subscriptions CloudCredits)
+mapfile -t modules < <(scripts/modules.sh)
 providers=(Sqlite PostgreSql SqlServer)
 dotnet tool restore >/dev/null
 for provider in "${providers[@]}"; do

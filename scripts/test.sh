@@ -37,7 +37,7 @@ dotnet test tests/e2e/E2E.csproj -c Release --no-build --logger "trx;LogFileName
 
 # SQL Server cannot run here: its migrations are compiled above and scripted here on every run.
 mkdir -p artifacts/sqlserver
-for module in Accounts Notifications Billing Catalog Subscriptions CloudCredits; do
+for module in $(scripts/modules.sh); do
   dotnet ef migrations script --idempotent --no-build --configuration Release \
     --project src/Migrations/SqlServer --startup-project src/Migrations/SqlServer \
     --context "${module}DbContext" --output "artifacts/sqlserver/$module.sql" >/dev/null || status=1

@@ -1,12 +1,13 @@
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Modules.Infrastructure.Hosting;
+using ChaosModular.Composition;
 using ChaosModular.Web;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddChaosModules(ModulesRegistry.Modules, HostRole.Web);
+builder.AddChaosModules(ModuleList.All, HostRole.Web);
 builder.Services.AddOptions<PortalOptions>()
     .Configure<IConfiguration>((o, config) =>
     {
@@ -20,7 +21,7 @@ builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsVali
 builder.Services.AddRazorPages()
     .ConfigureApplicationPartManager(parts =>
     {
-        foreach (var assembly in ModulesRegistry.Modules.Select(m => m.GetType().Assembly))
+        foreach (var assembly in ModuleList.All.Select(m => m.GetType().Assembly))
         {
             if (parts.ApplicationParts.All(p => p.Name != assembly.GetName().Name))
             {
@@ -53,7 +54,7 @@ app.MapHangfireDashboard("/hangfire", new DashboardOptions
 }).RequireAuthorization(PortalPolicies.Support);
 app.MapGet("/support", (IOptions<PortalOptions> portal) => Results.Redirect(portal.Value.HelpCenterUrl));
 app.MapRazorPages();
-foreach (var module in ModulesRegistry.Modules)
+foreach (var module in ModuleList.All)
 {
     module.MapEndpoints(app);
 }

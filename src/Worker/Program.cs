@@ -1,8 +1,8 @@
 using ChaosModular.Modules.Infrastructure.Hosting;
-using ChaosModular.Worker;
+using ChaosModular.Composition;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.AddChaosModules(ModulesRegistry.Modules, HostRole.Worker);
+builder.AddChaosModules(ModuleList.All, HostRole.Worker);
 
 var host = builder.Build();
 await host.RunAsync();

@@ -1,20 +1,17 @@
 using System.Reflection;
+using System.Text.Json;
 using ChaosModular.Accounts;
-using ChaosModular.Billing;
-using ChaosModular.Catalog;
-using ChaosModular.CloudCredits;
-using ChaosModular.Modules.Abstractions;
+using ChaosModular.Composition;
 using ChaosModular.Modules.Infrastructure;
-using ChaosModular.Notifications;
-using ChaosModular.Subscriptions;
 using ChaosModular.UnitTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using NetArchTest.Rules;
 
 namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class ModuleBoundaryTests
 {
-    private static readonly IReadOnlyList<IModule> Modules = [new AccountsModule(), new NotificationsModule(), new BillingModule(), new CatalogModule(), new SubscriptionsModule(), new CloudCreditsModule()];
+    private static IReadOnlyList<IModule> Modules => ModuleList.All;
 
     private static IReadOnlyList<ProjectInfo> Projects => ProjectReferenceRules.Load(Path.Combine(RepositoryRoot.Path, "src"));
 
@@ -25,11 +22,42 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
-    public void The_tree_has_the_modules_the_hosts_list()
+    public void Every_module_folder_is_in_the_module_list()
     {
-        var moduleProjects = Projects.Where(p => p.IsModule).Select(p => p.Name).Order().ToList();
-        Assert.Equal(["Accounts", "Billing", "Catalog", "CloudCredits", "Notifications", "Subscriptions"], moduleProjects);
-        Assert.Equal(moduleProjects, Modules.Select(m => m.GetType().Assembly.GetName().Name!["ChaosModular.".Length..]).Order().ToList());
+        var folders = Directory.GetDirectories(Path.Combine(RepositoryRoot.Path, "src", "Modules"))
+            .Select(Path.GetFileName).OfType<string>().Where(f => f != "Shared").ToList();
+
+        Assert.Empty(ListMismatches(folders, Modules));
+        Assert.Equal(folders.Order(), Projects.Where(p => p.IsModule).Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public void Negative_control_a_module_folder_missing_from_the_list_is_caught()
+    {
+        var folders = Modules.Select(ModuleFolder).Append("Licensing").ToList();
+
+        Assert.Equal(["src/Modules/Licensing is not in ModuleList.All."], ListMismatches(folders, Modules));
+    }
+
+    [Fact]
+    public void Web_and_Worker_compose_the_same_modules_as_the_list()
+    {
+        // Built, not started: nothing connects to this database.
+        string[] args = ["--Database:Provider=PostgreSql", "--ConnectionStrings:PostgreSql=Host=127.0.0.1;Database=unused", "--Jobs:RunServerInWeb=false"];
+        var web = ComposedModules(typeof(Program).Assembly, args);
+        var worker = ComposedModules(Assembly.Load("ChaosModular.Worker"), args);
+
+        Assert.Empty(CompositionDifferences(web, worker));
+        Assert.Equal(Modules.Select(m => m.Name), web);
+    }
+
+    [Fact]
+    public void Negative_control_hosts_composing_different_modules_are_caught()
+    {
+        var web = Modules.Select(m => m.Name).ToList();
+        var worker = web.Where(n => n != "billing").ToList();
+
+        Assert.Equal(["Web composes billing, Worker does not."], CompositionDifferences(web, worker));
     }
 
     [Fact]
@@ -46,20 +74,50 @@ public sealed class ModuleBoundaryTests
     public void Negative_control_contracts_referencing_anything_but_abstractions_is_caught()
     {
         var broken = Projects.Select(p => p.Name == "Accounts.Contracts"
-            ? p with { References = [.. p.References, "Modules/Notifications/Notifications/Notifications.csproj"] }
+            ? p with { References = [.. p.References, "Modules/Shared/Modules.Infrastructure/Modules.Infrastructure.csproj"] }
             : p).ToList();
 
-        Assert.Contains(ProjectReferenceRules.Violations(broken), v => v.StartsWith("Accounts.Contracts may reference only", StringComparison.Ordinal));
+        Assert.Contains("Accounts.Contracts may reference only Modules.Abstractions, but references Modules.Infrastructure.", ProjectReferenceRules.Violations(broken));
     }
 
     [Fact]
-    public void Negative_control_a_host_missing_a_module_is_caught()
+    public void Negative_control_composition_missing_a_module_is_caught()
     {
-        var broken = Projects.Select(p => p.Name == "Worker"
+        var broken = Projects.Select(p => p.IsComposition
             ? p with { References = p.References.Where(r => !r.EndsWith("Notifications.csproj", StringComparison.Ordinal)).ToList() }
             : p).ToList();
 
-        Assert.Contains("Worker does not reference module Notifications.", ProjectReferenceRules.Violations(broken));
+        Assert.Contains("Composition does not reference module Notifications.", ProjectReferenceRules.Violations(broken));
+    }
+
+    [Fact]
+    public void Negative_control_a_host_referencing_a_module_around_the_composition_is_caught()
+    {
+        var broken = Projects.Select(p => p.Name == "Worker"
+            ? p with { References = [.. p.References, "Modules/Billing/Billing/Billing.csproj"] }
+            : p).ToList();
+
+        Assert.Contains("Worker references module Billing directly; hosts compose modules only through Composition.", ProjectReferenceRules.Violations(broken));
+    }
+
+    /// <summary>Not only direct references: no package a Contracts project restores, however deep, is EF Core, Hangfire or ASP.NET Core.</summary>
+    [Fact]
+    public void Contracts_bring_no_infrastructure_packages_in_even_transitively()
+    {
+        var contracts = Projects.Where(p => p.IsContracts || p.IsAbstractions).ToList();
+        Assert.NotEmpty(contracts);
+        foreach (var project in contracts)
+        {
+            var assets = Path.Combine(RepositoryRoot.Path, "src", Path.GetDirectoryName(project.Path)!, "obj", "project.assets.json");
+            Assert.Empty(InfrastructurePackages(RestoredPackages(assets)).Select(p => $"{project.Name} brings in {p}"));
+        }
+    }
+
+    [Fact]
+    public void Negative_control_a_package_brought_in_transitively_is_caught()
+    {
+        Assert.Equal(["Hangfire.Core/1.8.17", "Microsoft.EntityFrameworkCore/10.0.0"],
+            InfrastructurePackages(["System.Text.Json/10.0.0", "Hangfire.Core/1.8.17", "Microsoft.EntityFrameworkCore/10.0.0"]));
     }
 
     /// <summary>The compiled code too: no type of a module uses a type of another module's implementation.</summary>
@@ -75,13 +133,50 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
-    public void Negative_control_the_type_rule_catches_a_host_that_uses_module_internals()
+    public void Negative_control_the_type_rule_catches_code_that_uses_a_modules_implementation()
     {
-        var web = typeof(Program).Assembly;
-        var result = ImplementationDependencies(web, [typeof(AccountsModule).Assembly]);
+        // The composition does, by design: it news up every module class.
+        var composition = typeof(ModuleList).Assembly;
+        var result = ImplementationDependencies(composition, [typeof(AccountsModule).Assembly]);
 
         Assert.False(result.IsSuccessful);
     }
+
+    private static string ModuleFolder(IModule module) => module.GetType().Assembly.GetName().Name!["ChaosModular.".Length..];
+
+    private static List<string> ListMismatches(IReadOnlyList<string> folders, IReadOnlyList<IModule> modules)
+    {
+        var listed = modules.Select(ModuleFolder).ToList();
+        return folders.Except(listed).Select(f => $"src/Modules/{f} is not in ModuleList.All.")
+            .Concat(listed.Except(folders).Select(m => $"ModuleList.All names {m}, which has no folder under src/Modules."))
+            .ToList();
+    }
+
+    private static List<string> ComposedModules(Assembly host, string[] args) =>
+        HostComposition.BuildServices(host, args).GetRequiredService<IReadOnlyList<IModule>>().Select(m => m.Name).ToList();
+
+    private static List<string> CompositionDifferences(IReadOnlyList<string> web, IReadOnlyList<string> worker) =>
+        web.Except(worker).Select(m => $"Web composes {m}, Worker does not.")
+            .Concat(worker.Except(web).Select(m => $"Worker composes {m}, Web does not."))
+            .ToList();
+
+    private static List<string> RestoredPackages(string assetsFile)
+    {
+        Assert.True(File.Exists(assetsFile), $"{assetsFile} is missing: restore the solution first.");
+        using var json = JsonDocument.Parse(File.ReadAllText(assetsFile));
+        return json.RootElement.GetProperty("libraries").EnumerateObject()
+            .Where(l => l.Value.GetProperty("type").GetString() == "package")
+            .Select(l => l.Name)
+            .ToList();
+    }
+
+    private static List<string> InfrastructurePackages(IEnumerable<string> packages) =>
+        packages.Where(p => p.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.OrdinalIgnoreCase)
+                || p.StartsWith("Hangfire", StringComparison.OrdinalIgnoreCase)
+                || p.StartsWith("Npgsql", StringComparison.OrdinalIgnoreCase)
+                || p.StartsWith("Microsoft.AspNetCore", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     private static TestResult ImplementationDependencies(Assembly assembly, IReadOnlyList<Assembly> forbidden)
     {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace ChaosModular.UnitTests.Architecture;
@@ -7,8 +8,12 @@ public sealed record ProjectInfo(string Path, IReadOnlyList<string> References)
 {
     public string Name => System.IO.Path.GetFileNameWithoutExtension(Path);
     public bool IsAbstractions => Name == "Modules.Abstractions";
+    public bool IsInfrastructure => Name == "Modules.Infrastructure";
+    public bool IsComposition => Path == "Composition/Composition.csproj";
+    public bool IsHost => Path is "Web/Web.csproj" or "Worker/Worker.csproj";
+    public bool IsMigrations => Path.StartsWith("Migrations/", StringComparison.Ordinal);
     public bool IsContracts => Path.StartsWith("Modules/", StringComparison.Ordinal) && Name.EndsWith(".Contracts", StringComparison.Ordinal);
-    public bool IsModule => Path.StartsWith("Modules/", StringComparison.Ordinal) && !IsContracts && !IsAbstractions;
+    public bool IsModule => Path.StartsWith("Modules/", StringComparison.Ordinal) && !Path.StartsWith("Modules/Shared/", StringComparison.Ordinal) && !IsContracts;
     public string? ModuleName => IsModule ? Name : IsContracts ? Name[..^".Contracts".Length] : null;
 }
 
@@ -18,19 +23,22 @@ public sealed record ProjectInfo(string Path, IReadOnlyList<string> References)
 /// </summary>
 public static class ProjectReferenceRules
 {
-    public static IReadOnlyList<ProjectInfo> Load(string srcDirectory) =>
-        Directory.EnumerateFiles(srcDirectory, "*.csproj", SearchOption.AllDirectories)
+    public static IReadOnlyList<ProjectInfo> Load(string srcDirectory)
+    {
+        var all = Directory.EnumerateFiles(srcDirectory, "*.csproj", SearchOption.AllDirectories)
             .Where(p => !p.Contains($"{System.IO.Path.DirectorySeparatorChar}obj{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Select(p =>
+            .Select(p => Relative(srcDirectory, p))
+            .ToList();
+        return all.Select(project =>
             {
-                var dir = System.IO.Path.GetDirectoryName(p)!;
-                var refs = XDocument.Load(p).Descendants("ProjectReference")
-                    .Select(r => System.IO.Path.GetRelativePath(srcDirectory, System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, r.Attribute("Include")!.Value.Replace('\\', '/'))))
-                        .Replace('\\', '/'))
+                var dir = System.IO.Path.GetDirectoryName(project)!;
+                var refs = XDocument.Load(System.IO.Path.Combine(srcDirectory, project)).Descendants("ProjectReference")
+                    .SelectMany(r => Expand(all, dir, r.Attribute("Include")!.Value, r.Attribute("Exclude")?.Value))
                     .ToList();
-                return new ProjectInfo(System.IO.Path.GetRelativePath(srcDirectory, p).Replace('\\', '/'), refs);
+                return new ProjectInfo(project, refs);
             })
             .ToList();
+    }
 
     public static IReadOnlyList<string> Violations(IReadOnlyList<ProjectInfo> projects)
     {
@@ -44,6 +52,10 @@ public static class ProjectReferenceRules
                 {
                     violations.Add($"{project.Name} must reference no project, but references {reference.Name}.");
                 }
+                else if (project.IsInfrastructure && !reference.IsAbstractions)
+                {
+                    violations.Add($"{project.Name} may reference only Modules.Abstractions, but references {reference.Name}.");
+                }
                 else if (project.IsContracts && !reference.IsAbstractions)
                 {
                     violations.Add($"{project.Name} may reference only Modules.Abstractions, but references {reference.Name}.");
@@ -52,20 +64,52 @@ public static class ProjectReferenceRules
                 {
                     violations.Add($"Module {project.Name} references module {reference.Name}'s implementation; use {reference.Name}.Contracts.");
                 }
-                else if (project.IsModule && !reference.IsAbstractions && !reference.IsContracts)
+                else if (project.IsModule && !reference.IsAbstractions && !reference.IsInfrastructure && !reference.IsContracts)
                 {
-                    violations.Add($"Module {project.Name} references {reference.Name}; modules reference only Abstractions and Contracts.");
+                    violations.Add($"Module {project.Name} references {reference.Name}; modules reference only Abstractions, Infrastructure and Contracts.");
+                }
+                else if ((project.IsHost || project.IsMigrations) && reference.IsModule)
+                {
+                    violations.Add($"{project.Name} references module {reference.Name} directly; hosts compose modules only through Composition.");
                 }
             }
         }
-        var modules = projects.Where(p => p.IsModule).ToList();
-        foreach (var host in projects.Where(p => p.Path is "Web/Web.csproj" or "Worker/Worker.csproj"))
+        var composition = projects.SingleOrDefault(p => p.IsComposition);
+        if (composition is null)
         {
-            foreach (var module in modules.Where(m => !host.References.Contains(m.Path)))
-            {
-                violations.Add($"{host.Name} does not reference module {module.Name}.");
-            }
+            violations.Add("src/Composition/Composition.csproj is missing.");
+            return violations;
+        }
+        foreach (var module in projects.Where(p => p.IsModule && !composition.References.Contains(p.Path)))
+        {
+            violations.Add($"Composition does not reference module {module.Name}.");
+        }
+        foreach (var host in projects.Where(p => (p.IsHost || p.IsMigrations) && !p.References.Contains(composition.Path)))
+        {
+            violations.Add($"{host.Name} does not reference Composition.");
         }
         return violations;
     }
+
+    private static string Relative(string srcDirectory, string path) =>
+        System.IO.Path.GetRelativePath(srcDirectory, System.IO.Path.GetFullPath(path)).Replace('\\', '/');
+
+    /// <summary>A reference's include, with MSBuild's wildcards (<c>*</c> within a folder name, <c>**</c> across folders) and excludes.</summary>
+    private static IEnumerable<string> Expand(IReadOnlyList<string> projects, string fromDirectory, string include, string? exclude)
+    {
+        var includes = Patterns(fromDirectory, include);
+        var excludes = exclude is null ? [] : Patterns(fromDirectory, exclude);
+        return projects.Where(p => includes.Any(r => r.IsMatch(p)) && !excludes.Any(r => r.IsMatch(p)));
+    }
+
+    private static List<Regex> Patterns(string fromDirectory, string value) =>
+        value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pattern =>
+            {
+                var path = System.IO.Path.GetRelativePath("/src", System.IO.Path.GetFullPath(System.IO.Path.Combine("/src", fromDirectory, pattern.Replace('\\', '/'))))
+                    .Replace('\\', '/');
+                var regex = Regex.Escape(path).Replace(@"\*\*/", "(.*/)?", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal);
+                return new Regex($"^{regex}$", RegexOptions.CultureInvariant);
+            })
+            .ToList();
 }

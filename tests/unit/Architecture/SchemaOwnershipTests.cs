@@ -1,10 +1,5 @@
-using ChaosModular.Accounts.Data;
-using ChaosModular.Billing.Data;
-using ChaosModular.Catalog.Data;
-using ChaosModular.CloudCredits.Data;
+using ChaosModular.Composition;
 using ChaosModular.Modules.Infrastructure.Persistence;
-using ChaosModular.Notifications.Data;
-using ChaosModular.Subscriptions.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -13,30 +8,11 @@ namespace ChaosModular.UnitTests.Architecture;
 
 public sealed class SchemaOwnershipTests
 {
-    public static readonly string[] ContextNames = [nameof(AccountsDbContext), nameof(NotificationsDbContext), nameof(BillingDbContext), nameof(CatalogDbContext), nameof(SubscriptionsDbContext), nameof(CloudCreditsDbContext)];
+    /// <summary>Every module's DbContext, by module name.</summary>
+    public static TheoryData<string> ModuleContexts => new(ModuleList.All.Select(m => m.Name));
 
-    public static TheoryData<string> ModuleContexts => new(ContextNames);
-
-    internal static DbContext Create(string contextName, DatabaseProvider provider = DatabaseProvider.PostgreSql) => contextName switch
-    {
-        nameof(AccountsDbContext) => new AccountsDbContext(Options<AccountsDbContext>(provider, AccountsDbContext.Schema)),
-        nameof(NotificationsDbContext) => new NotificationsDbContext(Options<NotificationsDbContext>(provider, NotificationsDbContext.Schema)),
-        nameof(BillingDbContext) => new BillingDbContext(Options<BillingDbContext>(provider, BillingDbContext.Schema)),
-        nameof(CatalogDbContext) => new CatalogDbContext(Options<CatalogDbContext>(provider, CatalogDbContext.Schema)),
-        nameof(SubscriptionsDbContext) => new SubscriptionsDbContext(Options<SubscriptionsDbContext>(provider, SubscriptionsDbContext.Schema)),
-        nameof(CloudCreditsDbContext) => new CloudCreditsDbContext(Options<CloudCreditsDbContext>(provider, CloudCreditsDbContext.Schema)),
-        _ => throw new ArgumentOutOfRangeException(nameof(contextName)),
-    };
-
-    internal static DbContextOptions<T> Options<T>(DatabaseProvider provider, string module) where T : DbContext =>
-        (DbContextOptions<T>)new DbContextOptionsBuilder<T>()
-            .UseModuleDatabase(provider, provider switch
-            {
-                DatabaseProvider.Sqlite => "Data Source=:memory:",
-                DatabaseProvider.PostgreSql => "Host=127.0.0.1;Database=unused",
-                _ => "Server=localhost;Database=unused;TrustServerCertificate=True",
-            }, module, Path.GetTempPath())
-            .Options;
+    internal static DbContext Create(string module, DatabaseProvider provider = DatabaseProvider.PostgreSql) =>
+        DesignTimeDatabase.Create(ModuleList.All.Single(m => m.Name == module).DbContextType, provider, module);
 
     /// <summary>Tables (and the migrations history) that are not in the module's schema.</summary>
     internal static IReadOnlyList<string> ForeignTables(IModel model, string schema) =>
@@ -47,11 +23,12 @@ public sealed class SchemaOwnershipTests
 
     [Theory]
     [MemberData(nameof(ModuleContexts))]
-    public void Every_entity_of_a_module_maps_to_its_own_schema(string contextName)
+    public void Every_entity_of_a_module_maps_to_its_own_schema(string module)
     {
-        using var context = Create(contextName);
+        using var context = Create(module);
         var schema = context.Model.GetDefaultSchema()!;
 
+        Assert.Equal(module, schema);
         Assert.Empty(ForeignTables(context.Model, schema));
         Assert.Equal(schema, HistorySchema(context));
     }

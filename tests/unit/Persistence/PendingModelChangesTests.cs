@@ -1,3 +1,4 @@
+using ChaosModular.Composition;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
 using ChaosModular.UnitTests.Architecture;
@@ -14,9 +15,9 @@ public sealed class PendingModelChangesTests
         var data = new TheoryData<DatabaseProvider, string>();
         foreach (var provider in Enum.GetValues<DatabaseProvider>())
         {
-            foreach (var context in SchemaOwnershipTests.ContextNames)
+            foreach (var module in ModuleList.All)
             {
-                data.Add(provider, context);
+                data.Add(provider, module.Name);
             }
         }
         return data;
@@ -24,20 +25,20 @@ public sealed class PendingModelChangesTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Migrations_match_the_model(DatabaseProvider provider, string contextName)
+    public void Migrations_match_the_model(DatabaseProvider provider, string module)
     {
-        using var context = SchemaOwnershipTests.Create(contextName, provider);
+        using var context = SchemaOwnershipTests.Create(module, provider);
 
         Assert.NotEmpty(context.Database.GetMigrations());
         Assert.False(context.Database.HasPendingModelChanges(),
-            $"{contextName} on {provider} has model changes without a migration: run scripts/add-migration.sh <Name>.");
+            $"{module} on {provider} has model changes without a migration: run scripts/add-migration.sh <Name>.");
     }
 
     [Fact]
     public void Negative_control_a_model_change_without_migration_is_detected()
     {
         var options = new DbContextOptionsBuilder<NotificationsDbContext>(
-                SchemaOwnershipTests.Options<NotificationsDbContext>(DatabaseProvider.PostgreSql, NotificationsDbContext.Schema))
+                (DbContextOptions<NotificationsDbContext>)DesignTimeDatabase.Options(typeof(NotificationsDbContext), DatabaseProvider.PostgreSql, NotificationsDbContext.Schema))
             .ReplaceService<IModelCustomizer, AddsAnEntity>()
             .Options;
         using var context = new NotificationsDbContext(options);

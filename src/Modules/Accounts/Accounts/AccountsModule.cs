@@ -21,6 +21,8 @@ public sealed class AccountsModule : IModule
 
     public string Name => AccountsDbContext.Schema;
 
+    public Type DbContextType => typeof(AccountsDbContext);
+
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<AccountsDbContext>(Name);

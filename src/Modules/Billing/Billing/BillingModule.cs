@@ -26,6 +26,8 @@ public sealed class BillingModule : IModule
 {
     public string Name => BillingDbContext.Schema;
 
+    public Type DbContextType => typeof(BillingDbContext);
+
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<BillingDbContext>(Name);

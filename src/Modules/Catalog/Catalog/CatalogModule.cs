@@ -14,6 +14,8 @@ public sealed class CatalogModule : IModule
 {
     public string Name => CatalogDbContext.Schema;
 
+    public Type DbContextType => typeof(CatalogDbContext);
+
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<CatalogDbContext>(Name);

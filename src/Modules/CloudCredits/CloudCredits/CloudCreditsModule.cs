@@ -15,6 +15,8 @@ public sealed class CloudCreditsModule : IModule
 {
     public string Name => CloudCreditsDbContext.Schema;
 
+    public Type DbContextType => typeof(CloudCreditsDbContext);
+
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<CloudCreditsDbContext>(Name);

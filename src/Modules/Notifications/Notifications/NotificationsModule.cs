@@ -21,6 +21,8 @@ public sealed class NotificationsModule : IModule
 {
     public string Name => NotificationsDbContext.Schema;
 
+    public Type DbContextType => typeof(NotificationsDbContext);
+
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<NotificationsDbContext>(Name);

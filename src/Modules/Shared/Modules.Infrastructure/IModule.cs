@@ -5,11 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.Modules.Infrastructure;
 
-/// <summary>A vertical slice of the portal. Hosts list their modules by name in their registry.</summary>
+/// <summary>A vertical slice of the portal. Every module is named once, in the Composition project's <c>ModuleList</c>.</summary>
 public interface IModule
 {
     /// <summary>Lower-case name; also the database schema the module owns.</summary>
     string Name { get; }
+
+    /// <summary>The module's DbContext, on <see cref="Name"/>'s schema with its own migrations history.</summary>
+    Type DbContextType { get; }
 
     void Register(IServiceCollection services, IConfiguration configuration);
 

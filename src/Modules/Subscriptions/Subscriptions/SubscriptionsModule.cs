@@ -20,6 +20,8 @@ public sealed class SubscriptionsModule : IModule
 {
     public string Name => SubscriptionsDbContext.Schema;
 
+    public Type DbContextType => typeof(SubscriptionsDbContext);
+
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<SubscriptionsDbContext>(Name);

@@ -1,7 +1,6 @@
 using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,23 +95,26 @@ public static class ModuleDatabase
 }
 
 /// <summary>
-/// Base of the design-time factories in each migrations project: <c>dotnet ef</c> builds the context
-/// on that project's provider without starting a host.
+/// A module's DbContext built without a host, on a given provider, with the module's schema, history table and
+/// migrations assembly: what <c>dotnet ef</c> (through each migrations project's design-time host) and the model
+/// tests use. Nothing connects until the context is used.
 /// </summary>
-public abstract class ModuleDesignTimeFactory<TContext>(DatabaseProvider provider, string module) : IDesignTimeDbContextFactory<TContext>
-    where TContext : DbContext
+public static class DesignTimeDatabase
 {
-    public TContext CreateDbContext(string[] args)
+    public static string ConnectionString(DatabaseProvider provider) => provider switch
     {
-        var connectionString = provider switch
-        {
-            DatabaseProvider.Sqlite => "Data Source=design-{module}.db",
-            DatabaseProvider.PostgreSql => "Host=localhost;Database=chaos_design",
-            _ => "Server=localhost;Database=chaos_design;TrustServerCertificate=True",
-        };
-        var options = new DbContextOptionsBuilder<TContext>()
-            .UseModuleDatabase(provider, connectionString, module, Path.GetTempPath())
-            .Options;
-        return (TContext)Activator.CreateInstance(typeof(TContext), options)!;
+        DatabaseProvider.Sqlite => "Data Source=:memory:",
+        DatabaseProvider.PostgreSql => "Host=localhost;Database=chaos_design",
+        _ => "Server=localhost;Database=chaos_design;TrustServerCertificate=True",
+    };
+
+    /// <summary>The <c>DbContextOptions&lt;TContext&gt;</c> of <paramref name="contextType"/>.</summary>
+    public static DbContextOptions Options(Type contextType, DatabaseProvider provider, string module)
+    {
+        var builder = (DbContextOptionsBuilder)Activator.CreateInstance(typeof(DbContextOptionsBuilder<>).MakeGenericType(contextType))!;
+        return builder.UseModuleDatabase(provider, ConnectionString(provider), module, Path.GetTempPath()).Options;
     }
+
+    public static DbContext Create(Type contextType, DatabaseProvider provider, string module) =>
+        (DbContext)Activator.CreateInstance(contextType, Options(contextType, provider, module))!;
 }
