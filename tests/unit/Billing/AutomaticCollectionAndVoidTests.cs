@@ -101,7 +101,10 @@ public sealed class AutomaticCollectionAndVoidTests
         var held = await Create(factory, customer, 50m);
         var lockExpired = await Create(factory, customer, 60m);
         var overdue = await Create(factory, customer, 70m);
-        await WithApi(factory, api => api.ChargeInvoiceAsync(paid.InvoiceId, "order:paid", CancellationToken.None));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ChargeInvoice>().HandleAsync(paid.InvoiceId, "order:paid", CancellationToken.None);
+        }
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
