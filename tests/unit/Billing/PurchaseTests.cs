@@ -10,6 +10,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
+using static ChaosModular.UnitTests.Billing.BillingScope;
+
 namespace ChaosModular.UnitTests.Billing;
 
 /// <summary>A purchase in one call: paid, declined and voided (now or later), no billing information, asked twice.</summary>
@@ -152,21 +154,6 @@ public sealed class PurchaseTests
 
     private static Task<PurchaseResult> Purchase(PortalFactory factory, CreateInvoice request) =>
         WithApi(factory, api => api.PurchaseAsync(request, CancellationToken.None));
-
-    private static async Task<T> WithApi<T>(PortalFactory factory, Func<IBillingApi, Task<T>> use)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        return await use(scope.ServiceProvider.GetRequiredService<IBillingApi>());
-    }
-
-    private static async Task<T> InBilling<T>(PortalFactory factory, Func<BillingDbContext, Task<T>> query)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<BillingDbContext>());
-    }
-
-    private static Task<Invoice> Stored(PortalFactory factory, Guid id) =>
-        InBilling(factory, db => db.Invoices.AsNoTracking().SingleAsync(i => i.Id == id));
 
     private static Task<int> Announced(PortalFactory factory, string eventName, string reference) =>
         InBilling(factory, db => db.Set<OutboxMessage>().CountAsync(m => m.Type.EndsWith(eventName) && m.Payload.Contains(reference)));
