@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using UglyToad.PdfPig;
 
+using static ChaosModular.UnitTests.Billing.BillingScope;
+
 namespace ChaosModular.UnitTests.Billing;
 
 /// <summary>
@@ -101,7 +103,10 @@ public sealed class AutomaticCollectionAndVoidTests
         var held = await Create(factory, customer, 50m);
         var lockExpired = await Create(factory, customer, 60m);
         var overdue = await Create(factory, customer, 70m);
-        await WithApi(factory, api => api.ChargeInvoiceAsync(paid.InvoiceId, "order:paid", CancellationToken.None));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ChargeInvoice>().HandleAsync(paid.InvoiceId, "order:paid", CancellationToken.None);
+        }
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
@@ -170,21 +175,6 @@ public sealed class AutomaticCollectionAndVoidTests
     private static async Task<InvoiceSummary> Create(PortalFactory factory, BillingCustomer customer, decimal price, DateOnly? dueOn = null) =>
         await WithApi(factory, api => api.CreateInvoiceAsync(new CreateInvoice(customer.UserId, "EUR",
             [new CreateInvoiceLine("Chaos Vantage annual renewal", 1, price, null, null, "vantage")], DueOn: dueOn), CancellationToken.None));
-
-    private static async Task<T> WithApi<T>(PortalFactory factory, Func<IBillingApi, Task<T>> use)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        return await use(scope.ServiceProvider.GetRequiredService<IBillingApi>());
-    }
-
-    private static async Task<T> InBilling<T>(PortalFactory factory, Func<BillingDbContext, Task<T>> query)
-    {
-        await using var scope = factory.Services.CreateAsyncScope();
-        return await query(scope.ServiceProvider.GetRequiredService<BillingDbContext>());
-    }
-
-    private static Task<Invoice> Stored(PortalFactory factory, Guid id) =>
-        InBilling(factory, db => db.Invoices.AsNoTracking().SingleAsync(i => i.Id == id));
 
     private static async Task<List<string>> FailureEmails(PortalFactory factory, BillingCustomer customer)
     {

@@ -1,6 +1,7 @@
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Features;
 using ChaosModular.Notifications.Data;
 using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -14,15 +15,17 @@ public sealed class BillingApiConcurrencyTests(PostgresPortalFactory factory) : 
     private const int Callers = 8;
 
     /// <summary>Starts every call at once, each in a scope of its own (as separate job runs would).</summary>
-    private async Task<T[]> AtOnce<T>(int count, Func<IBillingApi, int, Task<T>> call)
+    private Task<T[]> AtOnce<T>(int count, Func<IBillingApi, int, Task<T>> call) =>
+        AtOnce(count, (IServiceProvider services, int i) => call(services.GetRequiredService<IBillingApi>(), i));
+
+    private async Task<T[]> AtOnce<T>(int count, Func<IServiceProvider, int, Task<T>> call)
     {
         using var start = new SemaphoreSlim(0);
         var calls = Enumerable.Range(0, count).Select(async i =>
         {
             await using var scope = factory.Services.CreateAsyncScope();
-            var api = scope.ServiceProvider.GetRequiredService<IBillingApi>();
             await start.WaitAsync();
-            return await call(api, i);
+            return await call(scope.ServiceProvider, i);
         }).ToList();
         start.Release(count);
         return await Task.WhenAll(calls);
@@ -79,12 +82,12 @@ public sealed class BillingApiConcurrencyTests(PostgresPortalFactory factory) : 
             }
         }
 
-        var outcomes = await AtOnce(Callers * 2, async (api, i) =>
+        var outcomes = await AtOnce(Callers * 2, async (IServiceProvider services, int i) =>
         {
             var invoice = invoices[i / 2];
             return i % 2 == 0
-                ? new Race(invoice.InvoiceId, await api.VoidInvoiceAsync(invoice.InvoiceId, "Order declined", CancellationToken.None), null)
-                : new Race(invoice.InvoiceId, null, (await api.ChargeInvoiceAsync(invoice.InvoiceId, $"order:{invoice.InvoiceId:N}", CancellationToken.None)).Paid);
+                ? new Race(invoice.InvoiceId, await services.GetRequiredService<IBillingApi>().VoidInvoiceAsync(invoice.InvoiceId, "Order declined", CancellationToken.None), null)
+                : new Race(invoice.InvoiceId, null, (await services.GetRequiredService<ChargeInvoice>().HandleAsync(invoice.InvoiceId, $"order:{invoice.InvoiceId:N}", CancellationToken.None)).Paid);
         });
 
         var stored = await InBilling(db => db.Invoices.AsNoTracking().Where(i => i.CustomerId == customer.UserId).ToDictionaryAsync(i => i.Id));

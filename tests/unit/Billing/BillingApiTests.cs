@@ -19,6 +19,12 @@ public sealed class BillingApiTests(SqlitePortalFactory factory) : IClassFixture
         return await use(scope.ServiceProvider.GetRequiredService<IBillingApi>());
     }
 
+    private async Task<T> WithCharge<T>(Func<ChargeInvoice, Task<T>> use)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await use(scope.ServiceProvider.GetRequiredService<ChargeInvoice>());
+    }
+
     [Fact]
     public async Task An_invoice_created_and_charged_through_the_contract_is_paid_once_and_announced()
     {
@@ -28,8 +34,8 @@ public sealed class BillingApiTests(SqlitePortalFactory factory) : IClassFixture
         [
             new CreateInvoiceLine("Chaos Vantage, 2 added seats (prorated)", 2, 41.095m, new DateOnly(2026, 6, 1), new DateOnly(2026, 12, 31), "vantage"),
         ], SourceReference: "subscription:42:add-seats"), CancellationToken.None));
-        var first = await WithApi(api => api.ChargeInvoiceAsync(invoice.InvoiceId, "add-seats:42:1", CancellationToken.None));
-        var again = await WithApi(api => api.ChargeInvoiceAsync(invoice.InvoiceId, "add-seats:42:1", CancellationToken.None));
+        var first = await WithCharge(charge => charge.HandleAsync(invoice.InvoiceId, "add-seats:42:1", CancellationToken.None));
+        var again = await WithCharge(charge => charge.HandleAsync(invoice.InvoiceId, "add-seats:42:1", CancellationToken.None));
 
         Assert.Equal(new Money(82.19m, "GBP"), invoice.Total);   // 2 x 41.095 = 82.19, DE with VAT ID: reverse charge
         Assert.True(first.Paid);
@@ -50,7 +56,7 @@ public sealed class BillingApiTests(SqlitePortalFactory factory) : IClassFixture
         var method = await WithApi(api => api.DefaultPaymentMethodAsync(customer.UserId, CancellationToken.None));
         var invoice = await WithApi(api => api.CreateInvoiceAsync(new CreateInvoice(customer.UserId, "EUR",
             [new CreateInvoiceLine("Corona Solo monthly", 1, 49.90m, null, null, "corona-solo")]), CancellationToken.None));
-        var result = await WithApi(api => api.ChargeInvoiceAsync(invoice.InvoiceId, "buy-again:7", CancellationToken.None));
+        var result = await WithCharge(charge => charge.HandleAsync(invoice.InvoiceId, "buy-again:7", CancellationToken.None));
 
         Assert.Equal(("Visa", "9995"), (method!.Brand, method.Last4));
         Assert.False(result.Paid);
@@ -149,7 +155,7 @@ public sealed class BillingApiTests(SqlitePortalFactory factory) : IClassFixture
     {
         var customer = await BillingCustomer.SignUpAsync(factory);
         var invoice = await WithApi(api => api.CreateInvoiceAsync(Order(customer.UserId, 25m), CancellationToken.None));
-        await WithApi(api => api.ChargeInvoiceAsync(invoice.InvoiceId, "order:paid", CancellationToken.None));
+        await WithCharge(charge => charge.HandleAsync(invoice.InvoiceId, "order:paid", CancellationToken.None));
 
         var state = await WithApi(api => api.InvoiceStateAsync(invoice.InvoiceId, CancellationToken.None));
 
@@ -177,15 +183,16 @@ public sealed class BillingApiTests(SqlitePortalFactory factory) : IClassFixture
         var customer = await BillingCustomer.SignUpAsync(factory, card: "4000000000000002");
         await using var scope = factory.Services.CreateAsyncScope();
         var api = scope.ServiceProvider.GetRequiredService<IBillingApi>();
+        var charge = scope.ServiceProvider.GetRequiredService<ChargeInvoice>();
 
         var invoice = await api.CreateInvoiceAsync(Order(customer.UserId, 30m, "order:one-scope"), CancellationToken.None);
-        var declined = await api.ChargeInvoiceAsync(invoice.InvoiceId, "order:one-scope:1", CancellationToken.None);
+        var declined = await charge.HandleAsync(invoice.InvoiceId, "order:one-scope:1", CancellationToken.None);
         var afterDecline = await api.InvoiceStateAsync(invoice.InvoiceId, CancellationToken.None);
         var voided = await api.VoidInvoiceAsync(invoice.InvoiceId, "Card declined", CancellationToken.None);
         var afterVoid = await api.InvoiceStateAsync(invoice.InvoiceId, CancellationToken.None);
         var payer = await BillingCustomer.SignUpAsync(factory);
         var bought = await api.CreateInvoiceAsync(Order(payer.UserId, 45m, "order:one-scope"), CancellationToken.None);
-        var paid = await api.ChargeInvoiceAsync(bought.InvoiceId, "order:one-scope:2", CancellationToken.None);
+        var paid = await charge.HandleAsync(bought.InvoiceId, "order:one-scope:2", CancellationToken.None);
 
         Assert.Equal((false, "Your card was declined."), (declined.Paid, declined.DeclineReason));
         Assert.Equal(("Open", false), (afterDecline!.Status, afterDecline.PaymentInProgress));   // the declined charge let go of the invoice

@@ -35,6 +35,24 @@ public sealed class BillingPagesTests(SqlitePortalFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Links_keep_their_addresses()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var invoice = await customer.InvoiceAsync("EUR", 10m);
+
+        var list = await Page(customer.Client, "/billing");
+        var pay = await Page(customer.Client, $"/billing/pay?ids={invoice.InvoiceId}");
+
+        foreach (var link in new[] { "href=\"/billing\"", "href=\"/billing/payment-methods\"", "href=\"/billing/information\"", "href=\"/billing/pay?all=true\"",
+            $"href=\"/billing/pay?ids={invoice.InvoiceId}\"", $"href=\"/billing/invoices/{invoice.InvoiceId}/pdf\"", "action=\"/billing/pay\"" })
+        {
+            Assert.Contains(link, list, StringComparison.Ordinal);
+        }
+        Assert.Contains("href=\"/billing\">Clear", list, StringComparison.Ordinal);
+        Assert.Contains("href=\"/billing\">Cancel", pay, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_filters_and_paging_live_in_the_url()
     {
         var customer = await BillingCustomer.SignUpAsync(factory);

@@ -130,4 +130,37 @@ public sealed class BillingRulesTests
     [InlineData("BG", "US", null, 0)]         // outside the EU
     public void Vat_follows_the_seller_and_customer_countries(string seller, string customer, string? vat, decimal rate) =>
         Assert.Equal(rate, TaxPolicy.For(seller, customer, vat).RatePercent);
+
+    [Theory]
+    [InlineData(2026, 3, "2026-03-31", false)]   // good through the last day of its month
+    [InlineData(2026, 3, "2026-04-01", true)]
+    [InlineData(2026, 12, "2026-12-31", false)]
+    [InlineData(2026, 12, "2027-01-01", true)]
+    public void A_card_expires_after_the_last_day_of_its_expiry_month(int year, int month, string today, bool expired)
+    {
+        var day = DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture);
+        var card = PaymentMethod.Save("c1", "Visa", "4242", month, year, "tok", isDefault: true, DateTime.UtcNow);
+
+        Assert.Equal(expired, card.IsExpiredOn(day));
+        Assert.Equal(expired, PaymentMethod.IsExpiredOn(year, month, day));
+        Assert.Equal($"{month:00}/{year}", card.Expiry);
+    }
+
+    [Theory]
+    [InlineData("2026-03-14", "Open")]
+    [InlineData("2026-03-15", "Open")]      // due today: not overdue yet
+    [InlineData("2026-03-16", "Overdue")]   // the day after: overdue before the job marks it
+    public void An_open_invoice_reads_overdue_from_the_day_after_its_due_date(string today, string shownAs)
+    {
+        var shown = Enum.Parse<InvoiceStatus>(shownAs);
+        var invoice = Invoice.Issue("INV-2026-000005", "c1", "EUR", new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc), 14, 0m, BillTo(), [("Plan", 1m, 10m, null, null, null)]);
+        var day = DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(shown, invoice.DisplayStatusOn(day));
+        Assert.Equal(shown == InvoiceStatus.Overdue, invoice.IsOverdueOn(day));
+        foreach (var status in Enum.GetValues<InvoiceStatus>())
+        {
+            Assert.Equal(status == shown, Invoice.ShownAs(status, day).Compile()(invoice));   // the query says what the page shows
+        }
+    }
 }

@@ -117,7 +117,7 @@ public sealed class GatewayOutageTests
         InvoiceState? state;
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            charge = await scope.ServiceProvider.GetRequiredService<IBillingApi>().ChargeInvoiceAsync(invoice.InvoiceId, "order:pending", CancellationToken.None);
+            charge = await scope.ServiceProvider.GetRequiredService<ChargeInvoice>().HandleAsync(invoice.InvoiceId, "order:pending", CancellationToken.None);
         }
         await using (var scope = factory.Services.CreateAsyncScope())
         {

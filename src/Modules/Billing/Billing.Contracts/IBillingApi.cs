@@ -26,7 +26,10 @@ public interface IBillingApi
     /// </summary>
     Task<PurchaseResult> PurchaseAsync(CreateInvoice request, CancellationToken cancellationToken);
 
-    /// <summary>Applies available credits, then charges the rest with the default method. Safe to repeat with the same key.</summary>
+    /// <summary>
+    /// Applies available credits, then charges the rest with the default method. Safe to repeat with the same key.
+    /// Left only until Subscriptions buys through <see cref="PurchaseAsync"/>; then it goes (Billing keeps it inside).
+    /// </summary>
     Task<ChargeResult> ChargeInvoiceAsync(Guid invoiceId, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
@@ -38,7 +41,8 @@ public interface IBillingApi
 
     /// <summary>
     /// Voids an unpaid invoice nobody is paying (its order was declined or abandoned). False when it is paid,
-    /// partly paid or held by a payment in progress; then it stays as it is.
+    /// partly paid or held by a payment in progress; then it stays as it is. A voided invoice is announced
+    /// with <c>InvoiceVoided</c> (once, however often it is asked).
     /// </summary>
     Task<bool> VoidInvoiceAsync(Guid invoiceId, string reason, CancellationToken cancellationToken);
 

@@ -7,7 +7,6 @@ using ChaosModular.Billing.Gateways;
 using ChaosModular.Billing.IntegrationEventHandlers;
 using ChaosModular.Billing.Jobs;
 using Hangfire;
-using ChaosModular.Billing.Pdf;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
@@ -18,7 +17,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing;
 
@@ -36,6 +34,16 @@ public sealed class BillingModule : IModule
         services.AddScoped<IssueInvoice>();
         services.AddScoped<PayInvoices>();
         services.AddScoped<CollectAutomatically>();
+        services.AddScoped<ChargeInvoice>();
+        services.AddScoped<VoidInvoice>();
+        services.AddScoped<Purchase>();
+        services.AddScoped<ListInvoices>();
+        services.AddScoped<ReviewPayment>();
+        services.AddScoped<ListCards>();
+        services.AddScoped<SaveCard>();
+        services.AddScoped<SetDefaultCard>();
+        services.AddScoped<SaveBillingInformation>();
+        services.AddScoped<DownloadInvoicePdf>();
         services.AddScoped<BillingSeeder>();
         services.AddScoped<AutomaticPaymentJob>();
         services.AddScoped<PendingPaymentsJob>();
@@ -52,18 +60,10 @@ public sealed class BillingModule : IModule
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/billing/invoices/{id:guid}/pdf", async (Guid id, HttpContext http, ICurrentCustomer customer, BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock) =>
-        {
-            var customerId = customer.Id;
-            var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines)
-                .SingleOrDefaultAsync(i => i.Id == id && i.CustomerId == customerId, http.RequestAborted);
-            if (invoice is null)
-            {
-                return Results.NotFound();
-            }
-            var pdf = InvoicePdf.Render(invoice, options.Value.Seller, invoice.DisplayStatus(clock.GetUtcNow().UtcDateTime));
-            return Results.File(pdf, "application/pdf", $"{invoice.Number}.pdf");
-        });
+        endpoints.MapGet(DownloadInvoicePdf.Route, async (Guid id, HttpContext http, ICurrentCustomer customer, DownloadInvoicePdf download) =>
+            await download.HandleAsync(customer.Id, id, http.RequestAborted) is { } pdf
+                ? Results.File(pdf.Content, "application/pdf", pdf.FileName)
+                : Results.NotFound());
         StripeWebhook.Map(endpoints);
     }
 

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using ChaosModular.Modules.Abstractions;
 
 namespace ChaosModular.Billing.Domain;
@@ -123,9 +124,28 @@ internal sealed class Invoice
         return invoice;
     }
 
-    /// <summary>Shown status: an open invoice past its due date reads Overdue even before the job marks it.</summary>
-    public InvoiceStatus DisplayStatus(DateTime utcNow) =>
-        Status == InvoiceStatus.Open && utcNow.Date > DueUtc.Date ? InvoiceStatus.Overdue : Status;
+    /// <summary>Open or Overdue: not paid and not voided.</summary>
+    public static readonly Expression<Func<Invoice, bool>> Unpaid = i => i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.Overdue;
+
+    /// <summary>An open invoice past its due date is overdue even before its automatic attempts run out and the job marks it.</summary>
+    public bool IsOverdueOn(DateOnly today) => Status == InvoiceStatus.Overdue || (Status == InvoiceStatus.Open && DueUtc < StartOf(today));
+
+    /// <summary>Shown status: an open invoice past its due date reads Overdue (<see cref="IsOverdueOn"/>).</summary>
+    public InvoiceStatus DisplayStatusOn(DateOnly today) => Status == InvoiceStatus.Open && IsOverdueOn(today) ? InvoiceStatus.Overdue : Status;
+
+    /// <summary>The invoices <see cref="DisplayStatusOn"/> shows as <paramref name="status"/> on <paramref name="today"/>, for a query.</summary>
+    public static Expression<Func<Invoice, bool>> ShownAs(InvoiceStatus status, DateOnly today)
+    {
+        var start = StartOf(today);
+        return status switch
+        {
+            InvoiceStatus.Overdue => i => i.Status == InvoiceStatus.Overdue || (i.Status == InvoiceStatus.Open && i.DueUtc < start),
+            InvoiceStatus.Open => i => i.Status == InvoiceStatus.Open && i.DueUtc >= start,
+            _ => i => i.Status == status,
+        };
+    }
+
+    private static DateTime StartOf(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     public void ApplyPayment(Money amount, DateTime utcNow)
     {

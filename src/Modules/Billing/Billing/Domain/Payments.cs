@@ -192,7 +192,13 @@ internal sealed class PaymentMethod
         AddedUtc = utcNow,
     };
 
-    public bool IsExpired(DateTime utcNow) => new DateTime(ExpiryYear, ExpiryMonth, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) <= utcNow;
+    /// <summary>As printed on the card, MM/YYYY.</summary>
+    public string Expiry => $"{ExpiryMonth:00}/{ExpiryYear}";
+
+    public bool IsExpiredOn(DateOnly today) => IsExpiredOn(ExpiryYear, ExpiryMonth, today);
+
+    /// <summary>A card is good through the last day of its expiry month.</summary>
+    public static bool IsExpiredOn(int expiryYear, int expiryMonth, DateOnly today) => new DateOnly(expiryYear, expiryMonth, 1).AddMonths(1) <= today;
 
     public void MakeDefault(bool isDefault) => IsDefault = isDefault;
 }

@@ -83,6 +83,7 @@ internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay,
         {
             await db.SaveChangesAsync(cancellationToken);
         }
+        // Not Claims.RetryOnConflictAsync: a lost race means the failure is counted (or the payment's run counts it), so nothing is retried.
         catch (DbUpdateConcurrencyException)
         {
             // A concurrent call for the same attempt counted it first (or a payment claimed the invoice: the

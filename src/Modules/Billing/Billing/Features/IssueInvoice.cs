@@ -43,6 +43,7 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
                 await db.SaveChangesAsync(cancellationToken);
                 return invoice;
             }
+            // Not Claims.RetryOnConflictAsync/TryInsertOnceAsync alone: a conflict is either the counter (take the next number) or the source (return the winner's).
             catch (DbUpdateException)
             {
                 // Another invoice took the number, or (the unique source index) the same source was issued concurrently.

@@ -48,10 +48,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             return previous;
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        var method = await db.PaymentMethods.AsNoTracking()
-            .Where(m => m.CustomerId == customerId && m.IsDefault)
-            .OrderByDescending(m => m.AddedUtc)
-            .FirstOrDefaultAsync(cancellationToken);
+        var method = await db.PaymentMethods.AsNoTracking().DefaultOfAsync(customerId, cancellationToken);
 
         // 1. Claim the invoices and spend the credits, or give up having changed nothing.
         var paymentId = Guid.NewGuid();
@@ -63,8 +60,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             var claimVersion = Guid.NewGuid();
             var count = await db.Invoices
                 .Where(i => ids.Contains(i.Id) && i.CustomerId == customerId
-                    && (i.Status == InvoiceStatus.Open || i.Status == InvoiceStatus.Overdue)
                     && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
+                .Where(Invoice.Unpaid)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, lockUntil).SetProperty(i => i.Version, claimVersion), cancellationToken);
             // The claim bypassed the change tracker: copies of these invoices tracked earlier in this scope (one the
             // caller just issued through the API, say) are stale now and would hide the claim from the queries below.
@@ -82,7 +79,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             var due = claimed.Aggregate(Money.Zero(currency), (sum, i) => sum + i.BalanceDue);
             var credits = await db.Credits.Where(c => c.CustomerId == customerId && c.Currency == currency).ToListAsync(cancellationToken);
             var (uses, toCharge) = CreditApplication.Apply(due, credits.Select(c => (c.Id, new Money(c.Remaining, c.Currency), c.CreatedUtc)));
-            if (toCharge.Amount > 0 && (method is null || method.IsExpired(now)))
+            if (toCharge.Amount > 0 && (method is null || method.IsExpiredOn(DateOnly.FromDateTime(now))))
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return Refused(currency, method is null
@@ -102,6 +99,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
+            // Not Claims.TryInsertOnceAsync: a spent credit's version conflict lands here too, and the claim's transaction must be rolled back.
             catch (DbUpdateException)
             {
                 // The same key was used concurrently (a double click): that attempt decides.
@@ -170,6 +168,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             await RecordAsync(payment, claimed, result);
             return true;
         }
+        // Not Claims.RetryOnConflictAsync: the first record of an outcome stands, a second one must not be made.
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
@@ -267,6 +266,11 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         foreach (var invoice in claimed)
         {
             invoice.ReleasePaymentLock();
+            if (!result.Succeeded && Purchase.IsPurchaseOf(payment, invoice) && invoice.CanBeVoided(now))
+            {
+                // A declined purchase leaves nothing owed, whenever the decline comes (now, the retry job, the webhook).
+                VoidInvoice.Apply(db, invoice, Purchase.DeclinedReason(payment.FailureReason!), now);
+            }
         }
         await db.SaveChangesAsync(CancellationToken.None);
     }
@@ -275,7 +279,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
     public Task<Outcome?> OutcomeOfAsync(string customerId, string idempotencyKey, string currency, CancellationToken cancellationToken) =>
         PreviousAttemptAsync(customerId, CurrencyKey(idempotencyKey, currency), cancellationToken);
 
-    private static string CurrencyKey(string idempotencyKey, string currency) => $"{idempotencyKey}:{currency}";
+    /// <summary>The key of the payment made in <paramref name="currency"/> for a request with <paramref name="idempotencyKey"/>.</summary>
+    public static string CurrencyKey(string idempotencyKey, string currency) => $"{idempotencyKey}:{currency}";
 
     /// <summary>The earlier attempt with this key, only if it was this customer's: a key from another customer's form reveals nothing.</summary>
     private async Task<Outcome?> PreviousAttemptAsync(string customerId, string key, CancellationToken cancellationToken)

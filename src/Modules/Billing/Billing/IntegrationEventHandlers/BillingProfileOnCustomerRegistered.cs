@@ -3,6 +3,7 @@ using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.IntegrationEventHandlers;
@@ -20,13 +21,7 @@ internal sealed class BillingProfileOnCustomerRegistered(BillingDbContext db, IA
         var profile = BillingProfile.Create(integrationEvent.UserId);
         profile.Update(integrationEvent.Name, "", null, "", "", customer?.Country ?? "", integrationEvent.Email, null, clock.GetUtcNow().UtcDateTime);
         db.Profiles.Add(profile);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Created by a concurrent delivery of the same event.
-        }
+        // False when a concurrent delivery of the same event (or the customer's own save) created it first.
+        await db.TryInsertOnceAsync(cancellationToken);
     }
 }

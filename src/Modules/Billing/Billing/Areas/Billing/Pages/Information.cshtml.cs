@@ -1,16 +1,13 @@
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Infrastructure;
 using System.ComponentModel.DataAnnotations;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Features;
+using ChaosModular.Modules.Abstractions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Who invoices are made out to. Changes reach invoices issued afterwards; issued invoices never change.</summary>
-internal sealed class InformationModel(BillingDbContext db, TimeProvider clock, ICurrentCustomer customer) : PageModel
+internal sealed class InformationModel(SaveBillingInformation save, ICurrentCustomer customer) : PageModel
 {
     [BindProperty]
     public Input Form { get; set; } = new();
@@ -50,60 +47,30 @@ internal sealed class InformationModel(BillingDbContext db, TimeProvider clock, 
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var profile = await db.Profiles.AsNoTracking().SingleOrDefaultAsync(p => p.CustomerId == customer.Id, cancellationToken);
-        if (profile is not null)
+        if (await save.CurrentAsync(customer.Id, cancellationToken) is { } current)
         {
             Form = new Input
             {
-                Name = profile.Name, AddressLine1 = profile.AddressLine1, AddressLine2 = profile.AddressLine2, City = profile.City,
-                PostalCode = profile.PostalCode, Country = profile.Country, BillingEmail = profile.BillingEmail, VatId = profile.VatId,
+                Name = current.Name, AddressLine1 = current.AddressLine1, AddressLine2 = current.AddressLine2, City = current.City,
+                PostalCode = current.PostalCode, Country = current.Country, BillingEmail = current.BillingEmail, VatId = current.VatId,
             };
         }
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Form.Country = Form.Country?.Trim().ToUpperInvariant() ?? "";
-        if (!Countries.IsKnown(Form.Country))
+        Form.Country = SaveBillingInformation.NormalizeCountry(Form.Country);
+        var request = new SaveBillingInformation.Request(Form.Name, Form.AddressLine1, Form.AddressLine2, Form.City, Form.PostalCode, Form.Country, Form.BillingEmail, Form.VatId);
+        foreach (var problem in SaveBillingInformation.Validate(request, ModelState.IsValid))
         {
-            ModelState.AddModelError("Form.Country", "Choose the billing country from the list.");
-        }
-        if (ModelState.IsValid && VatId.Validate(Form.VatId, Form.Country) is { } vatError)
-        {
-            ModelState.AddModelError("Form.VatId", vatError);
+            ModelState.AddModelError($"{nameof(Form)}.{problem.Field}", problem.Message);
         }
         if (!ModelState.IsValid)
         {
             return Page();
         }
-        // The profile may be created at the same moment by the sign-up event handler: one retry then finds it.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await SaveAsync(cancellationToken);
-                break;
-            }
-            catch (DbUpdateException) when (attempt == 1)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
+        await save.HandleAsync(customer.Id, request, cancellationToken);
         TempData["Flash"] = "Billing information saved. It will appear on your future invoices, including renewals.";
         return LocalReturnUrl is { } back ? LocalRedirect(back) : RedirectToPage();
-    }
-
-    private async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        var customerId = customer.Id;
-        var profile = await db.Profiles.SingleOrDefaultAsync(p => p.CustomerId == customerId, cancellationToken);
-        if (profile is null)
-        {
-            profile = BillingProfile.Create(customerId);
-            db.Profiles.Add(profile);
-        }
-        profile.Update(Form.Name.Trim(), Form.AddressLine1.Trim(), Form.AddressLine2?.Trim(), Form.City.Trim(), Form.PostalCode.Trim(), Form.Country,
-            Form.BillingEmail.Trim(), Form.VatId, clock.GetUtcNow().UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -1,0 +1,19 @@
+using ChaosModular.Billing.Data;
+using ChaosModular.Modules.Abstractions;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChaosModular.Billing.Features;
+
+/// <summary>A customer's saved cards, the default first, then the newest.</summary>
+internal sealed class ListCards(BillingDbContext db, TimeProvider clock)
+{
+    public sealed record Card(Guid Id, string Brand, string Last4, string Expiry, bool IsExpired, bool IsDefault);
+
+    public async Task<IReadOnlyList<Card>> HandleAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var today = clock.Today();
+        var methods = await db.PaymentMethods.AsNoTracking().Where(m => m.CustomerId == customerId)
+            .OrderByDescending(m => m.IsDefault).ThenByDescending(m => m.AddedUtc).ToListAsync(cancellationToken);
+        return methods.Select(m => new Card(m.Id, m.Brand, m.Last4, m.Expiry, m.IsExpiredOn(today), m.IsDefault)).ToList();
+    }
+}
