@@ -18,9 +18,7 @@ internal sealed class ChangeSubscription(SubscriptionsDbContext db, TimeProvider
         ChangeAsync(customerId, subscriptionId, s => s.SetAutoRenew(on, clock.Today()), cancellationToken);
 
     public Task<Result> ReduceSeatsAtRenewalAsync(string customerId, Guid subscriptionId, int seats, CancellationToken cancellationToken) =>
-        ChangeAsync(customerId, subscriptionId, s => s.Status != SubscriptionStatus.Active ? "This subscription has expired."
-            : s.RenewsOn <= clock.Today() ? "This subscription is being renewed. Change seats once the renewal is paid."
-            : s.ReduceSeatsAtRenewal(seats), cancellationToken);
+        ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.ReduceSeatsAtRenewal(seats), cancellationToken);
 
     public Task<Result> KeepSeatsAsync(string customerId, Guid subscriptionId, CancellationToken cancellationToken) =>
         ChangeAsync(customerId, subscriptionId, s => s.KeepSeats(), cancellationToken);

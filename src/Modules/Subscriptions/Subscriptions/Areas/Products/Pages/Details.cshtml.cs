@@ -30,7 +30,7 @@ internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalo
     public DateOnly LastDayToEnable => AutoRenewalWindow.LastDayToEnable(Subscription.RenewsOn);
     public bool CanDisable => Subscription.Status == SubscriptionStatus.Active && Subscription.AutoRenew && AutoRenewalWindow.CanDisable(Today, Subscription.RenewsOn, Subscription.IsAnnual);
     public bool CanEnable => Subscription.Status == SubscriptionStatus.Active && !Subscription.AutoRenew && AutoRenewalWindow.CanEnable(Today, Subscription.RenewsOn);
-    public bool CanChangeSeats => Subscription.Status == SubscriptionStatus.Active && Subscription.RenewsOn > Today;
+    public bool CanChangeSeats => Subscription.WhyCannotChange(Today) is null;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
