@@ -41,6 +41,7 @@ internal sealed class ChangeSubscription(SubscriptionsDbContext db, TimeProvider
         }
         catch (DbUpdateConcurrencyException)
         {
+            // Not Claims.RetryOnConflictAsync: the customer decided on what they saw, so a change made meanwhile is theirs to look at, not ours to redo.
             return new Result(true, "This subscription was changed meanwhile. Look at it again and repeat your change.");
         }
     }
