@@ -1,8 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
+using ChaosModular.Subscriptions.Contracts;
 using ChaosModular.Subscriptions.Domain;
+using ChaosModular.Subscriptions.Features;
+using ChaosModular.Subscriptions.IntegrationEventHandlers;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.UnitTests.Billing;
 using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -302,6 +307,79 @@ public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : 
         Assert.DoesNotContain("id=\"phoenix\"", page, StringComparison.Ordinal);
         Assert.True(DownloadButton().Count(page) >= 2, "a build per operating system");
         Assert.Contains("href=\"/products/downloads#vray-solo\"", await Page(customer.Client, "/products"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_billing_information_an_order_is_refused_with_the_reason_and_nothing_is_invoiced_or_listed()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+        await InBilling(db => db.Profiles.Where(p => p.CustomerId == customer.UserId).ExecuteDeleteAsync());
+
+        var response = await customer.Client.SubmitAsync($"/products/{id}/add-seats?seats=1", new Dictionary<string, string>());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("Add your billing information before buying.", PortalClient.Decode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(2, (await factory.SubscriptionAsync(id)).Seats);
+        Assert.False(await InBilling(db => db.Invoices.AnyAsync(i => i.CustomerId == customer.UserId)));
+        Assert.DoesNotContain("data-testid=\"orders\"", await Page(customer.Client, $"/products/{id}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invoice_voided_after_an_unanswered_charge_cancels_its_order_so_a_late_payment_changes_nothing_and_renewals_are_left_to_the_job()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+        var purchase = Order.Place(Guid.NewGuid(), customer.UserId, OrderKind.AddSeats, id, "vray-solo-annual", 1, "EUR", 470m, 311.62m, DateTime.UtcNow);
+        var renewal = Order.Place(Guid.NewGuid(), customer.UserId, OrderKind.Renewal, id, "vray-solo-annual", 2, "EUR", 470m, 940m, DateTime.UtcNow, renewalOf: new DateOnly(2027, 3, 1));
+        await factory.InSubscriptions(db => { db.Orders.AddRange(purchase, renewal); return db.SaveChangesAsync(); });
+        Assert.Contains(factory.Services.GetServices<IntegrationEventSubscription>(), s => s.EventType == typeof(InvoiceVoided) && s.HandlerType == typeof(CancelOrderOnInvoiceVoided));
+
+        foreach (var order in new[] { purchase, renewal })
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CancelOrderOnInvoiceVoided>().HandleAsync(
+                new InvoiceVoided(Guid.NewGuid(), DateTime.UtcNow, Guid.NewGuid(), "INV-1", customer.UserId, order.SourceReference, "Your card was declined."), CancellationToken.None);
+        }
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.False(await scope.ServiceProvider.GetRequiredService<CompleteOrder>().HandleAsync(purchase.Id, CancellationToken.None));
+        }
+
+        var cancelled = await factory.InSubscriptions(db => db.Orders.AsNoTracking().SingleAsync(o => o.Id == purchase.Id));
+        Assert.Equal((OrderStatus.Cancelled, "Your card was declined."), (cancelled.Status, cancelled.CancelReason));
+        Assert.Equal(OrderStatus.AwaitingPayment, (await factory.InSubscriptions(db => db.Orders.AsNoTracking().SingleAsync(o => o.Id == renewal.Id))).Status);
+        Assert.Equal(2, (await factory.SubscriptionAsync(id)).Seats);
+    }
+
+    [Fact]
+    public async Task The_products_pages_keep_their_addresses_and_link_to_each_other_and_to_billing_by_them()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+        var expired = await customer.GiveSubscriptionAsync("phoenix-annual", "EUR", 1, new DateOnly(2025, 5, 1), autoRenew: false, expired: true);
+
+        foreach (var path in new[] { SubscriptionsRoutes.Active, SubscriptionsRoutes.Expired, SubscriptionsRoutes.Downloads, SubscriptionsRoutes.Details(id) })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await customer.Client.GetAsync(path)).StatusCode);
+        }
+        Assert.Equal($"/products/{id}", SubscriptionsRoutes.Details(id));
+        var details = await Page(customer.Client, $"/products/{id}");
+        Assert.Contains($"href=\"/products/{id}/add-seats\"", details, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/products/{id}/upgrade\"", details, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/products\">Active Products</a>", details, StringComparison.Ordinal);
+        Assert.Contains("href=\"/billing/payment-methods\"", details, StringComparison.Ordinal);
+        var expiredDetails = await Page(customer.Client, $"/products/{expired}");
+        Assert.Contains("<a href=\"/products/expired\">Expired Products</a>", expiredDetails, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/products/cart/{expired}\"", expiredDetails, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/products/cart/{expired}\"", await Page(customer.Client, "/products/expired"), StringComparison.Ordinal);
+        Assert.Contains($"href=\"/billing/payment-methods?returnUrl=%2Fproducts%2F{id}%2Fadd-seats%3Fseats%3D2\"",
+            await Page(customer.Client, $"/products/{id}/add-seats?seats=2"), StringComparison.Ordinal);
+        Assert.Contains($"href=\"/billing/payment-methods?returnUrl=%2Fproducts%2F{id}%2Fupgrade%3Fto%3Dvray-premium-annual%26seats%3D3\"",
+            await Page(customer.Client, $"/products/{id}/upgrade?to=vray-premium-annual&seats=3"), StringComparison.Ordinal);
+        var cart = await Page(customer.Client, $"/products/cart/{expired}?seats=2");
+        Assert.Contains($"href=\"/billing/information?returnUrl=%2Fproducts%2Fcart%2F{expired}%3Fseats%3D2\"", cart, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/products/expired\">Expired Products</a>", cart, StringComparison.Ordinal);
     }
 
     /// <summary>Posts a form the page would not offer (a refused action, another customer's id) with a valid antiforgery token from another page.</summary>

@@ -150,5 +150,32 @@ public sealed class SubscriptionRulesTests
         Assert.Equal(expected, ChaosModular.Subscriptions.Features.SendRenewalReminders.ReminderDue(D(today), D("2027-01-01"), annual));
     }
 
+    [Theory]
+    // Activated 2025-03-31, renews 2026-03-31.
+    [InlineData("2025-03-31", false, null)]                        // the first day
+    [InlineData("2026-03-30", false, null)]                        // the last day of the period: still changeable
+    [InlineData("2026-03-31", false, "BeingRenewed")]   // the renewal day: the renewal is being paid
+    [InlineData("2026-04-15", false, "BeingRenewed")]   // still unpaid, waiting for Billing's retries
+    [InlineData("2026-03-30", true, "Expired")]         // expired says so even before its old renewal date
+    [InlineData("2026-04-15", true, "Expired")]         // and it wins over a renewal date that has passed
+    public void Seats_and_plan_change_only_while_active_and_before_the_renewal_date(string today, bool expired, string? expected)
+    {
+        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 2, D("2025-03-31"), null);
+        if (expired)
+        {
+            subscription.Expire();
+        }
+
+        Assert.Equal(expected, subscription.WhyCannotChange(D(today))?.ToString());
+    }
+
+    [Fact]
+    public void Why_a_subscription_cannot_change_is_told_in_the_words_of_the_action_tried()
+    {
+        Assert.Equal("This subscription has expired.", CannotChange.Expired.Explain("Add seats"));
+        Assert.Equal("This subscription is being renewed. Add seats once the renewal is paid.", CannotChange.BeingRenewed.Explain("Add seats"));
+        Assert.Equal("This subscription is being renewed. Upgrade once the renewal is paid.", CannotChange.BeingRenewed.Explain("Upgrade"));
+    }
+
     private static DateOnly D(string value) => DateOnly.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 }

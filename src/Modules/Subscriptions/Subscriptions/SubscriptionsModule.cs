@@ -26,18 +26,21 @@ public sealed class SubscriptionsModule : IModule
     {
         services.AddModuleDbContext<SubscriptionsDbContext>(Name);
         services.AddScoped<CompleteOrder>();
+        services.AddScoped<CancelOrder>();
         services.AddScoped<PayForOrder>();
         services.AddScoped<AddSeats>();
         services.AddScoped<Upgrade>();
         services.AddScoped<BuyAgain>();
         services.AddScoped<ChangeSubscription>();
         services.AddScoped<ListSubscriptions>();
+        services.AddScoped<ShowSubscription>();
+        services.AddScoped<ListDownloads>();
         services.AddScoped<RenewSubscriptions>();
         services.AddScoped<SendRenewalReminders>();
         services.AddScoped<RenewalJob>();
         services.AddScoped<SubscriptionsSeeder>();
         services.AddIntegrationEventHandler<InvoicePaid, CompleteOrderOnInvoicePaid>();
-        services.AddIntegrationEventHandler<PaymentFailed, CancelOrderOnPaymentFailed>();
+        services.AddIntegrationEventHandler<InvoiceVoided, CancelOrderOnInvoiceVoided>();
         services.AddIntegrationEventHandler<SubscriptionExpired, ExpiryNoticeOnSubscriptionExpired>();
     }
 

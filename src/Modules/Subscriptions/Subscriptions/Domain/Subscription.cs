@@ -90,6 +90,12 @@ internal sealed class Subscription
         };
     }
 
+    /// <summary>Null when seats can be added or reduced and the plan upgraded today; otherwise why not.</summary>
+    public CannotChange? WhyCannotChange(DateOnly today) =>
+        Status != SubscriptionStatus.Active ? CannotChange.Expired
+        : RenewsOn <= today ? CannotChange.BeingRenewed
+        : null;
+
     public Money PriceForAddedSeats(int seats, DateOnly today) => Proration.ForAddedSeats(seats, PricePerSeatPerTerm, today, PeriodStart, RenewsOn);
 
     /// <summary>Called once the added seats are paid.</summary>

@@ -25,8 +25,7 @@ internal sealed class AddSeats(SubscriptionsDbContext db, ICatalogApi catalog, P
         }
         var today = clock.Today();
         var name = (await catalog.ProductAsync(subscription.ProductCode, cancellationToken))?.Name ?? subscription.ProductCode;
-        var problem = subscription.Status != SubscriptionStatus.Active ? "This subscription has expired."
-            : subscription.RenewsOn <= today ? "This subscription is being renewed. Add seats once the renewal is paid."
+        var problem = subscription.WhyCannotChange(today) is { } why ? why.Explain("Add seats")
             : seats < 1 || seats > MaxSeatsPerOrder ? $"Choose between 1 and {MaxSeatsPerOrder} seats."
             : null;
         var price = problem is null ? subscription.PriceForAddedSeats(seats, today) : Money.Zero(subscription.Currency);

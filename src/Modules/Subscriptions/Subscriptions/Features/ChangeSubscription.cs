@@ -18,9 +18,7 @@ internal sealed class ChangeSubscription(SubscriptionsDbContext db, TimeProvider
         ChangeAsync(customerId, subscriptionId, s => s.SetAutoRenew(on, clock.Today()), cancellationToken);
 
     public Task<Result> ReduceSeatsAtRenewalAsync(string customerId, Guid subscriptionId, int seats, CancellationToken cancellationToken) =>
-        ChangeAsync(customerId, subscriptionId, s => s.Status != SubscriptionStatus.Active ? "This subscription has expired."
-            : s.RenewsOn <= clock.Today() ? "This subscription is being renewed. Change seats once the renewal is paid."
-            : s.ReduceSeatsAtRenewal(seats), cancellationToken);
+        ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.ReduceSeatsAtRenewal(seats), cancellationToken);
 
     public Task<Result> KeepSeatsAsync(string customerId, Guid subscriptionId, CancellationToken cancellationToken) =>
         ChangeAsync(customerId, subscriptionId, s => s.KeepSeats(), cancellationToken);
@@ -43,6 +41,7 @@ internal sealed class ChangeSubscription(SubscriptionsDbContext db, TimeProvider
         }
         catch (DbUpdateConcurrencyException)
         {
+            // Not Claims.RetryOnConflictAsync: the customer decided on what they saw, so a change made meanwhile is theirs to look at, not ours to redo.
             return new Result(true, "This subscription was changed meanwhile. Look at it again and repeat your change.");
         }
     }

@@ -1,6 +1,7 @@
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Contracts.Events;
 using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;
@@ -13,42 +14,26 @@ namespace ChaosModular.Subscriptions.Features;
 /// Makes a paid order take effect, once: the order is claimed (AwaitingPayment → Completed) by a
 /// conditional update in the same transaction that changes the subscription, so the page that took
 /// the payment and the InvoicePaid handler can both call this and only one of them applies it.
-/// A concurrent change to the same subscription (its version token) retries the whole step.
+/// A concurrent change to the same subscription (its version token) retries the whole step (<see cref="Claims.RetryOnConflictAsync"/>).
 /// </summary>
 internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catalog, TimeProvider clock, ILogger<CompleteOrder> logger)
 {
-    private const int Attempts = 10;
-
     /// <summary>True when this call applied the order; false when it was already applied or cancelled.</summary>
-    public async Task<bool> HandleAsync(Guid orderId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    public Task<bool> HandleAsync(Guid orderId, CancellationToken cancellationToken) =>
+        db.RetryOnConflictAsync(async ct =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
             var claimed = await db.Orders
                 .Where(o => o.Id == orderId && o.Status == OrderStatus.AwaitingPayment)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Completed).SetProperty(o => o.ClosedUtc, now), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Completed).SetProperty(o => o.ClosedUtc, now), ct);
             if (claimed == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
                 return false;
             }
-            var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, cancellationToken);
-            await ApplyAsync(order, now, cancellationToken);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return true;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-            }
-        }
-    }
+            var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
+            await ApplyAsync(order, now, ct);
+            return true;
+        }, cancellationToken);
 
     private async Task ApplyAsync(Order order, DateTime now, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using ChaosModular.Billing.Contracts;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;
 using Microsoft.EntityFrameworkCore;
@@ -19,28 +20,22 @@ internal sealed record OrderOutcome(OrderResult Result, string Message, Guid Ord
 }
 
 /// <summary>
-/// Pays for an order the customer confirmed: records it, has Billing issue its invoice and charge the
-/// default method, and makes it take effect only when the charge succeeds. A decline voids the invoice
-/// and cancels the order, so nothing is left half-done; a charge the payment service did not answer
-/// stays open and completes when Billing reports the invoice paid. The order id comes from the review
-/// page, so a double-clicked Confirm places one order.
+/// Pays for an order the customer confirmed: records it, then one purchase from Billing (issue the invoice and
+/// charge the default method), and the order takes effect only when it is paid (<see cref="CompleteOrder"/>).
+/// A decline (Billing has voided the invoice) or missing billing information cancels it (<see cref="CancelOrder"/>),
+/// so nothing is left half-done; a charge the payment service did not answer stays open and completes or is
+/// cancelled when Billing reports the invoice paid or voided. The order id comes from the review page, so a
+/// double-clicked Confirm places one order.
 /// </summary>
-internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, TimeProvider clock)
+internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, CancelOrder cancel)
 {
+    public const string NoBillingInformation = "Add your billing information before buying.";
+
     public async Task<OrderOutcome> HandleAsync(Order order, CreateInvoiceLine line, CancellationToken cancellationToken)
     {
-        if (await billing.BillingInformationAsync(order.CustomerId, cancellationToken) is null)
-        {
-            return new OrderOutcome(OrderResult.Refused, "Add your billing information before buying.", order.Id);
-        }
         db.Orders.Add(order);
-        try
+        if (!await db.TryInsertOnceAsync(cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
             var placed = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == order.Id && o.CustomerId == order.CustomerId, cancellationToken);
             return placed is null ? new OrderOutcome(OrderResult.Refused, "This order could not be placed. Reload the page and try again.", order.Id) : Describe(placed);
         }
@@ -53,39 +48,36 @@ internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing
         }
 
         // From here on the order runs to an answer even if the browser goes away.
-        var invoice = await billing.CreateInvoiceAsync(new CreateInvoice(order.CustomerId, order.Currency, [line], order.SourceReference), CancellationToken.None);
-        order.Invoiced(invoice.InvoiceId, invoice.Number);
-        await db.SaveChangesAsync(CancellationToken.None);
-
-        var charge = await billing.ChargeInvoiceAsync(invoice.InvoiceId, order.SourceReference, CancellationToken.None);
-        if (charge.Paid)
+        var purchase = await billing.PurchaseAsync(new CreateInvoice(order.CustomerId, order.Currency, [line], order.SourceReference), CancellationToken.None);
+        if (purchase is { InvoiceId: { } invoiceId, InvoiceNumber: { } number })
         {
-            await complete.HandleAsync(order.Id, CancellationToken.None);
-            return new OrderOutcome(OrderResult.Completed, $"Paid {invoice.Total} with invoice {invoice.Number}.", order.Id, invoice.Number);
+            order.Invoiced(invoiceId, number);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
-        if (charge.Pending)
+        switch (purchase.Status)
         {
-            return new OrderOutcome(OrderResult.Pending,
-                $"The payment service has not answered yet. Your order will complete as soon as invoice {invoice.Number} is paid; you don't need to order again.", order.Id, invoice.Number);
+            case PurchaseStatus.Paid:
+                await complete.HandleAsync(order.Id, CancellationToken.None);
+                return new OrderOutcome(OrderResult.Completed, $"Paid {purchase.Total} with invoice {purchase.InvoiceNumber}.", order.Id, purchase.InvoiceNumber);
+            case PurchaseStatus.Pending:
+                return new OrderOutcome(OrderResult.Pending,
+                    $"The payment service has not answered yet. Your order will complete as soon as invoice {purchase.InvoiceNumber} is paid; you don't need to order again.",
+                    order.Id, purchase.InvoiceNumber);
+            case PurchaseStatus.NoBillingInformation:
+                await cancel.HandleAsync(order.Id, NoBillingInformation, CancellationToken.None);
+                return new OrderOutcome(OrderResult.Refused, NoBillingInformation, order.Id);
+            default:
+                var reason = purchase.DeclineReason ?? "The payment was declined.";
+                await cancel.HandleAsync(order.Id, reason, CancellationToken.None);
+                return new OrderOutcome(OrderResult.Declined, $"Your payment was declined: {reason} Nothing was changed.", order.Id, purchase.InvoiceNumber);
         }
-        var reason = charge.DeclineReason ?? "The payment was declined.";
-        if (await billing.VoidInvoiceAsync(invoice.InvoiceId, $"Payment declined: {reason}", CancellationToken.None))
-        {
-            await CancelAsync(order.Id, reason);
-        }
-        return new OrderOutcome(OrderResult.Declined, $"Your payment was declined: {reason} Nothing was changed.", order.Id, invoice.Number);
-    }
-
-    private async Task CancelAsync(Guid orderId, string reason)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.AwaitingPayment)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.CancelReason, reason).SetProperty(o => o.ClosedUtc, now), CancellationToken.None);
     }
 
     private static OrderOutcome Describe(Order placed) => placed.Status switch
     {
         OrderStatus.Completed => new OrderOutcome(OrderResult.Completed, "This order was already placed and paid.", placed.Id, placed.InvoiceNumber),
+        // Refused before Billing issued anything: as if it had never been placed.
+        OrderStatus.Cancelled when placed.InvoiceId is null => new OrderOutcome(OrderResult.Refused, placed.CancelReason ?? NoBillingInformation, placed.Id),
         OrderStatus.Cancelled => new OrderOutcome(OrderResult.Declined, $"This order was already placed and declined: {placed.CancelReason}", placed.Id, placed.InvoiceNumber),
         _ => new OrderOutcome(OrderResult.Pending, "This order is already being processed.", placed.Id, placed.InvoiceNumber),
     };

@@ -3,6 +3,7 @@ using System.Globalization;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Contracts.Events;
 using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;
@@ -23,7 +24,7 @@ namespace ChaosModular.Subscriptions.Features;
 /// </list>
 /// </summary>
 internal sealed class RenewSubscriptions(
-    SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, ICatalogApi catalog, TimeProvider clock, ILogger<RenewSubscriptions> logger)
+    SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, CancelOrder cancel, ICatalogApi catalog, TimeProvider clock, ILogger<RenewSubscriptions> logger)
 {
     private const int Batch = 500;
 
@@ -58,14 +59,8 @@ internal sealed class RenewSubscriptions(
             var amount = (s.PricePerSeatPerTerm * seats).Rounded();
             db.Orders.Add(Order.Place(Guid.NewGuid(), s.CustomerId, OrderKind.Renewal, s.Id, s.PlanCode, seats, s.Currency, s.PricePerSeat, amount.Amount,
                 clock.GetUtcNow().UtcDateTime, renewalOf: s.RenewsOn));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // Another run recorded this renewal first; it is progressed below like any other.
-            }
+            // False when another run recorded this renewal first; it is progressed below like any other.
+            await db.TryInsertOnceAsync(cancellationToken);
             db.ChangeTracker.Clear();
         }
     }
@@ -97,7 +92,7 @@ internal sealed class RenewSubscriptions(
         var subscription = await db.Subscriptions.AsNoTracking().SingleAsync(s => s.Id == order.SubscriptionId, cancellationToken);
         if (subscription.Status != SubscriptionStatus.Active || subscription.RenewsOn != order.RenewalOf)
         {
-            await CancelAsync(order.Id, "The subscription changed before the renewal was paid.", cancellationToken);
+            await cancel.HandleAsync(order.Id, "The subscription changed before the renewal was paid.", cancellationToken);
             return;
         }
         if (order.InvoiceId is null)
@@ -126,27 +121,20 @@ internal sealed class RenewSubscriptions(
                 await complete.HandleAsync(order.Id, cancellationToken);
                 break;
             case null or { Status: "Void" }:
-                await CancelAsync(order.Id, "The renewal invoice was voided.", cancellationToken);
+                await cancel.HandleAsync(order.Id, "The renewal invoice was voided.", cancellationToken);
                 await ExpireAsync(subscription.Id, "Its renewal invoice was voided.", cancellationToken);
                 break;
             case { AutomaticAttemptsLeft: false, PaymentInProgress: false }:
                 // Billing tried on the renewal day and on every retry day; nothing more will be charged.
                 if (await billing.VoidInvoiceAsync(state.InvoiceId, "Renewal not paid: the subscription expired.", cancellationToken))
                 {
-                    await CancelAsync(order.Id, "The renewal was not paid.", cancellationToken);
+                    await cancel.HandleAsync(order.Id, "The renewal was not paid.", cancellationToken);
                     await ExpireAsync(subscription.Id, $"We could not charge its renewal invoice {state.Number}.", cancellationToken);
                 }
                 break;
             default:
                 break;   // Billing will try again on its schedule, or the customer pays the invoice.
         }
-    }
-
-    private async Task CancelAsync(Guid orderId, string reason, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.AwaitingPayment)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.CancelReason, reason).SetProperty(o => o.ClosedUtc, now), cancellationToken);
     }
 
     private async Task ExpireAsync(Guid subscriptionId, string? reason, CancellationToken cancellationToken)
@@ -166,7 +154,8 @@ internal sealed class RenewSubscriptions(
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Changed meanwhile (renewed, or expired by another run): the next run looks again.
+            // Not Claims.RetryOnConflictAsync: a conflict here means the subscription was renewed or expired
+            // meanwhile, and expiring it on top of that would be wrong; the next run looks again.
         }
     }
 }

@@ -33,10 +33,12 @@ internal sealed class Upgrade(SubscriptionsDbContext db, ICatalogApi catalog, Pa
         var wanted = seats ?? s.Seats;
         var termDays = s.RenewsOn.DayNumber - s.PeriodStart.DayNumber;
         var daysLeft = Proration.DaysLeft(today, s.PeriodStart, s.RenewsOn);
-        var problem = s.Status != SubscriptionStatus.Active ? "This subscription has expired."
+        var why = s.WhyCannotChange(today);
+        // An expired subscription says so first; a missing upgrade path is told before a renewal in progress.
+        var problem = why == CannotChange.Expired ? CannotChange.Expired.Explain("Upgrade")
             : targets.Count == 0 ? $"{name} has no upgrade."
             : target is null ? "Choose one of the offered upgrades."
-            : s.RenewsOn <= today ? "This subscription is being renewed. Upgrade once the renewal is paid."
+            : why is { } renewing ? renewing.Explain("Upgrade")
             : wanted < s.Seats || wanted > s.Seats + AddSeats.MaxSeatsPerOrder ? $"Choose between {s.Seats} and {s.Seats + AddSeats.MaxSeatsPerOrder} seats: an upgrade covers at least the seats you have."
             : null;
         if (problem is not null || target is null)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using ChaosModular.Accounts.Contracts;
-using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Modules.Abstractions;
@@ -29,27 +28,19 @@ internal sealed class CompleteOrderOnInvoicePaid(CompleteOrder complete) : IInte
 }
 
 /// <summary>
-/// A purchase whose charge was left unanswered and later declined: like a decline on the page, its invoice
-/// is voided and the order cancelled, so nothing is charged for it later. Renewals are left to the renewal
-/// job, which follows Billing's retry schedule.
+/// An order's invoice was voided: a purchase whose charge was left unanswered and later declined (Billing voids
+/// its invoice), or one voided by hand. The order is cancelled, so nothing it was for takes effect; when the page
+/// that placed it saw the decline first, this does nothing. Renewal orders are left to the renewal job, which
+/// finds the void invoice on its next run and expires the subscription with its reason, as it always has.
 /// </summary>
-internal sealed class CancelOrderOnPaymentFailed(SubscriptionsDbContext db, IBillingApi billing, TimeProvider clock) : IIntegrationEventHandler<PaymentFailed>
+internal sealed class CancelOrderOnInvoiceVoided(SubscriptionsDbContext db, CancelOrder cancel) : IIntegrationEventHandler<InvoiceVoided>
 {
-    public async Task HandleAsync(PaymentFailed integrationEvent, CancellationToken cancellationToken)
+    public async Task HandleAsync(InvoiceVoided integrationEvent, CancellationToken cancellationToken)
     {
-        var invoiceIds = integrationEvent.InvoiceIds.ToList();
-        var orders = await db.Orders.AsNoTracking()
-            .Where(o => o.Status == OrderStatus.AwaitingPayment && o.Kind != OrderKind.Renewal && o.InvoiceId != null && invoiceIds.Contains(o.InvoiceId.Value))
-            .ToListAsync(cancellationToken);
-        foreach (var order in orders)
+        var orderId = Order.ParseSourceReference(integrationEvent.SourceReference);
+        if (orderId != Guid.Empty && await db.Orders.AsNoTracking().AnyAsync(o => o.Id == orderId && o.Kind != OrderKind.Renewal, cancellationToken))
         {
-            if (await billing.VoidInvoiceAsync(order.InvoiceId!.Value, $"Payment declined: {integrationEvent.Reason}", cancellationToken))
-            {
-                var now = clock.GetUtcNow().UtcDateTime;
-                await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.AwaitingPayment)
-                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.CancelReason, integrationEvent.Reason)
-                        .SetProperty(o => o.ClosedUtc, now), cancellationToken);
-            }
+            await cancel.HandleAsync(orderId, integrationEvent.Reason, cancellationToken);
         }
     }
 }

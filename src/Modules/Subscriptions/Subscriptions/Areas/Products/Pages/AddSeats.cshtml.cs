@@ -13,7 +13,7 @@ internal sealed class AddSeatsModel(AddSeats addSeats, IBillingApi billing, ICur
 
     public AddSeats.Quote Quote { get; private set; } = null!;
 
-    public override string ReturnUrl => $"/products/{Quote.Subscription.Id}/add-seats?seats={Seats}";
+    public override string ReturnUrl => Url.Page("/AddSeats", new { area = "Products", id = Quote.Subscription.Id, seats = Seats })!;
 
     protected override decimal QuotedPrice => Quote.Price.Amount;
 

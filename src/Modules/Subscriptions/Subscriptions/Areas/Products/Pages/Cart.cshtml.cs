@@ -17,7 +17,7 @@ internal sealed class CartModel(BuyAgain buyAgain, IBillingApi billing, ICurrent
     public BuyAgain.Quote Quote { get; private set; } = null!;
     public BillingInformationSummary? BillingInformation { get; private set; }
 
-    public override string ReturnUrl => $"/products/cart/{Quote.Expired.Id}?seats={Quote.Seats}";
+    public override string ReturnUrl => Url.Page("/Cart", new { area = "Products", id = Quote.Expired.Id, seats = Quote.Seats })!;
 
     protected override decimal QuotedPrice => Quote.Total.Amount;
 
@@ -40,5 +40,5 @@ internal sealed class CartModel(BuyAgain buyAgain, IBillingApi billing, ICurrent
     protected override string SucceededMessage(OrderOutcome outcome) => $"Thank you for your order: your new subscription is active. {outcome.Message}";
 
     // The new subscription has the order's id.
-    protected override string SucceededUrl(Guid id, OrderOutcome outcome) => $"/products/{outcome.OrderId}";
+    protected override Guid SucceededId(Guid id, OrderOutcome outcome) => outcome.OrderId;
 }

@@ -1,13 +1,11 @@
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;
 using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
@@ -15,7 +13,7 @@ namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 /// One subscription's offering: its product and plan, dates, seats (add now, reduce from the renewal),
 /// auto-renewal with its cut-off dates, upgrade, licence key, the payment method and its orders.
 /// </summary>
-internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ChangeSubscription change, TimeProvider clock, ICurrentCustomer customer) : PageModel
+internal sealed class DetailsModel(ShowSubscription show, ChangeSubscription change, TimeProvider clock, ICurrentCustomer customer) : PageModel
 {
     public Subscription Subscription { get; private set; } = null!;
     public ProductSummary? Product { get; private set; }
@@ -30,7 +28,7 @@ internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalo
     public DateOnly LastDayToEnable => AutoRenewalWindow.LastDayToEnable(Subscription.RenewsOn);
     public bool CanDisable => Subscription.Status == SubscriptionStatus.Active && Subscription.AutoRenew && AutoRenewalWindow.CanDisable(Today, Subscription.RenewsOn, Subscription.IsAnnual);
     public bool CanEnable => Subscription.Status == SubscriptionStatus.Active && !Subscription.AutoRenew && AutoRenewalWindow.CanEnable(Today, Subscription.RenewsOn);
-    public bool CanChangeSeats => Subscription.Status == SubscriptionStatus.Active && Subscription.RenewsOn > Today;
+    public bool CanChangeSeats => Subscription.WhyCannotChange(Today) is null;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
@@ -72,21 +70,12 @@ internal sealed class DetailsModel(SubscriptionsDbContext db, ICatalogApi catalo
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        var customerId = customer.Id;
-        var subscription = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.CustomerId == customerId, cancellationToken);
-        if (subscription is null)
+        if (await show.HandleAsync(customer.Id, id, cancellationToken) is not { } view)
         {
             return false;
         }
-        Subscription = subscription;
+        (Subscription, Product, CanUpgrade, PaymentMethod, Orders) = (view.Subscription, view.Product, view.CanUpgrade, view.PaymentMethod, view.Orders);
         Today = clock.Today();
-        Product = await catalog.ProductAsync(subscription.ProductCode, cancellationToken);
-        CanUpgrade = subscription.Status == SubscriptionStatus.Active
-            && (await catalog.UpgradeTargetsAsync(subscription.PlanCode, cancellationToken)).Any(p => p.PriceIn(subscription.Currency) is not null);
-        PaymentMethod = await billing.DefaultPaymentMethodAsync(customerId, cancellationToken);
-        Orders = await db.Orders.AsNoTracking()
-            .Where(o => o.CustomerId == customerId && (o.SubscriptionId == id || o.Id == id))
-            .OrderByDescending(o => o.CreatedUtc).Take(20).ToListAsync(cancellationToken);
         return true;
     }
 }

@@ -43,7 +43,7 @@ internal abstract class OrderReviewPage(IBillingApi billing, ICurrentCustomer cu
     protected abstract string SucceededMessage(OrderOutcome outcome);
 
     /// <summary>Where a paid order goes: the subscription it changed or created.</summary>
-    protected virtual string SucceededUrl(Guid id, OrderOutcome outcome) => $"/products/{id}";
+    protected virtual Guid SucceededId(Guid id, OrderOutcome outcome) => id;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -64,7 +64,7 @@ internal abstract class OrderReviewPage(IBillingApi billing, ICurrentCustomer cu
         if (outcome.Succeeded)
         {
             TempData["Flash"] = SucceededMessage(outcome);
-            return Redirect(SucceededUrl(id, outcome));
+            return RedirectToPage("/Details", new { area = "Products", id = SucceededId(id, outcome) });
         }
         Outcome = outcome;
         await LoadAsync(id, cancellationToken);

@@ -16,7 +16,7 @@ internal sealed class UpgradeModel(Upgrade upgrade, IBillingApi billing, ICurren
 
     public Upgrade.Quote Quote { get; private set; } = null!;
 
-    public override string ReturnUrl => $"/products/{Quote.Subscription.Id}/upgrade?to={To}&seats={Seats}";
+    public override string ReturnUrl => Url.Page("/Upgrade", new { area = "Products", id = Quote.Subscription.Id, to = To, seats = Seats })!;
 
     protected override decimal QuotedPrice => Quote.Price.Amount;
 

@@ -1,0 +1,14 @@
+namespace ChaosModular.Subscriptions.Contracts;
+
+/// <summary>
+/// The Products pages' addresses for links from other modules and from emails. The pages' <c>@page</c>
+/// templates say the same; inside Subscriptions the pages link to each other by page name.
+/// </summary>
+public static class SubscriptionsRoutes
+{
+    public const string Active = "/products";
+    public const string Expired = "/products/expired";
+    public const string Downloads = "/products/downloads";
+
+    public static string Details(Guid subscriptionId) => $"/products/{subscriptionId}";
+}
