@@ -7,8 +7,9 @@ public sealed record ProjectInfo(string Path, IReadOnlyList<string> References)
 {
     public string Name => System.IO.Path.GetFileNameWithoutExtension(Path);
     public bool IsAbstractions => Name == "Modules.Abstractions";
+    public bool IsInfrastructure => Name == "Modules.Infrastructure";
     public bool IsContracts => Path.StartsWith("Modules/", StringComparison.Ordinal) && Name.EndsWith(".Contracts", StringComparison.Ordinal);
-    public bool IsModule => Path.StartsWith("Modules/", StringComparison.Ordinal) && !IsContracts && !IsAbstractions;
+    public bool IsModule => Path.StartsWith("Modules/", StringComparison.Ordinal) && !IsContracts && !IsAbstractions && !IsInfrastructure;
     public string? ModuleName => IsModule ? Name : IsContracts ? Name[..^".Contracts".Length] : null;
 }
 
@@ -52,9 +53,13 @@ public static class ProjectReferenceRules
                 {
                     violations.Add($"Module {project.Name} references module {reference.Name}'s implementation; use {reference.Name}.Contracts.");
                 }
-                else if (project.IsModule && !reference.IsAbstractions && !reference.IsContracts)
+                else if (project.IsInfrastructure && !reference.IsAbstractions)
                 {
-                    violations.Add($"Module {project.Name} references {reference.Name}; modules reference only Abstractions and Contracts.");
+                    violations.Add($"{project.Name} may reference only Modules.Abstractions, but references {reference.Name}.");
+                }
+                else if (project.IsModule && !reference.IsAbstractions && !reference.IsInfrastructure && !reference.IsContracts)
+                {
+                    violations.Add($"Module {project.Name} references {reference.Name}; modules reference only Abstractions, Infrastructure and Contracts.");
                 }
             }
         }
