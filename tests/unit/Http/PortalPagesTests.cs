@@ -35,6 +35,22 @@ public sealed class PortalPagesTests(SqlitePortalFactory factory) : IClassFixtur
         Assert.Contains("href=\"/organization\">Organization", admin, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/products", "/products\">Products")]
+    [InlineData("/products/cloud-credits", "/products\">Products")]
+    [InlineData("/billing/payment-methods", "/billing\">Billing")]
+    [InlineData("/account/password", "/account\">Account")]
+    [InlineData("/licensing", "/licensing\">Licensing")]
+    [InlineData("/learning", "/learning\">Learning")]
+    public async Task The_menu_marks_the_section_of_the_page_shown(string path, string entry)
+    {
+        var page = PortalClient.Decode(await (await SignedInAsync()).GetPageAsync(path));
+        var menu = page[page.IndexOf("aria-label=\"Main menu\"", StringComparison.Ordinal)..page.IndexOf("</nav>", StringComparison.Ordinal)];
+
+        Assert.Single(menu.Split("nav-link active")[1..]);
+        Assert.Contains($"class=\"nav-link active\" aria-current=\"page\" href=\"{entry}", menu, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Organization_is_refused_on_the_server_to_non_administrators()
     {

@@ -86,9 +86,9 @@ public sealed class EmailDeliveryTests
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var requests = scope.ServiceProvider.GetRequiredService<EmailRequests>();
-            var model = new Dictionary<string, string> { ["name"] = "Twice", ["customerNumber"] = "123456782" };
-            await requests.QueueAsync(eventId, EmailTemplates.Welcome, email, "Twice", model, CancellationToken.None);
-            await requests.QueueAsync(eventId, EmailTemplates.Welcome, email, "Twice", model, CancellationToken.None);
+            var welcome = new WelcomeEmail(StoredEmailModel.EventSourceKey<WelcomeEmail>(eventId), email, "Twice", "123456782");
+            await requests.QueueEmailAsync(welcome, CancellationToken.None);
+            await requests.QueueEmailAsync(welcome, CancellationToken.None);
         }
         await ReceivedBy(smtp, email);
         var stored = await Eventually.Until(() => EmailTo(factory, email, e => e.SentUtc != null), Patience, "the email marked sent");

@@ -47,8 +47,9 @@ public sealed class AccountsModule : IModule
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.ConfigureApplicationCookie(o =>
         {
-            o.LoginPath = "/sign-in";
-            o.LogoutPath = "/sign-out";
+            o.LoginPath = AccountsRoutes.SignIn;
+            o.LogoutPath = AccountsRoutes.SignOut;
+            // Never visited: the event below answers 403 instead of redirecting here, so no page has this path.
             o.AccessDeniedPath = "/access-denied";
             o.Cookie.Name = "chaos.auth";
             o.Cookie.HttpOnly = true;

@@ -70,15 +70,11 @@ internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay,
         current.AutoPayFailed();
         // The notice is queued before the failure is saved: its key makes a rerun after a crash send it once.
         var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.CustomerId == current.CustomerId, cancellationToken);
-        await notifications.QueueEmailAsync(new EmailRequest($"autopay-failed:{invoiceId:N}:{failures}", profile.BillingEmail, profile.Name,
-            EmailTemplateNames.PaymentFailed, new Dictionary<string, string>
-            {
-                ["name"] = profile.Name,
-                ["amount"] = current.BalanceDue.ToString(),
-                ["invoices"] = current.Number,
-                ["reason"] = outcome.Reason ?? "The payment could not be made.",
-                ["nextAttempt"] = current.NextAutoPayUtc?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-            }), cancellationToken);
+        await notifications.QueueEmailAsync(new PaymentFailedEmail($"autopay-failed:{invoiceId:N}:{failures}", profile.BillingEmail, profile.Name,
+            Amount: current.BalanceDue,
+            Invoices: [current.Number],
+            Reason: outcome.Reason ?? "The payment could not be made.",
+            NextAttempt: current.NextAutoPayUtc is { } next ? DateOnly.FromDateTime(next) : null), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

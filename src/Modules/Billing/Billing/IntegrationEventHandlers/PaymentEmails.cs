@@ -19,17 +19,15 @@ internal sealed class ReceiptOnPaymentSucceeded(BillingDbContext db, INotificati
         var payment = await db.Payments.AsNoTracking().Include(p => p.Allocations).SingleAsync(p => p.Id == integrationEvent.PaymentId, cancellationToken);
         var (name, email) = await PaymentEmailRecipient.FindAsync(db, payment.CustomerId, cancellationToken);
         var pdf = ReceiptPdf.Render(payment, options.Value.Seller, name, email);
-        await notifications.QueueEmailAsync(new EmailRequest(
-            $"receipt:{payment.Id:N}", email, name, EmailTemplateNames.Receipt,
-            new Dictionary<string, string>
-            {
-                ["name"] = name,
-                ["amount"] = new Money(payment.Amount + payment.CreditApplied, payment.Currency).ToString(),
-                ["invoices"] = string.Join(", ", payment.Allocations.Select(a => a.InvoiceNumber)),
-                ["paidUtc"] = (payment.CompletedUtc ?? payment.CreatedUtc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                ["method"] = payment.Amount > 0 ? payment.MethodDescription ?? "your card" : "your account credit",
-            },
-            [new EmailAttachment($"receipt-{ReceiptPdf.Number(payment)}.pdf", "application/pdf", pdf)]), cancellationToken);
+        await notifications.QueueEmailAsync(new ReceiptEmail(
+            $"receipt:{payment.Id:N}", email, name,
+            Amount: new Money(payment.Amount + payment.CreditApplied, payment.Currency),
+            Invoices: payment.Allocations.Select(a => a.InvoiceNumber).ToList(),
+            PaidUtc: payment.CompletedUtc ?? payment.CreatedUtc,
+            Method: payment.Amount > 0 ? payment.MethodDescription ?? "your card" : "your account credit")
+        {
+            Attachments = [new EmailAttachment($"receipt-{ReceiptPdf.Number(payment)}.pdf", "application/pdf", pdf)],
+        }, cancellationToken);
     }
 }
 

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using ChaosModular.Notifications.Contracts;
 using ChaosModular.Notifications.Data;
 using ChaosModular.Notifications.Domain;
 using ChaosModular.Notifications.Jobs;
+using ChaosModular.Notifications.Templates;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,18 +15,15 @@ namespace ChaosModular.Notifications.IntegrationEventHandlers;
 /// </summary>
 internal sealed class EmailRequests(NotificationsDbContext db, IBackgroundJobClient jobs, TimeProvider clock) : INotificationsApi
 {
-    public Task QueueAsync(Guid sourceEventId, string template, string toAddress, string toName, IReadOnlyDictionary<string, string> model, CancellationToken cancellationToken) =>
-        QueueEmailAsync(new EmailRequest($"{sourceEventId:N}:{template}", toAddress, toName, template, model), cancellationToken);
-
-    public async Task QueueEmailAsync(EmailRequest request, CancellationToken cancellationToken)
+    public async Task QueueEmailAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        var (sourceKey, toAddress, toName, template, model) = (request.SourceKey, request.ToAddress, request.ToName, request.Template, request.Model);
-        if (await db.Emails.AnyAsync(e => e.SourceKey == sourceKey, cancellationToken))
+        if (await db.Emails.AnyAsync(e => e.SourceKey == message.SourceKey, cancellationToken))
         {
             return;
         }
-        var email = Email.Create(sourceKey, toAddress, toName, template, JsonSerializer.Serialize(model), clock.GetUtcNow().UtcDateTime);
-        foreach (var attachment in request.Attachments ?? [])
+        var email = Email.Create(message.SourceKey, message.ToAddress, message.ToName,
+            StoredEmailModel.TemplateOf(message), StoredEmailModel.Serialize(message), clock.GetUtcNow().UtcDateTime);
+        foreach (var attachment in message.Attachments)
         {
             email.Attach(attachment.FileName, attachment.ContentType, attachment.Content);
         }

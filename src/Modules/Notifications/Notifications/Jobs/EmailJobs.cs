@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.Json;
 using ChaosModular.Notifications.Data;
 using ChaosModular.Notifications.Sending;
 using ChaosModular.Notifications.Templates;
@@ -60,8 +59,7 @@ internal sealed class EmailJobs
         var email = await _db.Emails.Include(e => e.Attachments).SingleAsync(e => e.Id == emailId, cancellationToken);
         try
         {
-            var model = JsonSerializer.Deserialize<Dictionary<string, string>>(email.ModelJson) ?? [];
-            var rendered = _templates.Render(email.Template, model);
+            var rendered = _templates.Render(StoredEmailModel.Deserialize(email.Template, email.SourceKey, email.ToAddress, email.ToName, email.ModelJson));
             var message = new MimeMessage();
             message.From.Add(MailboxAddress.Parse(_smtp.Value.From));
             message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));

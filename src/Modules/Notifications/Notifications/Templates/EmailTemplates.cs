@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net;
+using ChaosModular.Accounts.Contracts;
+using ChaosModular.Billing.Contracts;
 using System.Text;
 using ChaosModular.Notifications.Contracts;
 using Microsoft.Extensions.Options;
@@ -14,83 +17,95 @@ public sealed class EmailLinksOptions
     public string SupportUrl { get; set; } = "https://support.chaosmodular.local";
 }
 
-/// <summary>Renders each email as HTML and plain text from the values stored with it.</summary>
+/// <summary>Renders each email as HTML and plain text from its typed message.</summary>
 internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
 {
-    public const string Welcome = "welcome";
-    public const string PasswordChanged = "password-changed";
+    public const string DateFormat = "yyyy-MM-dd";
+    public const string DateTimeFormat = "yyyy-MM-dd HH:mm";
 
-    public RenderedEmail Render(string template, IReadOnlyDictionary<string, string> model)
+    // Subscriptions' pages; its Contracts have no route helper on this branch yet (one is being added).
+    private const string ActiveProducts = "/products";
+    private const string ExpiredProducts = "/products/expired";
+
+    public RenderedEmail Render(EmailMessage email)
     {
         var portal = links.Value.PortalBaseUrl.TrimEnd('/');
         var support = links.Value.SupportUrl;
-        return template switch
+        var greeting = $"Hello {email.ToName},";
+        return email switch
         {
-            Welcome => Compose(
+            WelcomeEmail m => Compose(
                 "Welcome to ChaosModular",
-                $"Hello {model["name"]},",
+                greeting,
                 [
                     "Your ChaosModular account is ready.",
-                    $"Your customer number is {model["customerNumber"]}. Quote it when you contact support or sales.",
+                    $"Your customer number is {m.CustomerNumber}. Quote it when you contact support or sales.",
                 ],
-                ("Open your account", $"{portal}/account")),
-            PasswordChanged => Compose(
+                ("Open your account", portal + AccountsRoutes.Account)),
+            PasswordChangedEmail m => Compose(
                 "Your ChaosModular password was changed",
-                $"Hello {model["name"]},",
+                greeting,
                 [
-                    $"The password of your ChaosModular account was changed on {model["changedUtc"]} (UTC), and your other sessions were signed out.",
+                    $"The password of your ChaosModular account was changed on {Time(m.ChangedUtc)} (UTC), and your other sessions were signed out.",
                     $"If you did not change it, contact support at once: {support}",
                 ],
-                ("Sign in", $"{portal}/sign-in")),
-            EmailTemplateNames.Receipt => Compose(
+                ("Sign in", portal + AccountsRoutes.SignIn)),
+            ReceiptEmail m => Compose(
                 "Receipt for your ChaosModular payment",
-                $"Hello {model["name"]},",
+                greeting,
                 [
-                    $"Thank you: we received your payment of {model["amount"]} on {model["paidUtc"]} (UTC) with {model["method"]}.",
-                    $"It settles invoice(s) {model["invoices"]}. Your receipt is attached as a PDF.",
+                    $"Thank you: we received your payment of {m.Amount} on {Time(m.PaidUtc)} (UTC) with {m.Method}.",
+                    $"It settles invoice(s) {List(m.Invoices)}. Your receipt is attached as a PDF.",
                 ],
-                ("View your invoices", $"{portal}/billing")),
-            EmailTemplateNames.PaymentFailed => Compose(
+                ("View your invoices", portal + BillingRoutes.Invoices)),
+            PaymentFailedEmail m => Compose(
                 "Your ChaosModular payment did not go through",
-                $"Hello {model["name"]},",
+                greeting,
                 [
-                    $"We could not charge {model["amount"]} for invoice(s) {model["invoices"]}: {model["reason"]}",
-                    string.IsNullOrEmpty(model.GetValueOrDefault("nextAttempt"))
-                        ? "We will not try again automatically. Please pay the invoice(s) from your account."
-                        : $"We will try again on {model["nextAttempt"]}. You can also pay now or update your payment method.",
+                    $"We could not charge {m.Amount} for invoice(s) {List(m.Invoices)}: {m.Reason}",
+                    m.NextAttempt is { } next
+                        ? $"We will try again on {Date(next)}. You can also pay now or update your payment method."
+                        : "We will not try again automatically. Please pay the invoice(s) from your account.",
                 ],
-                ("Pay now", $"{portal}/billing/pay?all=true")),
-            EmailTemplateNames.RenewalReminder => model["autoRenew"] == "true"
-                ? Compose(
-                    $"Your {model["product"]} subscription renews on {model["renewsOn"]}",
-                    $"Hello {model["name"]},",
-                    [
-                        $"Your {model["product"]} subscription ({model["seats"]} seat(s)) renews automatically on {model["renewsOn"]}.",
-                        string.IsNullOrEmpty(model.GetValueOrDefault("method"))
-                            ? $"We will invoice {model["amount"]} (before tax) on that day. Add a payment method so the renewal can be charged."
-                            : $"We will invoice {model["amount"]} (before tax) on that day and charge it to your {model["method"]}.",
-                        "To change seats or auto-renewal, open the subscription in your account.",
-                    ],
-                    ("Manage the subscription", $"{portal}/products"))
-                : Compose(
-                    $"Your {model["product"]} subscription ends on {model["renewsOn"]}",
-                    $"Hello {model["name"]},",
-                    [
-                        $"Auto-renewal is off, so your {model["product"]} subscription ({model["seats"]} seat(s)) ends on {model["renewsOn"]}.",
-                        "To keep using it, turn auto-renewal on in your account before that day; after it ends you can buy it again from Expired Products.",
-                    ],
-                    ("Manage the subscription", $"{portal}/products")),
-            EmailTemplateNames.SubscriptionExpired => Compose(
-                $"Your {model["product"]} subscription has expired",
-                $"Hello {model["name"]},",
+                ("Pay now", portal + BillingRoutes.Pay + "?all=true")),
+            RenewalReminderEmail { AutoRenew: true } m => Compose(
+                $"Your {m.Product} subscription renews on {Date(m.RenewsOn)}",
+                greeting,
                 [
-                    $"Your {model["product"]} subscription expired on {model["expiredOn"]}." + (string.IsNullOrEmpty(model.GetValueOrDefault("reason")) ? "" : $" {model["reason"]}"),
+                    $"Your {m.Product} subscription ({Count(m.Seats)} seat(s)) renews automatically on {Date(m.RenewsOn)}.",
+                    m.Method is null
+                        ? $"We will invoice {m.Amount} (before tax) on that day. Add a payment method so the renewal can be charged."
+                        : $"We will invoice {m.Amount} (before tax) on that day and charge it to your {m.Method}.",
+                    "To change seats or auto-renewal, open the subscription in your account.",
+                ],
+                ("Manage the subscription", portal + ActiveProducts)),
+            RenewalReminderEmail m => Compose(
+                $"Your {m.Product} subscription ends on {Date(m.RenewsOn)}",
+                greeting,
+                [
+                    $"Auto-renewal is off, so your {m.Product} subscription ({Count(m.Seats)} seat(s)) ends on {Date(m.RenewsOn)}.",
+                    "To keep using it, turn auto-renewal on in your account before that day; after it ends you can buy it again from Expired Products.",
+                ],
+                ("Manage the subscription", portal + ActiveProducts)),
+            SubscriptionExpiredEmail m => Compose(
+                $"Your {m.Product} subscription has expired",
+                greeting,
+                [
+                    $"Your {m.Product} subscription expired on {(m.ExpiredOn is { } on ? Date(on) : "")}." + (string.IsNullOrEmpty(m.Reason) ? "" : $" {m.Reason}"),
                     "You can buy it again at any time from Expired Products.",
                 ],
-                ("Buy again", $"{portal}/products/expired")),
-            _ => throw new InvalidOperationException($"Unknown email template '{template}'."),
+                ("Buy again", portal + ExpiredProducts)),
+            _ => throw new InvalidOperationException($"{email.GetType().Name} has no email template."),
         };
     }
+
+    private static string Date(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+
+    private static string Time(DateTime utc) => utc.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
+
+    private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string List(IReadOnlyList<string> items) => string.Join(", ", items);
 
     private static RenderedEmail Compose(string subject, string greeting, IReadOnlyList<string> paragraphs, (string Label, string Url) action)
     {

@@ -64,17 +64,13 @@ internal sealed class SendRenewalReminders(SubscriptionsDbContext db, INotificat
                 products[s.ProductCode] = product = (await catalog.ProductAsync(s.ProductCode, cancellationToken))?.Name ?? s.ProductCode;
             }
             var method = methods[s.CustomerId];
-            await notifications.QueueEmailAsync(new EmailRequest($"renewal-reminder:{s.Id:N}:{s.RenewsOn:yyyyMMdd}:{days}", customer.Email, customer.Name,
-                EmailTemplateNames.RenewalReminder, new Dictionary<string, string>
-                {
-                    ["name"] = customer.Name,
-                    ["product"] = product,
-                    ["renewsOn"] = s.RenewsOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    ["autoRenew"] = s.AutoRenew ? "true" : "false",
-                    ["seats"] = s.SeatsAtRenewal.ToString(CultureInfo.InvariantCulture),
-                    ["amount"] = (s.PricePerSeatPerTerm * s.SeatsAtRenewal).Rounded().ToString(),
-                    ["method"] = method is null ? "" : $"{method.Brand} ending in {method.Last4}",
-                }), cancellationToken);
+            await notifications.QueueEmailAsync(new RenewalReminderEmail($"renewal-reminder:{s.Id:N}:{s.RenewsOn:yyyyMMdd}:{days}", customer.Email, customer.Name,
+                Product: product,
+                RenewsOn: s.RenewsOn,
+                AutoRenew: s.AutoRenew,
+                Seats: s.SeatsAtRenewal,
+                Amount: (s.PricePerSeatPerTerm * s.SeatsAtRenewal).Rounded(),
+                Method: method is null ? null : $"{method.Brand} ending in {method.Last4}"), cancellationToken);
         }
     }
 }

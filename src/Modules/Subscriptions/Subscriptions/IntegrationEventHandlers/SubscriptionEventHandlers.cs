@@ -58,13 +58,9 @@ internal sealed class ExpiryNoticeOnSubscriptionExpired(SubscriptionsDbContext d
             return;
         }
         var product = (await catalog.ProductAsync(subscription.ProductCode, cancellationToken))?.Name ?? subscription.ProductCode;
-        await notifications.QueueEmailAsync(new EmailRequest($"subscription-expired:{integrationEvent.EventId:N}", customer.Email, customer.Name,
-            EmailTemplateNames.SubscriptionExpired, new Dictionary<string, string>
-            {
-                ["name"] = customer.Name,
-                ["product"] = product,
-                ["expiredOn"] = subscription.ExpiredOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-                ["reason"] = integrationEvent.Reason ?? "",
-            }), cancellationToken);
+        await notifications.QueueEmailAsync(new SubscriptionExpiredEmail($"subscription-expired:{integrationEvent.EventId:N}", customer.Email, customer.Name,
+            Product: product,
+            ExpiredOn: subscription.ExpiredOn,
+            Reason: integrationEvent.Reason), cancellationToken);
     }
 }

@@ -12,6 +12,6 @@ internal sealed class SignOutModel(SignInManager<PortalUser> signIn) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         await signIn.SignOutAsync();
-        return LocalRedirect("/sign-in");
+        return RedirectToPage("/SignIn");
     }
 }

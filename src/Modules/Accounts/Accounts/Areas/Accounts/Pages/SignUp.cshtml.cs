@@ -36,7 +36,7 @@ internal sealed class SignUpModel(RegisterCustomer register, SignInManager<Porta
         public string Country { get; set; } = "";
     }
 
-    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? LocalRedirect("/") : Page();
+    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? RedirectToPage("/Index", new { area = "" }) : Page();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -56,6 +56,6 @@ internal sealed class SignUpModel(RegisterCustomer register, SignInManager<Porta
         }
         await signIn.SignInAsync(result.User!, isPersistent: false);
         TempData["Flash"] = $"Welcome, {result.User!.Name}! Your customer number is {result.User.CustomerNumber}.";
-        return LocalRedirect("/account");
+        return RedirectToPage("/Account/Index");
     }
 }

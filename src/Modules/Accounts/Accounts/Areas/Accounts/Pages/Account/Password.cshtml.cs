@@ -50,6 +50,6 @@ internal sealed class PasswordModel(UserManager<PortalUser> users, SignInManager
         }
         await signIn.RefreshSignInAsync(user);
         TempData["Flash"] = "Your password was changed. Other sessions have been signed out.";
-        return LocalRedirect("/account");
+        return RedirectToPage("/Account/Index");
     }
 }

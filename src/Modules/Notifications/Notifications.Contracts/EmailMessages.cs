@@ -1,0 +1,50 @@
+using ChaosModular.Modules.Abstractions;
+
+namespace ChaosModular.Notifications.Contracts;
+
+/// <summary>
+/// One email, typed by what it says: each kind is a record below whose fields its template needs, so a
+/// missing value is a compile error. Only Notifications defines kinds (the constructor is internal):
+/// a kind it cannot render cannot be asked for.
+/// </summary>
+/// <param name="SourceKey">Makes the email happen once: asking again with the same key does nothing.</param>
+/// <param name="ToName">The recipient, also the name the email greets.</param>
+public abstract record EmailMessage
+{
+    internal EmailMessage(string sourceKey, string toAddress, string toName)
+    {
+        SourceKey = sourceKey;
+        ToAddress = toAddress;
+        ToName = toName;
+    }
+
+    public string SourceKey { get; }
+    public string ToAddress { get; }
+    public string ToName { get; }
+    public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
+}
+
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
+
+/// <summary>A payment was received; <paramref name="Method"/> reads "Visa ending in 4242", "your account credit".</summary>
+public sealed record ReceiptEmail(
+    string SourceKey, string ToAddress, string ToName, Money Amount, IReadOnlyList<string> Invoices, DateTime PaidUtc, string Method)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>A payment did not go through; without <paramref name="NextAttempt"/> none is scheduled.</summary>
+public sealed record PaymentFailedEmail(
+    string SourceKey, string ToAddress, string ToName, Money Amount, IReadOnlyList<string> Invoices, string Reason, DateOnly? NextAttempt)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>
+/// A subscription renews (or, with auto-renewal off, ends) on <paramref name="RenewsOn"/>;
+/// <paramref name="Method"/> (null when none is saved) reads "Visa ending in 4242".
+/// </summary>
+public sealed record RenewalReminderEmail(
+    string SourceKey, string ToAddress, string ToName, string Product, DateOnly RenewsOn, bool AutoRenew, int Seats, Money Amount, string? Method)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>A subscription expired; <paramref name="Reason"/> only when it was not simply left to run out.</summary>
+public sealed record SubscriptionExpiredEmail(
+    string SourceKey, string ToAddress, string ToName, string Product, DateOnly? ExpiredOn, string? Reason)
+    : EmailMessage(SourceKey, ToAddress, ToName);

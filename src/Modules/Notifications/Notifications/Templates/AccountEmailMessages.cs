@@ -1,0 +1,10 @@
+using ChaosModular.Notifications.Contracts;
+
+namespace ChaosModular.Notifications.Templates;
+
+/// <summary>Notifications' own emails, sent on Accounts' events; typed like the ones other modules ask for.</summary>
+internal sealed record WelcomeEmail(string SourceKey, string ToAddress, string ToName, string CustomerNumber)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
+internal sealed record PasswordChangedEmail(string SourceKey, string ToAddress, string ToName, DateTime ChangedUtc)
+    : EmailMessage(SourceKey, ToAddress, ToName);
