@@ -27,12 +27,6 @@ public interface IBillingApi
     Task<PurchaseResult> PurchaseAsync(CreateInvoice request, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies available credits, then charges the rest with the default method. Safe to repeat with the same key.
-    /// Left only until Subscriptions buys through <see cref="PurchaseAsync"/>; then it goes (Billing keeps it inside).
-    /// </summary>
-    Task<ChargeResult> ChargeInvoiceAsync(Guid invoiceId, string idempotencyKey, CancellationToken cancellationToken);
-
-    /// <summary>
     /// Makes the invoice's scheduled automatic payment attempt now (a renewal is charged on its renewal
     /// day this way). A failure counts toward Billing's retry schedule and emails the customer, exactly as
     /// the automatic payment job does; calling again for the same attempt charges nothing twice.

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing;
 
-internal sealed class BillingApi(BillingDbContext db, IssueInvoice issue, Purchase purchase, ChargeInvoice charge, CollectAutomatically collect, VoidInvoice voidInvoice,
+internal sealed class BillingApi(BillingDbContext db, IssueInvoice issue, Purchase purchase, CollectAutomatically collect, VoidInvoice voidInvoice,
     TimeProvider clock) : IBillingApi
 {
     public async Task<InvoiceSummary> CreateInvoiceAsync(CreateInvoice request, CancellationToken cancellationToken) =>
@@ -15,9 +15,6 @@ internal sealed class BillingApi(BillingDbContext db, IssueInvoice issue, Purcha
 
     public Task<PurchaseResult> PurchaseAsync(CreateInvoice request, CancellationToken cancellationToken) =>
         purchase.HandleAsync(request, cancellationToken);
-
-    public Task<ChargeResult> ChargeInvoiceAsync(Guid invoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
-        charge.HandleAsync(invoiceId, idempotencyKey, cancellationToken);
 
     public async Task<ChargeResult> CollectAutomaticallyAsync(Guid invoiceId, CancellationToken cancellationToken) =>
         ChargeInvoice.Result(await collect.HandleAsync(invoiceId, cancellationToken)

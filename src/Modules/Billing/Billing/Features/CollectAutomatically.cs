@@ -1,4 +1,3 @@
-using System.Globalization;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Modules.Abstractions;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;

@@ -1,3 +1,4 @@
+using ChaosModular.Subscriptions.Contracts;
 using System.Globalization;
 using System.Net;
 using ChaosModular.Accounts.Contracts;
@@ -22,10 +23,6 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
 {
     public const string DateFormat = "yyyy-MM-dd";
     public const string DateTimeFormat = "yyyy-MM-dd HH:mm";
-
-    // Subscriptions' pages; its Contracts have no route helper on this branch yet (one is being added).
-    private const string ActiveProducts = "/products";
-    private const string ExpiredProducts = "/products/expired";
 
     public RenderedEmail Render(EmailMessage email)
     {
@@ -78,7 +75,7 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                         : $"We will invoice {m.Amount} (before tax) on that day and charge it to your {m.Method}.",
                     "To change seats or auto-renewal, open the subscription in your account.",
                 ],
-                ("Manage the subscription", portal + ActiveProducts)),
+                ("Manage the subscription", portal + SubscriptionsRoutes.Active)),
             RenewalReminderEmail m => Compose(
                 $"Your {m.Product} subscription ends on {Date(m.RenewsOn)}",
                 greeting,
@@ -86,7 +83,7 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     $"Auto-renewal is off, so your {m.Product} subscription ({Count(m.Seats)} seat(s)) ends on {Date(m.RenewsOn)}.",
                     "To keep using it, turn auto-renewal on in your account before that day; after it ends you can buy it again from Expired Products.",
                 ],
-                ("Manage the subscription", portal + ActiveProducts)),
+                ("Manage the subscription", portal + SubscriptionsRoutes.Active)),
             SubscriptionExpiredEmail m => Compose(
                 $"Your {m.Product} subscription has expired",
                 greeting,
@@ -94,7 +91,7 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     $"Your {m.Product} subscription expired on {(m.ExpiredOn is { } on ? Date(on) : "")}." + (string.IsNullOrEmpty(m.Reason) ? "" : $" {m.Reason}"),
                     "You can buy it again at any time from Expired Products.",
                 ],
-                ("Buy again", portal + ExpiredProducts)),
+                ("Buy again", portal + SubscriptionsRoutes.Expired)),
             _ => throw new InvalidOperationException($"{email.GetType().Name} has no email template."),
         };
     }

@@ -1,5 +1,4 @@
 using ChaosModular.Modules.Abstractions;
-using System.Globalization;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;

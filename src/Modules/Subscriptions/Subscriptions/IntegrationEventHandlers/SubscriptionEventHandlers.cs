@@ -1,4 +1,3 @@
-using System.Globalization;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Catalog.Contracts;
