@@ -59,14 +59,9 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
     public async Task The_sweep_dispatches_a_row_whose_job_was_never_enqueued()
     {
         var integrationEvent = NewEvent();
-        await using (var scope = factory.Services.CreateAsyncScope())
+        // A context without the outbox hook stands in for a process that crashed between commit and enqueue.
+        await using (var db = ContextWithoutOutboxHook())
         {
-            // A context without the outbox hook stands in for a process that crashed between commit and enqueue.
-            var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var options = (DbContextOptions<AccountsDbContext>)new DbContextOptionsBuilder<AccountsDbContext>()
-                .UseModuleDatabase(database.ParsedProvider, database.ConnectionString!, AccountsDbContext.Schema, database.ContentRoot)
-                .Options;
-            await using var db = new AccountsDbContext(options);
             db.Publish(integrationEvent);
             await db.SaveChangesAsync();
         }
@@ -85,14 +80,9 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
     public async Task Handlers_whose_jobs_were_lost_after_dispatch_are_run_by_the_sweep_and_the_row_completes()
     {
         var integrationEvent = NewEvent();
-        await using (var scope = factory.Services.CreateAsyncScope())
+        // Dispatched two hours ago into a queue that was then lost (Web restarted with in-memory jobs).
+        await using (var db = ContextWithoutOutboxHook())
         {
-            // Dispatched two hours ago into a queue that was then lost (Web restarted with in-memory jobs).
-            var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var options = (DbContextOptions<AccountsDbContext>)new DbContextOptionsBuilder<AccountsDbContext>()
-                .UseModuleDatabase(database.ParsedProvider, database.ConnectionString!, AccountsDbContext.Schema, database.ContentRoot)
-                .Options;
-            await using var db = new AccountsDbContext(options);
             var message = OutboxMessage.From(integrationEvent);
             message.MarkDispatched(DateTime.UtcNow.AddHours(-2));
             db.OutboxMessages.Add(message);
@@ -119,5 +109,15 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AnyAsync(e => e.ToAddress == address);
+    }
+
+    /// <summary>The module's context on the test database, without the outbox hook that would enqueue dispatch jobs.</summary>
+    private AccountsDbContext ContextWithoutOutboxHook()
+    {
+        var database = factory.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var options = (DbContextOptions<AccountsDbContext>)new DbContextOptionsBuilder<AccountsDbContext>()
+            .UseModuleDatabase(database.ParsedProvider, database.ConnectionString!, AccountsDbContext.Schema, database.ContentRoot)
+            .Options;
+        return new AccountsDbContext(options);
     }
 }

@@ -19,12 +19,9 @@ internal static class InvoicePdf
         using var document = new PdfDocument();
         document.Info.Title = $"Invoice {invoice.Number}";
         document.Info.Author = seller.Name;
-        var page = document.AddPage();
-        page.Size = PdfSharp.PageSize.A4;
+        var page = DocumentStyle.AddA4Page(document);
         using var g = XGraphics.FromPdfPage(page);
-        var regular = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Regular);
-        var bold = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Bold);
-        var title = new XFont(EmbeddedFonts.Family, 18, XFontStyleEx.Bold);
+        var (regular, bold, title) = DocumentStyle.Standard;
         var width = page.Width.Point - 2 * Margin;
         var y = Margin;
 
@@ -109,9 +106,7 @@ internal static class InvoicePdf
                 regular, XBrushes.Black, Margin, y);
         }
 
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        return DocumentStyle.Bytes(document);
     }
 
     internal static string Amount(decimal amount, string currency) =>

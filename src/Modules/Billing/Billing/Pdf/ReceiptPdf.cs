@@ -18,12 +18,9 @@ internal static class ReceiptPdf
     {
         using var document = new PdfDocument();
         document.Info.Title = $"Receipt {Number(payment)}";
-        var page = document.AddPage();
-        page.Size = PdfSharp.PageSize.A4;
+        var page = DocumentStyle.AddA4Page(document);
         using var g = XGraphics.FromPdfPage(page);
-        var regular = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Regular);
-        var bold = new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Bold);
-        var title = new XFont(EmbeddedFonts.Family, 18, XFontStyleEx.Bold);
+        var (regular, bold, title) = DocumentStyle.Standard;
         var right = page.Width.Point - Margin;
         var y = Margin;
         var paid = (payment.CompletedUtc ?? payment.CreatedUtc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
@@ -66,8 +63,6 @@ internal static class ReceiptPdf
             y += 15;
         }
 
-        using var stream = new MemoryStream();
-        document.Save(stream, closeStream: false);
-        return stream.ToArray();
+        return DocumentStyle.Bytes(document);
     }
 }

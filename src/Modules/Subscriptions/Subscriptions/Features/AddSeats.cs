@@ -41,13 +41,9 @@ internal sealed class AddSeats(SubscriptionsDbContext db, ICatalogApi catalog, P
         {
             return null;
         }
-        if (quote.Problem is not null)
+        if (OrderOutcome.Refusal(orderId, quote.Problem, quote.Price, expectedPrice, " (the days left changed)") is { } refused)
         {
-            return new OrderOutcome(OrderResult.Refused, quote.Problem, orderId);
-        }
-        if (quote.Price.Amount != expectedPrice)
-        {
-            return new OrderOutcome(OrderResult.Refused, $"The price is now {quote.Price} (the days left changed). Review it and confirm again.", orderId);
+            return refused;
         }
         var s = quote.Subscription;
         var today = clock.Today();

@@ -45,13 +45,13 @@ internal sealed class BuyAgain(SubscriptionsDbContext db, ICatalogApi catalog, P
         {
             return null;
         }
-        if (quote.Problem is not null || quote.Plan is null)
+        if (quote.Plan is null)
         {
             return new OrderOutcome(OrderResult.Refused, quote.Problem ?? "This product is no longer sold.", orderId);
         }
-        if (quote.Total.Amount != expectedTotal)
+        if (OrderOutcome.Refusal(orderId, quote.Problem, quote.Total, expectedTotal) is { } refused)
         {
-            return new OrderOutcome(OrderResult.Refused, $"The price is now {quote.Total}. Review it and confirm again.", orderId);
+            return refused;
         }
         var order = Order.Place(orderId, customerId, OrderKind.NewSubscription, quote.Expired.Id, quote.Plan.Code, seats, quote.PricePerSeat.Currency,
             quote.PricePerSeat.Amount, quote.Total.Amount, clock.GetUtcNow().UtcDateTime);

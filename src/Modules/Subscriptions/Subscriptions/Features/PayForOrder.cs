@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Data;
@@ -17,6 +18,16 @@ internal enum OrderResult
 internal sealed record OrderOutcome(OrderResult Result, string Message, Guid OrderId, string? InvoiceNumber = null)
 {
     public bool Succeeded => Result == OrderResult.Completed;
+
+    /// <summary>
+    /// What every confirm checks before it places an order: the quote has no problem and its price is still the
+    /// one the customer saw. Null when the order may be placed.
+    /// </summary>
+    /// <param name="whyPriceMoves">Said after the new price, e.g. " (the days left changed)".</param>
+    public static OrderOutcome? Refusal(Guid orderId, string? problem, Money price, decimal confirmedPrice, string whyPriceMoves = "") =>
+        problem is not null ? new OrderOutcome(OrderResult.Refused, problem, orderId)
+        : price.Amount != confirmedPrice ? new OrderOutcome(OrderResult.Refused, $"The price is now {price}{whyPriceMoves}. Review it and confirm again.", orderId)
+        : null;
 }
 
 /// <summary>

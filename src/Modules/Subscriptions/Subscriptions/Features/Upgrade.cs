@@ -57,13 +57,13 @@ internal sealed class Upgrade(SubscriptionsDbContext db, ICatalogApi catalog, Pa
         {
             return null;
         }
-        if (quote.Problem is not null || quote.Target is null)
+        if (quote.Target is null)
         {
             return new OrderOutcome(OrderResult.Refused, quote.Problem ?? "Choose one of the offered upgrades.", orderId);
         }
-        if (quote.Price.Amount != expectedPrice)
+        if (OrderOutcome.Refusal(orderId, quote.Problem, quote.Price, expectedPrice, " (the days left changed)") is { } refused)
         {
-            return new OrderOutcome(OrderResult.Refused, $"The price is now {quote.Price} (the days left changed). Review it and confirm again.", orderId);
+            return refused;
         }
         var s = quote.Subscription;
         var order = Order.Place(orderId, customerId, OrderKind.Upgrade, s.Id, quote.Target.Code, seats, s.Currency, quote.NewPricePerSeat.Amount, quote.Price.Amount,

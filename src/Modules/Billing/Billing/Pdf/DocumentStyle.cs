@@ -1,0 +1,35 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
+namespace ChaosModular.Billing.Pdf;
+
+/// <summary>What every Billing document shares: an A4 page and the three fonts (body, bold, title) it is set in.</summary>
+internal sealed record DocumentStyle(XFont Regular, XFont Bold, XFont Title)
+{
+    /// <summary>The fonts, once the embedded font resolver is in place.</summary>
+    public static DocumentStyle Standard
+    {
+        get
+        {
+            EmbeddedFonts.Install();
+            return new DocumentStyle(
+                new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Regular),
+                new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Bold),
+                new XFont(EmbeddedFonts.Family, 18, XFontStyleEx.Bold));
+        }
+    }
+
+    public static PdfPage AddA4Page(PdfDocument document)
+    {
+        var page = document.AddPage();
+        page.Size = PdfSharp.PageSize.A4;
+        return page;
+    }
+
+    public static byte[] Bytes(PdfDocument document)
+    {
+        using var stream = new MemoryStream();
+        document.Save(stream, closeStream: false);
+        return stream.ToArray();
+    }
+}
