@@ -2,6 +2,7 @@ using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Features;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
@@ -102,8 +103,9 @@ internal sealed class BillingSeeder(BillingDbContext db, IAccountsApi accounts, 
                 invoice.ApplyPayment(invoice.BalanceDue, h.IssuedUtc.AddDays(1));
                 db.Payments.Add(payment);
             }
+            // Saved invoice by invoice: issuing the next one clears the tracker if its number was taken meanwhile.
+            await db.SaveChangesAsync(cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
@@ -118,15 +120,8 @@ internal sealed class BillingSeeder(BillingDbContext db, IAccountsApi accounts, 
         }
         var profile = BillingProfile.Create(customerId);
         db.Profiles.Add(profile);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return profile;
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
-            return await db.Profiles.SingleAsync(p => p.CustomerId == customerId, cancellationToken);
-        }
+        return await db.TryInsertOnceAsync(cancellationToken)
+            ? profile
+            : await db.Profiles.SingleAsync(p => p.CustomerId == customerId, cancellationToken);
     }
 }
