@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChaosModular.E2E.Seeding;
 using Npgsql;
 
 namespace ChaosModular.E2E.Harness;
@@ -7,8 +8,8 @@ namespace ChaosModular.E2E.Harness;
 /// The whole portal as it runs in production, started once per test collection: a fresh PostgreSQL database,
 /// an SMTP listener, the Web process (serves pages, only enqueues jobs: <c>Jobs__RunServerInWeb=false</c>),
 /// the Worker process (the only Hangfire server) and a headless Chromium. A derived fixture passes extra
-/// settings for both processes (the demo data of <see cref="BillingPortalFixture"/>, say) and a name that keeps
-/// its logs apart.
+/// settings for both processes (the moving clock of <see cref="RenewalsPortalFixture"/>) and a name that keeps
+/// its logs apart. There is no demo data: each journey seeds its own customer with <see cref="SeedAsync"/>.
 /// </summary>
 public class PortalFixture : IAsyncLifetime
 {
@@ -17,6 +18,8 @@ public class PortalFixture : IAsyncLifetime
     private readonly string _logPrefix;
     private readonly IReadOnlyDictionary<string, string> _extraSettings;
     private IPlaywright? _playwright;
+    private Dictionary<string, string>? _webSettings;
+    private TestDataSeeder? _seeder;
     private bool _disposed;
 
     public PortalFixture()
@@ -49,7 +52,7 @@ public class PortalFixture : IAsyncLifetime
             Mailbox = Mailbox.Start();
             BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
 
-            Web = AppProcess.Start(_logPrefix + "web", Repository.WebDll, Settings(new Dictionary<string, string>
+            _webSettings = Settings(new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/'),
@@ -57,7 +60,8 @@ public class PortalFixture : IAsyncLifetime
                 ["Database__MigrateOnStartup"] = "true",
                 // The point of this topology: Web enqueues, only the Worker runs jobs.
                 ["Jobs__RunServerInWeb"] = "false",
-            }));
+            });
+            Web = AppProcess.Start(_logPrefix + "web", Repository.WebDll, _webSettings);
             await WaitUntilHealthyAsync();
 
             // Started after Web has created the schemas (the Worker neither migrates nor prepares Hangfire's schema).
@@ -84,6 +88,16 @@ public class PortalFixture : IAsyncLifetime
             await DisposeAsync();
             throw new InvalidOperationException($"The portal did not start: {ex.Message}\n{logs}", ex);
         }
+    }
+
+    /// <summary>
+    /// Makes the journey's own customer in this portal's database (see <see cref="TestDataSeeder"/>), through the
+    /// modules' seeders composed in the test process with Web's settings.
+    /// </summary>
+    internal Task<SeededCustomer> SeedAsync(CustomerBuilder customer)
+    {
+        _seeder ??= new TestDataSeeder(_webSettings ?? throw new InvalidOperationException("The portal has not started."));
+        return _seeder.SeedAsync(customer);
     }
 
     /// <summary>A new browser context (its own cookies) pointed at the portal.</summary>
@@ -124,6 +138,7 @@ public class PortalFixture : IAsyncLifetime
             await Browser.DisposeAsync();
         }
         _playwright?.Dispose();
+        _seeder?.Dispose();
         StopProcesses();
         Mailbox?.Dispose();
         if (Database is not null)

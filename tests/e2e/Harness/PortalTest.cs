@@ -1,18 +1,14 @@
 using System.Runtime.CompilerServices;
+using ChaosModular.E2E.Seeding;
 
 namespace ChaosModular.E2E.Harness;
 
-/// <summary>Journeys against the portal without demo data (<see cref="PortalFixture"/>): every customer signs up.</summary>
+/// <summary>
+/// Journeys against the shared portal (<see cref="PortalFixture"/>): each signs up or seeds its own customers, so
+/// they neither see nor change each other's data and run in any order.
+/// </summary>
 [Collection(PortalCollection.Name)]
 public abstract class PortalTest(PortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output);
-
-/// <summary>Journeys against the portal with the demo customer's billing history (<see cref="BillingPortalFixture"/>).</summary>
-[Collection(BillingPortalCollection.Name)]
-public abstract class BillingPortalTest(BillingPortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output);
-
-/// <summary>Journeys against the portal with the demo customer's subscriptions (<see cref="ProductsPortalFixture"/>).</summary>
-[Collection(ProductsPortalCollection.Name)]
-public abstract class ProductsPortalTest(ProductsPortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output);
 
 /// <summary>Journeys against the demo portal whose clock can be moved (<see cref="RenewalsPortalFixture"/>).</summary>
 [Collection(RenewalsPortalCollection.Name)]
@@ -25,8 +21,8 @@ public abstract class RenewalsPortalTest(RenewalsPortalFixture portal, ITestOutp
 /// Base of the journey tests: each journey gets its own browser context (its own cookies) and, when it fails,
 /// leaves for every browser session it opened a screenshot, the page's HTML and a Playwright trace under
 /// artifacts/e2e/, and prints the browser's errors, the emails received and the Web/Worker logs.
-/// The collection (which portal the journey runs against) is chosen by <see cref="PortalTest"/>,
-/// <see cref="BillingPortalTest"/>, <see cref="ProductsPortalTest"/> or <see cref="RenewalsPortalTest"/>.
+/// The collection (which portal the journey runs against) is chosen by <see cref="PortalTest"/> or
+/// <see cref="RenewalsPortalTest"/>.
 /// </summary>
 public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output)
 {
@@ -39,6 +35,9 @@ public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output
     protected ITestOutputHelper Output { get; } = output;
 
     protected Mailbox Mailbox => Portal.Mailbox;
+
+    /// <summary>Makes a customer of the journey's own in the portal (see <see cref="CustomerBuilder"/>).</summary>
+    private protected Task<SeededCustomer> SeedAsync(CustomerBuilder customer) => Portal.SeedAsync(customer);
 
     /// <summary>Runs <paramref name="journey"/> in a fresh browser session; on failure saves what the user saw.</summary>
     protected async Task JourneyAsync(Func<IPage, Task> journey, [CallerMemberName] string name = "")

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ChaosModular.E2E.Harness;
 
 /// <summary>
-/// The portal with the demo data and a clock the test can move: Web and Worker both run with
+/// The portal with a clock the test can move: Web and Worker both run with
 /// <c>Testing__ClockOffsetFile</c>, a file holding a number of days they add to the real time (read again whenever
 /// the file changes). Moving the clock moves it for everything in this portal, which is why it has its own
 /// database and processes (logs renewals-web.log and renewals-worker.log) and only the renewal journey.
@@ -16,7 +16,7 @@ public sealed class RenewalsPortalFixture : PortalFixture
     }
 
     private RenewalsPortalFixture(string clockFile)
-        : base("renewals", BillingPortalFixture.DemoSettings(("Testing__ClockOffsetFile", clockFile)))
+        : base("renewals", new Dictionary<string, string> { ["Testing__ClockOffsetFile"] = clockFile })
     {
         ClockFile = clockFile;
         // Every run starts on the real date, whatever the previous run left in the file.

@@ -1,16 +1,15 @@
 using ChaosModular.E2E.Harness;
 using ChaosModular.E2E.Pages;
-using Demo = ChaosModular.E2E.Harness.BillingPortalFixture.DemoCustomer;
+using ChaosModular.E2E.Seeding;
 
 namespace ChaosModular.E2E.Journeys;
 
 /// <summary>
-/// The demo customer's billing, end to end in Chromium against the real Web and Worker processes
-/// (<see cref="BillingPortalFixture"/>: seeded with 116.50 EUR overdue, 165.00 EUR and 115.80 USD open, a 50.00 EUR
-/// credit and a Visa ending in 4242). Only <see cref="Pays_the_overdue_invoice_after_credits_a_declined_card_pays_nothing_then_pays_selected_and_all"/>
-/// pays; the other journeys read issued invoices, which never change, so the order the journeys run in does not matter.
+/// A customer's billing, end to end in Chromium against the real Web and Worker processes. Each journey seeds its
+/// own customer (a German business billed with reverse charge, so an invoice's total is what was invoiced) with the
+/// invoices, credit and card it needs.
 /// </summary>
-public sealed class BillingJourney(BillingPortalFixture portal, ITestOutputHelper output) : BillingPortalTest(portal, output)
+public sealed class BillingJourney(PortalFixture portal, ITestOutputHelper output) : PortalTest(portal, output)
 {
     private const string SellerVatId = "BG175255722";
     private const string ReceiptSubject = "Receipt for your ChaosModular payment";
@@ -19,7 +18,17 @@ public sealed class BillingJourney(BillingPortalFixture portal, ITestOutputHelpe
     [Fact]
     public Task Pays_the_overdue_invoice_after_credits_a_declined_card_pays_nothing_then_pays_selected_and_all() => JourneyAsync(async page =>
     {
-        var invoices = await SignInAndOpenBillingAsync(page);
+        var customer = await SeedAsync(CustomerBuilder.For()
+            .WithGermanBusiness("Ada Visualisation GmbH")
+            .WithCard("4242")
+            .WithCredit("EUR", 50m)
+            .WithPaidInvoice("EUR", 1398m, monthsAgo: 13)
+            .WithPaidInvoice("USD", 658.80m, monthsAgo: 11)
+            .WithPaidInvoice("EUR", 49.90m, monthsAgo: 7)
+            .WithOverdueInvoice("EUR", 116.50m)
+            .WithOpenInvoice("EUR", 165m)
+            .WithOpenInvoice("USD", 115.80m));
+        var invoices = await SignInAndOpenBillingAsync(page, customer);
         var overdue = await invoices.NumberOfInvoiceWithTotalAsync("116.50 EUR");
         var openEur = await invoices.NumberOfInvoiceWithTotalAsync("165.00 EUR");
         var openUsd = await invoices.NumberOfInvoiceWithTotalAsync("115.80 USD");
@@ -111,21 +120,26 @@ public sealed class BillingJourney(BillingPortalFixture portal, ITestOutputHelpe
         invoices = await pay.GotItAsync();
         await Expect(invoices.Outstanding).ToHaveTextAsync("Nothing to pay");
         await Expect(invoices.PayAllLink).ToHaveCountAsync(0);
-        await Expect(invoices.Rows).ToHaveCountAsync(6);
-        await Expect(invoices.Rows.GetByTestId("status")).ToHaveTextAsync(["Paid", "Paid", "Paid", "Paid", "Paid", "Paid"]);
+        await Expect(invoices.Rows).ToHaveCountAsync(customer.InvoiceCount);
+        await Expect(invoices.Rows.GetByTestId("status")).ToHaveTextAsync(Enumerable.Repeat("Paid", customer.InvoiceCount));
         await Expect(invoices.Table.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0);
 
         // 7. A receipt (sent by the Worker) for each successful payment, none for the declined one.
-        await ExpectReceiptAsync(overdue);
-        await ExpectReceiptAsync(openEur);
-        await ExpectReceiptAsync(openUsd);
-        Assert.Equal(3, Receipts().Count);
+        await ExpectReceiptAsync(customer, overdue);
+        await ExpectReceiptAsync(customer, openEur);
+        await ExpectReceiptAsync(customer, openUsd);
+        Assert.Equal(3, Receipts(customer).Count);
     });
 
     [Fact]
     public Task Finds_an_invoice_by_number_and_downloads_its_PDF_made_out_to_the_customer() => JourneyAsync(async page =>
     {
-        var invoices = await SignInAndOpenBillingAsync(page);
+        var customer = await SeedAsync(CustomerBuilder.For()
+            .WithGermanBusiness("Ada Visualisation GmbH")
+            .WithCard("4242")
+            .WithPaidInvoice("EUR", 1398m)
+            .WithOpenInvoice("EUR", 165m));
+        var invoices = await SignInAndOpenBillingAsync(page, customer);
         var number = await invoices.NumberOfInvoiceWithTotalAsync("165.00 EUR");
 
         await invoices.FilterAsync(number: number);
@@ -137,8 +151,8 @@ public sealed class BillingJourney(BillingPortalFixture portal, ITestOutputHelpe
         Assert.Equal($"{number}.pdf", fileName);
         var text = PdfText.Extract(pdf);
         Assert.Contains(number, text, StringComparison.Ordinal);
-        Assert.Contains(Demo.BillingName, text, StringComparison.Ordinal);
-        Assert.Contains(Demo.VatId, text, StringComparison.Ordinal);
+        Assert.Contains(customer.BillingName, text, StringComparison.Ordinal);
+        Assert.Contains(customer.VatId, text, StringComparison.Ordinal);
         Assert.Contains("Total (EUR) 165.00", text, StringComparison.Ordinal);
         Assert.Contains(SellerVatId, text, StringComparison.Ordinal);
 
@@ -159,14 +173,17 @@ public sealed class BillingJourney(BillingPortalFixture portal, ITestOutputHelpe
     [Fact]
     public Task An_invalid_VAT_ID_saves_nothing_a_valid_change_saves_and_issued_invoices_keep_the_old_name() => JourneyAsync(async page =>
     {
-        var invoices = await SignInAndOpenBillingAsync(page);
+        var customer = await SeedAsync(CustomerBuilder.For()
+            .WithGermanBusiness("Ada Visualisation GmbH")
+            .WithOpenInvoice("USD", 115.80m));
+        var invoices = await SignInAndOpenBillingAsync(page, customer);
         var issued = await invoices.NumberOfInvoiceWithTotalAsync("115.80 USD");
 
         var information = await BillingInformationPage.OpenAsync(page);
-        await Expect(information.Name).ToHaveValueAsync(Demo.BillingName);
+        await Expect(information.Name).ToHaveValueAsync(customer.BillingName);
         await Expect(information.Country).ToHaveValueAsync("DE");
-        await Expect(information.BillingEmail).ToHaveValueAsync(Demo.Email);
-        await Expect(information.VatId).ToHaveValueAsync(Demo.VatId);
+        await Expect(information.BillingEmail).ToHaveValueAsync(customer.Email);
+        await Expect(information.VatId).ToHaveValueAsync(customer.VatId);
 
         // A French VAT ID for a German address: the message, and nothing saved.
         await information.Name.FillAsync("Demo Rendering AG");
@@ -175,11 +192,11 @@ public sealed class BillingJourney(BillingPortalFixture portal, ITestOutputHelpe
         await Expect(information.VatError).ToContainTextAsync("A VAT ID for this country starts with DE");
         await Expect(information.Flash).ToHaveCountAsync(0);
         information = await BillingInformationPage.OpenAsync(page);
-        await Expect(information.Name).ToHaveValueAsync(Demo.BillingName);
-        await Expect(information.VatId).ToHaveValueAsync(Demo.VatId);
+        await Expect(information.Name).ToHaveValueAsync(customer.BillingName);
+        await Expect(information.VatId).ToHaveValueAsync(customer.VatId);
         await Expect(information.VatError).ToBeEmptyAsync();
 
-        // A valid change is saved (the billing email stays, so receipts still reach the demo customer).
+        // A valid change is saved (the billing email stays, so receipts still reach the customer).
         await information.Name.FillAsync("Demo Rendering AG");
         await information.Address.FillAsync("Unter den Linden 1");
         await information.PostalCode.FillAsync("10117");
@@ -197,38 +214,40 @@ public sealed class BillingJourney(BillingPortalFixture portal, ITestOutputHelpe
         var (_, pdf) = await invoices.DownloadPdfAsync(issued);
         var text = PdfText.Extract(pdf);
         Assert.Contains(issued, text, StringComparison.Ordinal);
-        Assert.Contains(Demo.BillingName, text, StringComparison.Ordinal);
-        Assert.Contains(Demo.VatId, text, StringComparison.Ordinal);
+        Assert.Contains(customer.BillingName, text, StringComparison.Ordinal);
+        Assert.Contains(customer.VatId, text, StringComparison.Ordinal);
         Assert.DoesNotContain("Demo Rendering AG", text, StringComparison.Ordinal);
         Assert.DoesNotContain("DE987654321", text, StringComparison.Ordinal);
     });
 
-    /// <summary>Signs the demo customer in and follows the main menu to Billing.</summary>
-    private static async Task<InvoicesPage> SignInAndOpenBillingAsync(IPage page)
+    /// <summary>Signs the customer in and follows the main menu to Billing, which lists every invoice seeded.</summary>
+    private static async Task<InvoicesPage> SignInAndOpenBillingAsync(IPage page, SeededCustomer customer)
     {
-        var products = await (await SignInPage.OpenAsync(page)).SignInAsync(Demo.Email, Demo.Password);
+        var products = await (await SignInPage.OpenAsync(page)).SignInAsync(customer.Email, customer.Password);
         await products.Menu.Link("Billing").ClickAsync();
         var invoices = new InvoicesPage(page);
         await invoices.ExpectOpenAsync();
-        await Expect(invoices.Rows).ToHaveCountAsync(6);
+        await Expect(invoices.Rows).ToHaveCountAsync(customer.InvoiceCount);
         return invoices;
     }
 
-    private IReadOnlyList<ReceivedEmail> Receipts() =>
-        Mailbox.All.Where(m => m.Subject.StartsWith(ReceiptSubject, StringComparison.Ordinal)).ToList();
+    /// <summary>The receipts sent to this customer (the portal's other journeys get theirs too).</summary>
+    private IReadOnlyList<ReceivedEmail> Receipts(SeededCustomer customer) =>
+        Mailbox.All.Where(m => m.Subject.StartsWith(ReceiptSubject, StringComparison.Ordinal) &&
+                               m.To.Contains(customer.Email, StringComparer.OrdinalIgnoreCase)).ToList();
 
     /// <summary>
     /// Waits for the receipt of the payment of these invoices: to the billing email, subject "Receipt for your
     /// ChaosModular payment…", one PDF attachment "receipt-…" that says Receipt and names the invoices.
     /// </summary>
-    private async Task ExpectReceiptAsync(params string[] invoiceNumbers)
+    private async Task ExpectReceiptAsync(SeededCustomer customer, params string[] invoiceNumbers)
     {
         var receipt = await Mailbox.WaitForAsync(
-            $"receipt for {string.Join(", ", invoiceNumbers)} to {Demo.Email}",
+            $"receipt for {string.Join(", ", invoiceNumbers)} to {customer.Email}",
             m => m.Subject.StartsWith(ReceiptSubject, StringComparison.Ordinal) &&
-                 m.To.Contains(Demo.Email, StringComparer.OrdinalIgnoreCase) &&
+                 m.To.Contains(customer.Email, StringComparer.OrdinalIgnoreCase) &&
                  m.Attachments.Any(a => invoiceNumbers.All(TextOf(a).Contains)));
-        Assert.Equal([Demo.Email], receipt.To);
+        Assert.Equal([customer.Email], receipt.To);
         var attachment = Assert.Single(receipt.Attachments);
         Assert.Equal("application/pdf", attachment.ContentType);
         Assert.StartsWith("receipt-", attachment.FileName, StringComparison.Ordinal);

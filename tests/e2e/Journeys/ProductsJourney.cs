@@ -1,38 +1,42 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using ChaosModular.E2E.Harness;
 using ChaosModular.E2E.Pages;
-using Demo = ChaosModular.E2E.Harness.BillingPortalFixture.DemoCustomer;
-using Support = ChaosModular.E2E.Harness.BillingPortalFixture.SupportUser;
+using ChaosModular.E2E.Seeding;
 
 namespace ChaosModular.E2E.Journeys;
 
 /// <summary>
-/// The demo customer's products, end to end in Chromium against the real Web and Worker processes
-/// (<see cref="ProductsPortalFixture"/>). A new customer has no subscription and cannot buy a first one in the
-/// portal, so every journey works on the seeded ones, each on its own: filters only read; seats are added to Corona
-/// Solo; the declined card tries Enscape Fixed Seat; auto-renewal is switched on the annual V-Ray subscription in
-/// USD and back; the upgrades take that one to V-Ray Premium and the EUR V-Ray Premium to Enterprise; Buy Again
-/// buys Phoenix. The journeys find subscriptions by what the customer can filter on (family, currency, renewal
-/// date) rather than by a product name an upgrade changes, so the order they run in does not matter.
+/// A customer's products, end to end in Chromium against the real Web and Worker processes. A customer who signs
+/// up has no subscription and cannot buy a first one in the portal, so each journey seeds a customer of its own with
+/// the subscriptions it works on (and, to pay, a German business's billing information and a Visa ending in 4242).
 /// </summary>
-public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestOutputHelper output) : ProductsPortalTest(portal, output)
+public sealed partial class ProductsJourney(PortalFixture portal, ITestOutputHelper output) : PortalTest(portal, output)
 {
-    private const string NewBillingName = "Demo Rendering Studio GmbH";
+    private const string NewBillingName = "Ada Rendering Studio GmbH";
 
     [Fact]
     public Task Filters_active_products_by_family_currency_and_expiration_and_Clear_shows_them_all_again() => JourneyAsync(async page =>
     {
-        var products = await SignInAsDemoAsync(page);
+        var customer = await SeedAsync(CustomerBuilder.For()
+            .WithSubscriptionRenewingIn(20, "vray-premium-annual", "EUR", seats: 3)
+            .WithSubscription("vray-solo-annual", "USD", seats: 2, activatedDaysAgo: 100)
+            .WithSubscription("corona-solo-monthly", "EUR", activatedDaysAgo: 75)
+            .WithSubscription("vray-next-workstation-annual", "EUR", activatedDaysAgo: 200, autoRenew: false)
+            .WithSubscription("enscape-fixed-monthly", "USD", seats: 2, activatedDaysAgo: 40));
+        var vray = customer.Seed.Subscriptions.Count(s => s.Plan.StartsWith("vray-", StringComparison.Ordinal));
+        var usd = customer.Seed.Subscriptions.Count(s => s.Currency == "USD");
+        var products = await SignInAsync(page, customer);
         var all = await ReadRenewalDatesAsync(products);
-        Assert.True(all.Count >= 5, $"The demo customer has {all.Count} active subscriptions; the seed has five.");
+        Assert.Equal(customer.ActiveSubscriptionCount, all.Count);
         await Expect(products.ClearLink).ToHaveCountAsync(0);
 
-        // Family: V-Ray shows only the three V-Ray subscriptions, and the address says so (a link to share).
+        // Family: V-Ray shows only the V-Ray subscriptions, and the address says so (a link to share).
         await products.FilterByFamilyAsync("V-Ray");
         await Expect(page).ToHaveURLAsync(new Regex(@"[?&]family=vray(&|$)"));
         await Expect(products.FamilyFilter).ToHaveValueAsync("vray");
-        await Expect(products.Rows).ToHaveCountAsync(3);
+        await Expect(products.Rows).ToHaveCountAsync(vray);
         foreach (var row in await products.AllRowsAsync())
         {
             await Expect(row.FamilyAndPrice).ToHaveTextAsync(new Regex(@"^\s*V-Ray · "));
@@ -45,10 +49,10 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
         await Expect(products.FamilyFilter).ToHaveValueAsync("");
         await Expect(products.ClearLink).ToHaveCountAsync(0);
 
-        // Currency: the two USD subscriptions (the V-Ray one and Enscape Fixed Seat).
+        // Currency: the USD subscriptions (the V-Ray one and Enscape Fixed Seat).
         await products.FilterByCurrencyAsync("USD");
         await Expect(page).ToHaveURLAsync(new Regex(@"[?&]currency=USD(&|$)"));
-        await Expect(products.Rows).ToHaveCountAsync(2);
+        await Expect(products.Rows).ToHaveCountAsync(usd);
         foreach (var row in await products.AllRowsAsync())
         {
             await Expect(row.Term).ToHaveTextAsync(new Regex(@"· USD\s*$"));
@@ -85,7 +89,8 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
     [Fact]
     public Task Adds_seats_at_the_prorated_price_and_the_paid_invoice_shows_that_amount() => JourneyAsync(async page =>
     {
-        var products = await SignInAsDemoAsync(page);
+        var products = await SignInAsync(page, await SeedAsync(Paying()
+            .WithSubscription("corona-solo-monthly", "EUR", activatedDaysAgo: 75)));
         var offering = await products.OpenAsync("Corona Solo");
         await Expect(offering.Plan).ToHaveTextAsync("Monthly, 49.90 EUR per seat");
         await Expect(offering.Seats).ToHaveTextAsync("1");
@@ -124,8 +129,11 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
     [Fact]
     public Task Switches_auto_renewal_off_and_on_outside_the_30_day_window_and_cannot_inside_it() => JourneyAsync(async page =>
     {
-        // Outside the window: the annual V-Ray subscription in USD (V-Ray Solo, or Premium once upgraded).
-        var products = await SignInAsDemoAsync(page);
+        var products = await SignInAsync(page, await SeedAsync(Paying()
+            .WithSubscription("vray-solo-annual", "USD", seats: 2, activatedDaysAgo: 100)
+            .WithSubscriptionRenewingIn(20, "vray-premium-annual", "EUR", seats: 3)));
+
+        // Outside the window: the annual V-Ray subscription in USD.
         await products.FilterAsync(family: "V-Ray", currency: "USD");
         var offering = await products.OpenOnlyRowAsync();
         var renewsOn = await offering.ReadRenewsOnAsync();
@@ -149,7 +157,7 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
         products = await ActiveProductsPage.OpenAsync(page);
         await Expect(products.RowOf(offering.SubscriptionId).AutoRenewal).ToHaveTextAsync("On");
 
-        // Inside the window: the V-Ray subscription in EUR renewing within 30 days (V-Ray Premium, or Enterprise once upgraded).
+        // Inside the window: the V-Ray subscription in EUR renewing within 30 days.
         await products.FilterAsync(family: "V-Ray", currency: "EUR", to: Today.AddDays(30));
         offering = await products.OpenOnlyRowAsync();
         renewsOn = await offering.ReadRenewsOnAsync();
@@ -164,8 +172,11 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
     [Fact]
     public Task Upgrades_V_Ray_Solo_to_Premium_and_Premium_to_Enterprise_which_has_no_upgrade() => JourneyAsync(async page =>
     {
+        var products = await SignInAsync(page, await SeedAsync(Paying()
+            .WithSubscription("vray-solo-annual", "USD", seats: 2, activatedDaysAgo: 100)
+            .WithSubscriptionRenewingIn(20, "vray-premium-annual", "EUR", seats: 3)));
+
         // V-Ray Solo (annual, USD, 2 seats) → V-Ray Premium: the difference for the rest of the term.
-        var products = await SignInAsDemoAsync(page);
         await products.FilterAsync(family: "V-Ray", currency: "USD");
         var offering = await products.OpenOnlyRowAsync();
         await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Solo");
@@ -216,7 +227,11 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
     [Fact]
     public Task Buys_an_expired_product_again_after_changing_the_billing_name_in_the_cart_and_only_the_new_invoice_has_it() => JourneyAsync(async page =>
     {
-        var products = await SignInAsDemoAsync(page);
+        var customer = await SeedAsync(Paying()
+            .WithOpenInvoice("EUR", 165m)
+            .WithSubscription("vray-solo-annual", "USD", activatedDaysAgo: 100)
+            .WithExpiredSubscription("phoenix-annual", "EUR"));
+        var products = await SignInAsync(page, customer);
         await Expect(products.Row("Phoenix").Locator).ToHaveCountAsync(0);
         await products.Tab("Expired Products").ClickAsync();
         var expired = new ExpiredProductsPage(page);
@@ -228,8 +243,8 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
         await Expect(cart.Product).ToHaveTextAsync("Phoenix");
         await Expect(cart.SeatsInput).ToHaveValueAsync("1");
         await Expect(cart.Total).ToHaveTextAsync("550.00 EUR");
-        await Expect(cart.BillingInformation).ToContainTextAsync(Demo.BillingName);
-        await Expect(cart.BillingInformation).ToContainTextAsync($"VAT ID {Demo.VatId}");
+        await Expect(cart.BillingInformation).ToContainTextAsync(customer.BillingName);
+        await Expect(cart.BillingInformation).ToContainTextAsync($"VAT ID {customer.VatId}");
         await Expect(cart.PaymentMethod).ToContainTextAsync("Charged to your Visa •••• 4242.");
         await cart.ChangeQuantityAsync(2);
         await Expect(cart.Total).ToHaveTextAsync("1,100.00 EUR");
@@ -239,7 +254,7 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
         var information = await cart.ChangeBillingInformationAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"[?&]returnUrl={Regex.Escape(Uri.EscapeDataString(cartAddress))}$", RegexOptions.IgnoreCase));
         await Expect(information.BackToOrderLink).ToBeVisibleAsync();
-        await Expect(information.Name).ToHaveValueAsync(Demo.BillingName);
+        await Expect(information.Name).ToHaveValueAsync(customer.BillingName);
         await information.Name.FillAsync(NewBillingName);
         await information.SaveAsync();
         cart = await CartPage.ExpectOpenAsync(page);
@@ -277,18 +292,19 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
         var text = PdfText.Extract((await invoices.DownloadPdfAsync(invoice)).Content);
         Assert.Contains(invoice, text, StringComparison.Ordinal);
         Assert.Contains(NewBillingName, text, StringComparison.Ordinal);
-        Assert.DoesNotContain(Demo.BillingName, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(customer.BillingName, text, StringComparison.Ordinal);
         Assert.Contains("Total (EUR) 1,100.00", text, StringComparison.Ordinal);
         var older = await invoices.NumberOfInvoiceWithTotalAsync("165.00 EUR");
         text = PdfText.Extract((await invoices.DownloadPdfAsync(older)).Content);
-        Assert.Contains(Demo.BillingName, text, StringComparison.Ordinal);
+        Assert.Contains(customer.BillingName, text, StringComparison.Ordinal);
         Assert.DoesNotContain(NewBillingName, text, StringComparison.Ordinal);
     });
 
     [Fact]
     public Task A_card_declined_when_adding_seats_changes_nothing_and_leaves_nothing_to_pay() => JourneyAsync(async page =>
     {
-        await SignInAsDemoAsync(page);
+        await SignInAsync(page, await SeedAsync(Paying()
+            .WithSubscription("enscape-fixed-monthly", "USD", seats: 2, activatedDaysAgo: 40)));
         var invoices = await InvoicesPage.OpenAsync(page);
         var outstanding = await invoices.Outstanding.InnerTextAsync();
 
@@ -296,46 +312,45 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
         var methods = await PaymentMethodsPage.OpenAsync(page);
         await methods.AddCardAsync("4000000000000341", 12, DateTime.UtcNow.Year + 3, "123");
         await Expect(methods.DefaultBadge("0341")).ToBeVisibleAsync();
-        try
-        {
-            var products = await ActiveProductsPage.OpenAsync(page);
-            var offering = await products.OpenAsync("Enscape Fixed Seat");
-            await Expect(offering.Seats).ToHaveTextAsync("2");
-            var addSeats = await offering.OpenAddSeatsAsync();
-            await Expect(addSeats.PaymentMethod).ToContainTextAsync("Charged to your Visa •••• 0341.");
-            await addSeats.QuoteAsync(1);
-            await addSeats.ConfirmExpectingNoChangeAsync();
-            await Expect(addSeats.Outcome).ToHaveTextAsync("Your payment was declined: Your card was declined. Nothing was changed.");
-            await Expect(addSeats.Flash).ToHaveCountAsync(0);
 
-            // Nothing new to pay, the seats as they were, the order cancelled and its invoice void.
-            invoices = await InvoicesPage.OpenAsync(page);
-            await Expect(invoices.Outstanding).ToHaveTextAsync(outstanding);
-            products = await ActiveProductsPage.OpenAsync(page);
-            await Expect(products.RowOf(offering.SubscriptionId).Seats).ToHaveTextAsync("2");
-            offering = await OfferingPage.OpenAsync(page, offering.SubscriptionId);
-            await Expect(offering.Seats).ToHaveTextAsync("2");
-            var order = offering.Order("1 added seat(s)");
-            await Expect(order).ToHaveCountAsync(1);
-            await Expect(order).ToContainTextAsync("Cancelled: Your card was declined.");
-            var voided = InvoiceNumberIn(await order.InnerTextAsync());
-            invoices = await InvoicesPage.OpenAsync(page);
-            await Expect(invoices.Row(voided).Status).ToHaveTextAsync("Void");
-            await Expect(invoices.Row(voided).PayLink).ToHaveCountAsync(0);
-        }
-        finally
-        {
-            // The other journeys pay with the Visa. Restored in a browser of its own, so a failure above keeps its page.
-            var restore = await NewBrowserSessionAsync();
-            await SignInAsDemoAsync(restore);
-            await (await PaymentMethodsPage.OpenAsync(restore)).MakeDefaultAsync("4242");
-        }
+        var products = await ActiveProductsPage.OpenAsync(page);
+        var offering = await products.OpenAsync("Enscape Fixed Seat");
+        await Expect(offering.Seats).ToHaveTextAsync("2");
+        var addSeats = await offering.OpenAddSeatsAsync();
+        await Expect(addSeats.PaymentMethod).ToContainTextAsync("Charged to your Visa •••• 0341.");
+        await addSeats.QuoteAsync(1);
+        await addSeats.ConfirmExpectingNoChangeAsync();
+        await Expect(addSeats.Outcome).ToHaveTextAsync("Your payment was declined: Your card was declined. Nothing was changed.");
+        await Expect(addSeats.Flash).ToHaveCountAsync(0);
+
+        // Nothing new to pay, the seats as they were, the order cancelled and its invoice void.
+        invoices = await InvoicesPage.OpenAsync(page);
+        await Expect(invoices.Outstanding).ToHaveTextAsync(outstanding);
+        products = await ActiveProductsPage.OpenAsync(page);
+        await Expect(products.RowOf(offering.SubscriptionId).Seats).ToHaveTextAsync("2");
+        offering = await OfferingPage.OpenAsync(page, offering.SubscriptionId);
+        await Expect(offering.Seats).ToHaveTextAsync("2");
+        var order = offering.Order("1 added seat(s)");
+        await Expect(order).ToHaveCountAsync(1);
+        await Expect(order).ToContainTextAsync("Cancelled: Your card was declined.");
+        var voided = InvoiceNumberIn(await order.InnerTextAsync());
+        invoices = await InvoicesPage.OpenAsync(page);
+        await Expect(invoices.Row(voided).Status).ToHaveTextAsync("Void");
+        await Expect(invoices.Row(voided).PayLink).ToHaveCountAsync(0);
     });
 
-    internal static async Task<ActiveProductsPage> SignInAsDemoAsync(IPage page)
+    /// <summary>
+    /// A customer who can pay: a German business with a VAT ID (reverse charge: an invoice's total is the price) and
+    /// a Visa ending in 4242.
+    /// </summary>
+    internal static CustomerBuilder Paying([CallerMemberName] string journey = "") =>
+        CustomerBuilder.For(journey).WithGermanBusiness("Ada Visualisation GmbH").WithCard("4242");
+
+    /// <summary>Signs the customer in; the portal opens on their active products.</summary>
+    internal static async Task<ActiveProductsPage> SignInAsync(IPage page, SeededCustomer customer)
     {
-        var products = await (await SignInPage.OpenAsync(page)).SignInAsync(Demo.Email, Demo.Password);
-        await Expect(products.Rows.First).ToBeVisibleAsync();
+        var products = await (await SignInPage.OpenAsync(page)).SignInAsync(customer.Email, customer.Password);
+        await Expect(products.Rows).ToHaveCountAsync(customer.ActiveSubscriptionCount);
         return products;
     }
 
@@ -374,7 +389,7 @@ public sealed partial class ProductsJourney(ProductsPortalFixture portal, ITestO
 }
 
 /// <summary>
-/// A renewal, end to end: the portal's clock is moved to the demo V-Ray Premium's renewal day
+/// A renewal, end to end: the portal's clock is moved to the customer's V-Ray Premium's renewal day
 /// (<see cref="RenewalsPortalFixture"/>), support runs the renewal job from the Hangfire dashboard, and the Worker
 /// renews it: the customer sees the next period and the paid renewal invoice.
 /// </summary>
@@ -385,7 +400,9 @@ public sealed class ProductsRenewalJourney(RenewalsPortalFixture portal, ITestOu
     [Fact]
     public Task On_the_renewal_day_the_renewal_job_renews_the_subscription_and_charges_the_renewal_invoice() => JourneyAsync(async page =>
     {
-        var products = await ProductsJourney.SignInAsDemoAsync(page);
+        var customer = await SeedAsync(ProductsJourney.Paying().WithSubscriptionRenewingIn(20, "vray-premium-annual", "EUR", seats: 3));
+        var support = await SeedAsync(CustomerBuilder.For().Named("Support Desk", "BG").AsSupport());
+        var products = await ProductsJourney.SignInAsync(page, customer);
         await products.FilterAsync(family: "V-Ray", currency: "EUR", to: Portal.Today.AddDays(30));
         var offering = await products.OpenOnlyRowAsync();
         await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Premium");
@@ -399,14 +416,14 @@ public sealed class ProductsRenewalJourney(RenewalsPortalFixture portal, ITestOu
         // seats can no longer be added to the ending period.
         Portal.MoveClockTo(daysToRenewal);
         await page.Context.ClearCookiesAsync();
-        await ProductsJourney.SignInAsDemoAsync(page);
+        await ProductsJourney.SignInAsync(page, customer);
         offering = await OfferingPage.OpenAsync(page, offering.SubscriptionId);
         await Expect(offering.RenewsOn).ToHaveTextAsync(Dates.Format(renewsOn));
         await Expect(offering.AddSeatsLink).ToHaveCountAsync(0);
 
         // Support runs the renewal job now instead of waiting for its hourly run.
         var desk = await NewBrowserSessionAsync();
-        await (await SignInPage.OpenAsync(desk)).SignInAsync(Support.Email, Support.Password);
+        await (await SignInPage.OpenAsync(desk)).SignInAsync(support.Email, support.Password);
         var jobs = await HangfireRecurringJobsPage.OpenAsync(desk);
         await jobs.TriggerNowAsync(RenewalJobId);
 

@@ -19,6 +19,10 @@ public sealed class SeedOptions
     public string SupportPassword { get; set; } = "SupportDesk#2026";
 }
 
+/// <summary>
+/// The roles, and with <c>Seed:Demo</c> the demo customer and the support desk user. <see cref="EnsureUserAsync"/>
+/// also makes the users of the end-to-end tests, one per journey.
+/// </summary>
 internal sealed class AccountsSeeder(
     RoleManager<IdentityRole> roles,
     UserManager<PortalUser> users,
@@ -44,18 +48,24 @@ internal sealed class AccountsSeeder(
         await EnsureUserAsync("Support Desk", options.SupportEmail, options.SupportPassword, "BG", PortalRoles.Support, cancellationToken);
     }
 
-    private async Task EnsureUserAsync(string name, string email, string password, string country, string role, CancellationToken cancellationToken)
+    /// <summary>Registers the user as a customer signing up would be, in <paramref name="role"/> if given; nothing if the email is taken.</summary>
+    /// <returns>The user's id (the customer id the other modules key their data by).</returns>
+    public async Task<string> EnsureUserAsync(string name, string email, string password, string country, string? role, CancellationToken cancellationToken)
     {
-        if (await users.FindByEmailAsync(email) is not null)
+        if (await users.FindByEmailAsync(email) is { } existing)
         {
-            return;
+            return existing.Id;
         }
         var result = await register.HandleAsync(new RegisterCustomer.Command(name, email, password, country), cancellationToken);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"Seeding {email} failed: {string.Join(" ", result.Errors)}");
         }
-        await users.AddToRoleAsync(result.User!, role);
-        logger.LogWarning("Seeded {Role} user: email {Email}, password {Password} (shown once; see README).", role, email, password);
+        if (role is not null)
+        {
+            await users.AddToRoleAsync(result.User!, role);
+        }
+        logger.LogWarning("Seeded {Role} user: email {Email}, password {Password} (shown once; see README).", role ?? "customer", email, password);
+        return result.User!.Id;
     }
 }

@@ -1,13 +1,18 @@
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.CloudCredits.Domain;
+using ChaosModular.Modules.Abstractions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
 namespace ChaosModular.CloudCredits.Data;
 
+/// <summary>A grant to seed, with <paramref name="Used"/> credits already used on <paramref name="UsedOn"/>.</summary>
+internal sealed record CloudCreditSeed(string Description, decimal Amount, DateTime GrantedUtc, DateOnly ExpiresOn, decimal Used = 0m, DateOnly? UsedOn = null);
+
 /// <summary>
 /// The demo customer's credits (with <c>Seed:Demo</c>): one active grant partly used, one active and
 /// unused, one expired with credits forfeited. Only when the customer has no grant yet.
+/// <see cref="SeedCustomerAsync"/> grants any customer theirs (the end-to-end tests make one customer per journey).
 /// </summary>
 internal sealed class CloudCreditsSeeder(CloudCreditsDbContext db, IAccountsApi accounts, IConfiguration configuration, TimeProvider clock)
 {
@@ -25,13 +30,25 @@ internal sealed class CloudCreditsSeeder(CloudCreditsDbContext db, IAccountsApi 
         }
         var now = clock.GetUtcNow().UtcDateTime;
         var today = DateOnly.FromDateTime(now);
+        await SeedCustomerAsync(customer.UserId,
+        [
+            new("Included with V-Ray Premium annual", 500m, now.AddMonths(-2), today.AddMonths(10), Used: 182.5m, UsedOn: today),
+            new("Chaos Cloud credits — order of 3 packs", 300m, now.AddDays(-3), today.AddYears(1)),
+            new("Welcome credits", 100m, now.AddMonths(-14), today.AddMonths(-2), Used: 35m, UsedOn: DateOnly.FromDateTime(now.AddMonths(-10))),
+        ], cancellationToken);
+    }
 
-        var included = CreditGrant.Grant(customer.UserId, "Included with V-Ray Premium annual", 500m, now.AddMonths(-2), today.AddMonths(10));
-        included.Use(182.5m, today);
-        var bought = CreditGrant.Grant(customer.UserId, "Chaos Cloud credits — order of 3 packs", 300m, now.AddDays(-3), today.AddYears(1));
-        var welcome = CreditGrant.Grant(customer.UserId, "Welcome credits", 100m, now.AddMonths(-14), today.AddMonths(-2));
-        welcome.Use(35m, DateOnly.FromDateTime(now.AddMonths(-10)));
-        db.Grants.AddRange(included, bought, welcome);
+    public async Task SeedCustomerAsync(string customerId, IReadOnlyList<CloudCreditSeed> grants, CancellationToken cancellationToken)
+    {
+        foreach (var g in grants)
+        {
+            var grant = CreditGrant.Grant(customerId, g.Description, g.Amount, g.GrantedUtc, g.ExpiresOn);
+            if (g.Used > 0m)
+            {
+                grant.Use(g.Used, g.UsedOn ?? clock.Today());
+            }
+            db.Grants.Add(grant);
+        }
         await db.SaveChangesAsync(cancellationToken);
     }
 }
