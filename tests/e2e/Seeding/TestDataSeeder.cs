@@ -1,15 +1,9 @@
-using ChaosModular.Accounts;
+using ChaosModular.Composition;
 using ChaosModular.Accounts.Data;
-using ChaosModular.Billing;
 using ChaosModular.Billing.Data;
-using ChaosModular.Catalog;
-using ChaosModular.CloudCredits;
 using ChaosModular.CloudCredits.Data;
 using ChaosModular.E2E.Harness;
-using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Hosting;
-using ChaosModular.Notifications;
-using ChaosModular.Subscriptions;
 using ChaosModular.Subscriptions.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,9 +40,7 @@ internal sealed class TestDataSeeder : IDisposable
                 ["Jobs:RunServerInWeb"] = "false",
                 ["Jobs:PrepareSchema"] = "false",
             });
-        builder.AddChaosModules(
-            [new AccountsModule(), new NotificationsModule(), new CatalogModule(), new BillingModule(), new SubscriptionsModule(), new CloudCreditsModule()],
-            HostRole.Web);
+        builder.AddChaosModules(ModuleList.All, HostRole.Web);
         // Built, never started: no hosted service runs here.
         _host = builder.Build();
     }

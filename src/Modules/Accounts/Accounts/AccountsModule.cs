@@ -71,14 +71,7 @@ public sealed class AccountsModule : IModule
 
         services.AddScoped<RegisterCustomer>();
         services.AddScoped<ChangePassword>();
-        services.AddScoped<AccountsSeeder>();
+        services.AddModuleSeeder<AccountsSeeder>(Name);
         services.AddScoped<IAccountsApi, AccountsApi>();
-    }
-
-    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Database.MigrateAsync(cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<AccountsSeeder>().SeedAsync(cancellationToken);
     }
 }

@@ -44,7 +44,7 @@ public sealed class BillingModule : IModule
         services.AddScoped<SetDefaultCard>();
         services.AddScoped<SaveBillingInformation>();
         services.AddScoped<DownloadInvoicePdf>();
-        services.AddScoped<BillingSeeder>();
+        services.AddModuleSeeder<BillingSeeder>(Name);
         services.AddScoped<AutomaticPaymentJob>();
         services.AddScoped<PendingPaymentsJob>();
         services.AddScoped<IBillingApi, BillingApi>();
@@ -65,12 +65,5 @@ public sealed class BillingModule : IModule
                 ? Results.File(pdf.Content, "application/pdf", pdf.FileName)
                 : Results.NotFound());
         StripeWebhook.Map(endpoints);
-    }
-
-    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Database.MigrateAsync(cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<BillingSeeder>().SeedAsync(cancellationToken);
     }
 }

@@ -24,14 +24,7 @@ public sealed class CloudCreditsModule : IModule
         services.AddSingleton<IValidateOptions<CloudCreditsOptions>, CloudCreditsOptionsValidator>();
         services.AddScoped<CustomerCredits>();
         services.AddScoped<StartRenderingLink>();
-        services.AddScoped<CloudCreditsSeeder>();
+        services.AddModuleSeeder<CloudCreditsSeeder>(Name);
         services.AddScoped<ICloudCreditsApi, CloudCreditsApi>();
-    }
-
-    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<CloudCreditsDbContext>().Database.MigrateAsync(cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<CloudCreditsSeeder>().SeedAsync(cancellationToken);
     }
 }

@@ -44,10 +44,4 @@ public sealed class NotificationsModule : IModule
 
     public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
         jobs.AddOrUpdate<EmailJobs>(EmailJobs.SweepJobId, j => j.SweepAsync(CancellationToken.None), "*/5 * * * *");
-
-    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Database.MigrateAsync(cancellationToken);
-    }
 }

@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Modules.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,7 @@ public interface IModule
     /// <summary>Recurring jobs, registered by whichever process runs the job server.</summary>
     void RegisterRecurringJobs(Hangfire.IRecurringJobManager jobs) { }
 
-    /// <summary>Creates or migrates the module's schema and seeds what it must have.</summary>
-    Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken);
+    /// <summary>Migrates the module's schema and runs its seeders (<c>AddModuleSeeder</c>).</summary>
+    Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.MigrateAndSeedAsync(this, cancellationToken);
 }

@@ -38,7 +38,7 @@ public sealed class SubscriptionsModule : IModule
         services.AddScoped<RenewSubscriptions>();
         services.AddScoped<SendRenewalReminders>();
         services.AddScoped<RenewalJob>();
-        services.AddScoped<SubscriptionsSeeder>();
+        services.AddModuleSeeder<SubscriptionsSeeder>(Name);
         services.AddIntegrationEventHandler<InvoicePaid, CompleteOrderOnInvoicePaid>();
         services.AddIntegrationEventHandler<InvoiceVoided, CancelOrderOnInvoiceVoided>();
         services.AddIntegrationEventHandler<SubscriptionExpired, ExpiryNoticeOnSubscriptionExpired>();
@@ -46,11 +46,4 @@ public sealed class SubscriptionsModule : IModule
 
     public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
         jobs.AddOrUpdate<RenewalJob>(RenewalJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
-
-    public async Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<SubscriptionsDbContext>().Database.MigrateAsync(cancellationToken);
-        await scope.ServiceProvider.GetRequiredService<SubscriptionsSeeder>().SeedAsync(cancellationToken);
-    }
 }

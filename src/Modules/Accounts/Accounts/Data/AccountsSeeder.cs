@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Accounts.Domain;
 using ChaosModular.Accounts.Features.Registration;
@@ -28,7 +29,7 @@ internal sealed class AccountsSeeder(
     UserManager<PortalUser> users,
     RegisterCustomer register,
     IOptions<SeedOptions> seed,
-    ILogger<AccountsSeeder> logger)
+    ILogger<AccountsSeeder> logger) : IModuleSeeder
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {

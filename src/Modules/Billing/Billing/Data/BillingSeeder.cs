@@ -34,7 +34,7 @@ internal sealed record BillingSeed(
 /// USD, one overdue, an unapplied credit and a saved Visa card. <see cref="SeedCustomerAsync"/> gives any
 /// customer a <see cref="BillingSeed"/> (the end-to-end tests make one per journey).
 /// </summary>
-internal sealed class BillingSeeder(BillingDbContext db, IAccountsApi accounts, IssueInvoice issue, IConfiguration configuration, TimeProvider clock)
+internal sealed class BillingSeeder(BillingDbContext db, IAccountsApi accounts, IssueInvoice issue, IConfiguration configuration, TimeProvider clock) : IModuleSeeder
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {

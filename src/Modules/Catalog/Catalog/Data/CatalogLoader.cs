@@ -1,9 +1,11 @@
+using ChaosModular.Modules.Infrastructure.Persistence;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Catalog.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Catalog.Data;
 
@@ -88,8 +90,20 @@ internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family
 /// Loads the data file at start-up. Idempotent: a version already loaded is skipped; a newer one
 /// updates rows by code, replaces prices and builds, and retires what the file no longer lists.
 /// </summary>
-internal sealed class CatalogLoader(CatalogDbContext db, TimeProvider clock, ILogger<CatalogLoader> logger)
+internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions> options, TimeProvider clock, ILogger<CatalogLoader> logger) : IModuleSeeder
 {
+    /// <summary>Loads <c>Catalog:DataFile</c> (relative paths are next to the binaries).</summary>
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var path = options.Value.DataFile;
+        var file = Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"Catalog:DataFile '{file}' does not exist.", file);
+        }
+        await LoadAsync(CatalogFile.Parse(await File.ReadAllTextAsync(file, cancellationToken)), cancellationToken);
+    }
+
     public async Task<bool> LoadAsync(CatalogFile file, CancellationToken cancellationToken)
     {
         var problems = file.Problems();

@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.CloudCredits.Domain;
 using ChaosModular.Modules.Abstractions;
@@ -14,7 +15,7 @@ internal sealed record CloudCreditSeed(string Description, decimal Amount, DateT
 /// unused, one expired with credits forfeited. Only when the customer has no grant yet.
 /// <see cref="SeedCustomerAsync"/> grants any customer theirs (the end-to-end tests make one customer per journey).
 /// </summary>
-internal sealed class CloudCreditsSeeder(CloudCreditsDbContext db, IAccountsApi accounts, IConfiguration configuration, TimeProvider clock)
+internal sealed class CloudCreditsSeeder(CloudCreditsDbContext db, IAccountsApi accounts, IConfiguration configuration, TimeProvider clock) : IModuleSeeder
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {

@@ -34,6 +34,27 @@ public static class ModuleDatabase
         return services;
     }
 
+    /// <summary>Registers a seeder that runs after the module's migrations (<see cref="MigrateAndSeedAsync"/>).</summary>
+    public static IServiceCollection AddModuleSeeder<TSeeder>(this IServiceCollection services, string module)
+        where TSeeder : class, IModuleSeeder
+    {
+        services.AddScoped<TSeeder>();
+        services.AddKeyedScoped<IModuleSeeder>(module, (sp, _) => sp.GetRequiredService<TSeeder>());
+        return services;
+    }
+
+    /// <summary>A module's start-up: applies its migrations, then runs its seeders in the order they were registered.</summary>
+    public static async Task MigrateAndSeedAsync(this IServiceProvider services, IModule module, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = (DbContext)scope.ServiceProvider.GetRequiredService(module.DbContextType);
+        await db.Database.MigrateAsync(cancellationToken);
+        foreach (var seeder in scope.ServiceProvider.GetKeyedServices<IModuleSeeder>(module.Name))
+        {
+            await seeder.SeedAsync(cancellationToken);
+        }
+    }
+
     public static DbContextOptionsBuilder UseModuleDatabase(
         this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString, string module, string contentRoot)
     {

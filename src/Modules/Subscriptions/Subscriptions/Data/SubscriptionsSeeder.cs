@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Catalog.Contracts;
@@ -20,7 +21,7 @@ internal sealed record SubscriptionSeed(string Plan, string Currency, int Seats,
 /// Dates are relative to today so the demo always looks current. <see cref="SeedCustomerAsync"/> gives any
 /// customer their subscriptions (the end-to-end tests make one customer per journey).
 /// </summary>
-internal sealed class SubscriptionsSeeder(SubscriptionsDbContext db, IAccountsApi accounts, ICatalogApi catalog, IConfiguration configuration, TimeProvider clock)
+internal sealed class SubscriptionsSeeder(SubscriptionsDbContext db, IAccountsApi accounts, ICatalogApi catalog, IConfiguration configuration, TimeProvider clock) : IModuleSeeder
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
