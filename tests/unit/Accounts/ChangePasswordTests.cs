@@ -1,9 +1,6 @@
 using System.Net;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Accounts;
 

@@ -1,9 +1,6 @@
 using ChaosModular.Accounts.Data;
 using ChaosModular.Accounts.Domain;
 using ChaosModular.Accounts.Features.Registration;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Accounts;
 

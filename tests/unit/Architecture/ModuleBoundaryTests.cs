@@ -3,8 +3,6 @@ using System.Text.Json;
 using ChaosModular.Accounts;
 using ChaosModular.Composition;
 using ChaosModular.Modules.Infrastructure;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using NetArchTest.Rules;
 
 namespace ChaosModular.UnitTests.Architecture;

@@ -1,12 +1,10 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Architecture;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using ChaosModular.Composition;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.UnitTests.Architecture;
 

@@ -5,9 +5,6 @@ using ChaosModular.Billing.Features;
 using ChaosModular.Billing.Jobs;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications.Data;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using UglyToad.PdfPig;
 

@@ -3,9 +3,6 @@ using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Features;
 using ChaosModular.Notifications.Data;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Billing;
 

@@ -4,9 +4,6 @@ using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Features;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Billing;
 

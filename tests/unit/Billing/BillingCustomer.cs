@@ -2,9 +2,6 @@ using System.Net;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Features;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Billing;
 
@@ -42,6 +39,14 @@ public sealed class BillingCustomer
         }
         return customer;
     }
+
+    /// <summary>Opens the payment review of one invoice, as a tab would: the form its Confirm posts, idempotency key included.</summary>
+    public async Task<List<KeyValuePair<string, string>>> ReviewPaymentAsync(Guid invoiceId, PortalClient? tab = null) =>
+        PortalClient.HiddenFields(await (tab ?? Client).GetPageAsync(BillingRoutes.PayInvoice(invoiceId))).DistinctBy(f => f.Key + f.Value).ToList();
+
+    /// <summary>Posts a reviewed payment's Confirm.</summary>
+    public Task<HttpResponseMessage> ConfirmPaymentAsync(Guid invoiceId, IEnumerable<KeyValuePair<string, string>> review, PortalClient? tab = null) =>
+        (tab ?? Client).Http.PostAsync(new Uri(BillingRoutes.PayInvoice(invoiceId), UriKind.Relative), new FormUrlEncodedContent(review));
 
     public async Task<HttpResponseMessage> SaveBillingInformationAsync(string name, string country, string? vatId)
     {

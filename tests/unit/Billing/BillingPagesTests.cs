@@ -1,9 +1,6 @@
 using System.Net;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
 
 namespace ChaosModular.UnitTests.Billing;
@@ -169,11 +166,10 @@ public sealed class BillingPagesTests(SqlitePortalFactory factory) : IClassFixtu
     {
         var customer = await BillingCustomer.SignUpAsync(factory);
         var invoice = await customer.InvoiceAsync("EUR", 75m);
-        var html = await customer.Client.GetPageAsync($"/billing/pay?ids={invoice.InvoiceId}");
-        var form = PortalClient.HiddenFields(html).DistinctBy(f => f.Key + f.Value).ToList();
+        var form = await customer.ReviewPaymentAsync(invoice.InvoiceId);
 
-        var first = await customer.Client.Http.PostAsync(new Uri($"/billing/pay?ids={invoice.InvoiceId}", UriKind.Relative), new FormUrlEncodedContent(form));
-        var second = await customer.Client.Http.PostAsync(new Uri($"/billing/pay?ids={invoice.InvoiceId}", UriKind.Relative), new FormUrlEncodedContent(form));
+        var first = await customer.ConfirmPaymentAsync(invoice.InvoiceId, form);
+        var second = await customer.ConfirmPaymentAsync(invoice.InvoiceId, form);
 
         Assert.Contains("Payment received", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("Payment received", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);

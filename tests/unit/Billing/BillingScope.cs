@@ -1,9 +1,6 @@
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Billing;
 

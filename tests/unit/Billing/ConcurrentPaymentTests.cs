@@ -1,9 +1,6 @@
 using System.Net;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Billing;
 
@@ -22,15 +19,14 @@ public sealed class ConcurrentPaymentTests(PostgresPortalFactory factory) : ICla
         {
             var tab = new PortalClient(factory.CreatePortalClient());
             Assert.Equal(HttpStatusCode.Redirect, (await tab.SignInAsync(customer.Email, customer.Password)).StatusCode);
-            var review = await tab.GetPageAsync($"/billing/pay?ids={invoice.InvoiceId}");
-            tabs.Add((tab, PortalClient.HiddenFields(review).DistinctBy(f => f.Key + f.Value).ToList()));
+            tabs.Add((tab, await customer.ReviewPaymentAsync(invoice.InvoiceId, tab)));
         }
 
         using var start = new SemaphoreSlim(0);
         var posts = tabs.Select(async t =>
         {
             await start.WaitAsync();
-            var response = await t.Client.Http.PostAsync(new Uri($"/billing/pay?ids={invoice.InvoiceId}", UriKind.Relative), new FormUrlEncodedContent(t.Form));
+            var response = await customer.ConfirmPaymentAsync(invoice.InvoiceId, t.Form, t.Client);
             return await response.Content.ReadAsStringAsync();
         }).ToList();
         start.Release(Tabs);
@@ -50,14 +46,13 @@ public sealed class ConcurrentPaymentTests(PostgresPortalFactory factory) : ICla
     {
         var customer = await BillingCustomer.SignUpAsync(factory);
         var invoice = await customer.InvoiceAsync("USD", 64.99m);
-        var review = await customer.Client.GetPageAsync($"/billing/pay?ids={invoice.InvoiceId}");
-        var form = PortalClient.HiddenFields(review).DistinctBy(f => f.Key + f.Value).ToList();
+        var form = await customer.ReviewPaymentAsync(invoice.InvoiceId);
 
         using var start = new SemaphoreSlim(0);
         var clicks = Enumerable.Range(0, 4).Select(async _ =>
         {
             await start.WaitAsync();
-            return await customer.Client.Http.PostAsync(new Uri($"/billing/pay?ids={invoice.InvoiceId}", UriKind.Relative), new FormUrlEncodedContent(form));
+            return await customer.ConfirmPaymentAsync(invoice.InvoiceId, form);
         }).ToList();
         start.Release(4);
         await Task.WhenAll(clicks);

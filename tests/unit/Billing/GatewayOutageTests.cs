@@ -4,9 +4,6 @@ using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Features;
 using ChaosModular.Billing.Gateways;
 using ChaosModular.Billing.Jobs;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaosModular.UnitTests.Billing;

@@ -1,8 +1,5 @@
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Features;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Billing;
 

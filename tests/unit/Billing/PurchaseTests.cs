@@ -5,9 +5,6 @@ using ChaosModular.Billing.Gateways;
 using ChaosModular.Billing.Jobs;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 using static ChaosModular.UnitTests.Billing.BillingScope;

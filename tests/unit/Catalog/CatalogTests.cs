@@ -1,9 +1,6 @@
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Catalog.Data;
 using ChaosModular.Catalog.Domain;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Catalog;
 

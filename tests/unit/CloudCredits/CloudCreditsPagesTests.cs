@@ -1,9 +1,6 @@
 using System.Net;
 using ChaosModular.CloudCredits.Contracts;
 using ChaosModular.CloudCredits.Data;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaosModular.UnitTests.CloudCredits;

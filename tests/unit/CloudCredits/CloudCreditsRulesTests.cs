@@ -1,7 +1,6 @@
 using ChaosModular.CloudCredits;
 using ChaosModular.CloudCredits.Contracts;
 using ChaosModular.CloudCredits.Domain;
-using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.UnitTests.CloudCredits;

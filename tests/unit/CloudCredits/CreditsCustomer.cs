@@ -2,9 +2,6 @@ using System.Net;
 using ChaosModular.Accounts.Data;
 using ChaosModular.CloudCredits.Data;
 using ChaosModular.CloudCredits.Domain;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.CloudCredits;
 

@@ -1,4 +1,3 @@
-using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.UnitTests.Hosting;

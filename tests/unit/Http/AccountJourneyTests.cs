@@ -2,9 +2,6 @@ using System.Net;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Accounts.Domain;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Http;
 

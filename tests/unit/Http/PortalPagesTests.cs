@@ -1,5 +1,4 @@
 using System.Net;
-using ChaosModular.UnitTests.Infrastructure;
 
 namespace ChaosModular.UnitTests.Http;
 

@@ -3,7 +3,6 @@ using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace ChaosModular.UnitTests.Infrastructure;

@@ -3,9 +3,6 @@ using ChaosModular.Accounts.Data;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.UnitTests.Modules;
@@ -58,7 +55,8 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
     [Fact]
     public async Task The_sweep_dispatches_a_row_whose_job_was_never_enqueued()
     {
-        var integrationEvent = NewEvent();
+        // Occurred just now, so the host's own minutely sweep leaves it alone while we look; the sweep below runs a minute later.
+        var integrationEvent = NewEvent() with { OccurredUtc = DateTime.UtcNow };
         // A context without the outbox hook stands in for a process that crashed between commit and enqueue.
         await using (var db = ContextWithoutOutboxHook())
         {
@@ -70,7 +68,8 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
 
         await using (var scope = factory.Services.CreateAsyncScope())
         {
-            await ActivatorUtilities.CreateInstance<OutboxJobs>(scope.ServiceProvider).SweepAsync(CancellationToken.None);
+            var aMinuteLater = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1));
+            await ActivatorUtilities.CreateInstance<OutboxJobs>(scope.ServiceProvider, aMinuteLater).SweepAsync(CancellationToken.None);
         }
 
         await Eventually.Until(() => EmailExists(integrationEvent.Email), TimeSpan.FromSeconds(30), "the swept event's email row");

@@ -4,9 +4,6 @@ using ChaosModular.Notifications.Data;
 using ChaosModular.Notifications.IntegrationEventHandlers;
 using ChaosModular.Notifications.Jobs;
 using ChaosModular.Notifications.Templates;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using netDumbster.smtp;
 

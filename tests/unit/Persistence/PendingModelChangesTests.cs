@@ -2,7 +2,6 @@ using ChaosModular.Composition;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
 using ChaosModular.UnitTests.Architecture;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace ChaosModular.UnitTests.Persistence;

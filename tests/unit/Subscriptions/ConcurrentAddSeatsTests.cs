@@ -3,9 +3,6 @@ using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Subscriptions.Domain;
 using ChaosModular.UnitTests.Billing;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Subscriptions;
 

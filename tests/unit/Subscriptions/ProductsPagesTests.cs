@@ -9,9 +9,6 @@ using ChaosModular.Subscriptions.Features;
 using ChaosModular.Subscriptions.IntegrationEventHandlers;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.UnitTests.Billing;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaosModular.UnitTests.Subscriptions;

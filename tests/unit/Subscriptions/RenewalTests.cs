@@ -6,9 +6,6 @@ using ChaosModular.Notifications.Data;
 using ChaosModular.Subscriptions.Domain;
 using ChaosModular.Subscriptions.Jobs;
 using ChaosModular.UnitTests.Billing;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChaosModular.UnitTests.Subscriptions;

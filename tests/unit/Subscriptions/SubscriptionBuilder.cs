@@ -4,9 +4,6 @@ using ChaosModular.Subscriptions.Data;
 using ChaosModular.Subscriptions.Domain;
 using ChaosModular.Subscriptions.Features;
 using ChaosModular.UnitTests.Billing;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Subscriptions;
 

@@ -1,6 +1,3 @@
-using ChaosModular.Accounts.Contracts;
-using ChaosModular.Accounts.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Accounts;
 

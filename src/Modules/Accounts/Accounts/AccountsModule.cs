@@ -1,14 +1,7 @@
-using ChaosModular.Accounts.Contracts;
-using ChaosModular.Accounts.Data;
-using ChaosModular.Accounts.Domain;
-using ChaosModular.Accounts.Features;
 using ChaosModular.Accounts.Features.Registration;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
-using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

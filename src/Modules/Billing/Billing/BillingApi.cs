@@ -1,9 +1,3 @@
-using ChaosModular.Billing.Contracts;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Billing.Features;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing;
 

@@ -1,20 +1,14 @@
 using ChaosModular.Accounts.Contracts.Events;
-using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Contracts.Events;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Features;
 using ChaosModular.Billing.Gateways;
 using ChaosModular.Billing.IntegrationEventHandlers;
 using ChaosModular.Billing.Jobs;
 using Hangfire;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,3 @@
-using ChaosModular.Catalog.Contracts;
-using ChaosModular.Catalog.Data;
-using ChaosModular.Catalog.Domain;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Catalog;

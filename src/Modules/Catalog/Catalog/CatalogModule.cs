@@ -1,9 +1,4 @@
-using ChaosModular.Catalog.Contracts;
-using ChaosModular.Catalog.Data;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

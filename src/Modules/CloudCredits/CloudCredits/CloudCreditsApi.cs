@@ -1,5 +1,3 @@
-using ChaosModular.CloudCredits.Contracts;
-using ChaosModular.CloudCredits.Features;
 
 namespace ChaosModular.CloudCredits;
 

@@ -1,10 +1,4 @@
-using ChaosModular.CloudCredits.Contracts;
-using ChaosModular.CloudCredits.Data;
-using ChaosModular.CloudCredits.Features;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,16 +1,11 @@
 using ChaosModular.Accounts.Contracts.Events;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using ChaosModular.Notifications.Contracts;
-using ChaosModular.Notifications.Data;
 using ChaosModular.Notifications.IntegrationEventHandlers;
 using ChaosModular.Notifications.Jobs;
 using ChaosModular.Notifications.Sending;
 using ChaosModular.Notifications.Templates;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

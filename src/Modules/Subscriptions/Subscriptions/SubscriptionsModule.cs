@@ -1,15 +1,10 @@
 using ChaosModular.Billing.Contracts.Events;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Contracts.Events;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Features;
 using ChaosModular.Subscriptions.IntegrationEventHandlers;
 using ChaosModular.Subscriptions.Jobs;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,5 @@
 using ChaosModular.Billing.Gateways;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.UnitTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

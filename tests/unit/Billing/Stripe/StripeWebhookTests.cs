@@ -6,9 +6,6 @@ using System.Text.Json.Nodes;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Gateways;
-using ChaosModular.UnitTests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ChaosModular.UnitTests.Billing;
 

@@ -1,8 +1,5 @@
-using ChaosModular.Accounts.Domain;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Accounts.Data;
 

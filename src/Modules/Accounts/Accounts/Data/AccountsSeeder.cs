@@ -1,6 +1,3 @@
-using ChaosModular.Modules.Infrastructure.Persistence;
-using ChaosModular.Accounts.Contracts;
-using ChaosModular.Accounts.Domain;
 using ChaosModular.Accounts.Features.Registration;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;

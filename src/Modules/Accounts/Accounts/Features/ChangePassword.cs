@@ -1,6 +1,4 @@
 using ChaosModular.Accounts.Contracts.Events;
-using ChaosModular.Accounts.Data;
-using ChaosModular.Accounts.Domain;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Identity;
 

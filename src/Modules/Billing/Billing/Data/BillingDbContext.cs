@@ -1,7 +1,4 @@
-using ChaosModular.Billing.Domain;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Data;
 

@@ -1,9 +1,4 @@
 using ChaosModular.Accounts.Contracts;
-using ChaosModular.Billing.Contracts;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Billing.Features;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
 namespace ChaosModular.Billing.Data;

@@ -1,5 +1,3 @@
-using ChaosModular.Billing.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Data;
 

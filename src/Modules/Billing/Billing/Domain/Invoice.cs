@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using ChaosModular.Modules.Abstractions;
 
 namespace ChaosModular.Billing.Domain;
 

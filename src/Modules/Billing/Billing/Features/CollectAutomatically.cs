@@ -1,8 +1,4 @@
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications.Contracts;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Features;
 

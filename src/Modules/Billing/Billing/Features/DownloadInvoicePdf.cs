@@ -1,7 +1,4 @@
-using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Pdf;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.Features;

@@ -1,7 +1,3 @@
-using ChaosModular.Billing.Contracts;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.Features;

@@ -1,6 +1,3 @@
-using ChaosModular.Billing.Data;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Features;
 

@@ -1,7 +1,3 @@
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Features;
 

@@ -1,10 +1,6 @@
 using ChaosModular.Billing.Contracts.Events;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Gateways;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Billing.Features;

@@ -1,9 +1,4 @@
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Features;
 

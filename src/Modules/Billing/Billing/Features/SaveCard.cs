@@ -1,8 +1,4 @@
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Gateways;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Billing.Features;

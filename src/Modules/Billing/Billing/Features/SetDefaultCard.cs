@@ -1,5 +1,3 @@
-using ChaosModular.Billing.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Features;
 

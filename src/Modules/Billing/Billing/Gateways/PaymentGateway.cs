@@ -1,4 +1,3 @@
-using ChaosModular.Modules.Abstractions;
 
 namespace ChaosModular.Billing.Gateways;
 

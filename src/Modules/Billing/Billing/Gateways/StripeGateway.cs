@@ -1,5 +1,4 @@
 using System.Globalization;
-using ChaosModular.Modules.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stripe;

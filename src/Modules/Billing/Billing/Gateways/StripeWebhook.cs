@@ -1,11 +1,7 @@
 using System.Text;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Billing.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

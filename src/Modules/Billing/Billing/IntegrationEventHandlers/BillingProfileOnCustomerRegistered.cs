@@ -1,10 +1,5 @@
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Accounts.Contracts.Events;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.IntegrationEventHandlers;
 

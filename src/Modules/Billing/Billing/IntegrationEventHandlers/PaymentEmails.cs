@@ -1,10 +1,6 @@
 using ChaosModular.Billing.Contracts.Events;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Pdf;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications.Contracts;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.IntegrationEventHandlers;

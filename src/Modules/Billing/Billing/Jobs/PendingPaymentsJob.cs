@@ -1,9 +1,5 @@
 using System.ComponentModel;
-using ChaosModular.Billing.Data;
-using ChaosModular.Billing.Domain;
-using ChaosModular.Billing.Features;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Billing.Jobs;
 

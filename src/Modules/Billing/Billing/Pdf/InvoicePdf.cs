@@ -1,5 +1,4 @@
 using System.Globalization;
-using ChaosModular.Billing.Domain;
 using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;

@@ -1,7 +1,4 @@
-using ChaosModular.Catalog.Domain;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Catalog.Data;
 

@@ -1,9 +1,5 @@
-using ChaosModular.Modules.Infrastructure.Persistence;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ChaosModular.Catalog.Contracts;
-using ChaosModular.Catalog.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,3 @@
-using ChaosModular.Catalog.Contracts;
 
 namespace ChaosModular.Catalog.Domain;
 

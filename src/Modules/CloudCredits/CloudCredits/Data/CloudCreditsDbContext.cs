@@ -1,7 +1,4 @@
-using ChaosModular.CloudCredits.Domain;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.CloudCredits.Data;
 

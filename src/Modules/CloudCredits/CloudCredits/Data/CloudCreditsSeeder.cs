@@ -1,8 +1,4 @@
-using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Accounts.Contracts;
-using ChaosModular.CloudCredits.Domain;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
 namespace ChaosModular.CloudCredits.Data;

@@ -1,4 +1,3 @@
-using ChaosModular.CloudCredits.Contracts;
 
 namespace ChaosModular.CloudCredits.Domain;
 

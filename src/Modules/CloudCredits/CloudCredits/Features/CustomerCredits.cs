@@ -1,6 +1,3 @@
-using ChaosModular.CloudCredits.Contracts;
-using ChaosModular.CloudCredits.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.CloudCredits.Features;
 

@@ -1,5 +1,4 @@
 using ChaosModular.Accounts.Contracts.Events;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications.Templates;
 
 namespace ChaosModular.Notifications.IntegrationEventHandlers;

@@ -1,10 +1,6 @@
-using ChaosModular.Notifications.Contracts;
-using ChaosModular.Notifications.Data;
-using ChaosModular.Notifications.Domain;
 using ChaosModular.Notifications.Jobs;
 using ChaosModular.Notifications.Templates;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Notifications.IntegrationEventHandlers;
 
@@ -28,14 +24,9 @@ internal sealed class EmailRequests(NotificationsDbContext db, IBackgroundJobCli
             email.Attach(attachment.FileName, attachment.ContentType, attachment.Content);
         }
         db.Emails.Add(email);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
+        if (!await db.TryInsertOnceAsync(cancellationToken))
         {
             // The same event is being handled concurrently; that run queues the email.
-            db.ChangeTracker.Clear();
             return;
         }
         var id = email.Id;

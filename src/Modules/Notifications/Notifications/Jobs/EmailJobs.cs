@@ -1,9 +1,7 @@
 using System.ComponentModel;
-using ChaosModular.Notifications.Data;
 using ChaosModular.Notifications.Sending;
 using ChaosModular.Notifications.Templates;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 

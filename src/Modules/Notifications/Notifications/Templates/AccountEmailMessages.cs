@@ -1,4 +1,3 @@
-using ChaosModular.Notifications.Contracts;
 
 namespace ChaosModular.Notifications.Templates;
 

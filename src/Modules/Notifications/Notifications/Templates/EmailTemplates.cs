@@ -4,7 +4,6 @@ using System.Net;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
 using System.Text;
-using ChaosModular.Notifications.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Notifications.Templates;

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.Notifications.Contracts;
 
 namespace ChaosModular.Notifications.Templates;
 

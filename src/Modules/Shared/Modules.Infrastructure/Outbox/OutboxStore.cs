@@ -53,6 +53,7 @@ internal sealed class OutboxStore<TContext>(TContext context) : IOutboxStore whe
         }
         catch (DbUpdateException)
         {
+            // Not Claims.TryInsertOnceAsync: the handler's own tracked changes in this context must survive.
             row.State = EntityState.Detached;
             return false;
         }

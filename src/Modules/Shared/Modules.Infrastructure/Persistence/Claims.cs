@@ -40,7 +40,7 @@ public static class Claims
     }
 
     /// <summary>
-    /// Inserts rows that a unique index makes "once only" (an email per source key, an invoice per reference).
+    /// Inserts rows that a unique index makes "once only" (an email per source key, an order per id).
     /// True when this call inserted them; false when a concurrent call already had (its rows win, the tracker
     /// is cleared so the caller can read them).
     /// </summary>

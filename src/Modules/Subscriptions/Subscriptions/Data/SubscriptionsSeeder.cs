@@ -1,10 +1,5 @@
-using ChaosModular.Modules.Infrastructure.Persistence;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Subscriptions.Domain;
-using ChaosModular.Subscriptions.Features;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
 namespace ChaosModular.Subscriptions.Data;

@@ -1,10 +1,6 @@
 using System.Globalization;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Features;
 

@@ -1,6 +1,3 @@
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Features;
 

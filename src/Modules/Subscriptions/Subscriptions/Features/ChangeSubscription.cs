@@ -1,7 +1,3 @@
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Features;
 

@@ -1,11 +1,6 @@
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Contracts.Events;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Subscriptions.Features;

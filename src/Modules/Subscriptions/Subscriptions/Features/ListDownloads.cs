@@ -1,7 +1,4 @@
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Features;
 

@@ -1,9 +1,4 @@
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
-using ChaosModular.Modules.Infrastructure.Persistence;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Features;
 

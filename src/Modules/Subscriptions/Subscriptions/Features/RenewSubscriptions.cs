@@ -1,13 +1,8 @@
-using ChaosModular.Modules.Abstractions;
 using System.Globalization;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Modules.Infrastructure.Outbox;
-using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Subscriptions.Contracts.Events;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Subscriptions.Features;

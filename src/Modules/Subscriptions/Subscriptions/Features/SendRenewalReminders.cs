@@ -1,11 +1,7 @@
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Notifications.Contracts;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Features;
 

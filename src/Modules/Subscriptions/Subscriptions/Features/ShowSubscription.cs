@@ -1,8 +1,5 @@
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.Features;
 

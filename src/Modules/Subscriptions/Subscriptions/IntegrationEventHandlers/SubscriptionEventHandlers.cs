@@ -1,13 +1,8 @@
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Notifications.Contracts;
 using ChaosModular.Subscriptions.Contracts.Events;
-using ChaosModular.Subscriptions.Data;
-using ChaosModular.Subscriptions.Domain;
-using ChaosModular.Subscriptions.Features;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Subscriptions.IntegrationEventHandlers;
 

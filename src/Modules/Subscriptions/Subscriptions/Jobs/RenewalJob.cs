@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using ChaosModular.Subscriptions.Features;
 using Hangfire;
 
 namespace ChaosModular.Subscriptions.Jobs;

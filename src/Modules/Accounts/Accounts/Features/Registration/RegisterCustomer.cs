@@ -1,11 +1,7 @@
 using ChaosModular.Accounts.Contracts.Events;
-using ChaosModular.Accounts.Data;
-using ChaosModular.Accounts.Domain;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace ChaosModular.Accounts.Features.Registration;
 

@@ -1,9 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using ChaosModular.Accounts.Domain;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages;
 

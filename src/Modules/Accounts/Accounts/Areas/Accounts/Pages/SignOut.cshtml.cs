@@ -1,7 +1,4 @@
-using ChaosModular.Accounts.Domain;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages;
 

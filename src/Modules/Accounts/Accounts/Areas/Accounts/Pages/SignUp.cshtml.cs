@@ -1,12 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using ChaosModular.Accounts.Domain;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Accounts.Features.Registration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages;
 

@@ -1,8 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ChaosModular.Billing.Features;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 

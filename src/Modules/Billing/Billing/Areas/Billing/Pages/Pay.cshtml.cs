@@ -1,7 +1,3 @@
-using ChaosModular.Billing.Features;
-using ChaosModular.Modules.Abstractions;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 

@@ -1,6 +1,3 @@
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.CloudCredits.Features;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.CloudCredits.Areas.CloudCredits.Pages;
 

@@ -1,11 +1,6 @@
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Subscriptions.Domain;
-using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 

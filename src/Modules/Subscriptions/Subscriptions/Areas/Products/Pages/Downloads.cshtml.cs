@@ -1,7 +1,4 @@
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Catalog.Contracts;
-using ChaosModular.Subscriptions.Features;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 

@@ -1,6 +1,3 @@
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.Subscriptions.Domain;
-using ChaosModular.Subscriptions.Features;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 

@@ -1,9 +1,5 @@
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
-using ChaosModular.Subscriptions.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 

@@ -1,8 +1,3 @@
-using ChaosModular.Modules.Abstractions;
-using ChaosModular.Subscriptions.Domain;
-using ChaosModular.Subscriptions.Features;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 

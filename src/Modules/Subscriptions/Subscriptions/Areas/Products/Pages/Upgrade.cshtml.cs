@@ -1,7 +1,4 @@
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Billing.Contracts;
-using ChaosModular.Subscriptions.Features;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 

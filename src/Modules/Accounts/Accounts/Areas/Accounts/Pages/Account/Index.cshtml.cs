@@ -1,10 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using ChaosModular.Accounts.Domain;
-using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages.Account;
 

@@ -1,9 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using ChaosModular.Accounts.Domain;
-using ChaosModular.Accounts.Features;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages.Account;
 
