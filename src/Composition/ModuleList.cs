@@ -2,6 +2,7 @@ using ChaosModular.Accounts;
 using ChaosModular.Billing;
 using ChaosModular.Catalog;
 using ChaosModular.CloudCredits;
+using ChaosModular.Licensing;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Notifications;
 using ChaosModular.Subscriptions;
@@ -23,5 +24,6 @@ public static class ModuleList
         new BillingModule(),
         new SubscriptionsModule(),
         new CloudCreditsModule(),
+        new LicensingModule(),
     ];
 }

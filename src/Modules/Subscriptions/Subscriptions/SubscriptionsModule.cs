@@ -34,6 +34,7 @@ public sealed class SubscriptionsModule : IModule
         services.AddScoped<SendRenewalReminders>();
         services.AddScoped<RenewalJob>();
         services.AddModuleSeeder<SubscriptionsSeeder>(Name);
+        services.AddScoped<ISubscriptionsApi, SubscriptionsApi>();
         services.AddIntegrationEventHandler<InvoicePaid, CompleteOrderOnInvoicePaid>();
         services.AddIntegrationEventHandler<InvoiceVoided, CancelOrderOnInvoiceVoided>();
         services.AddIntegrationEventHandler<SubscriptionExpired, ExpiryNoticeOnSubscriptionExpired>();

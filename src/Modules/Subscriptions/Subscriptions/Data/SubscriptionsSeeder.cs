@@ -1,3 +1,5 @@
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Subscriptions.Contracts.Events;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Catalog.Contracts;
 using Microsoft.Extensions.Configuration;
@@ -67,6 +69,9 @@ internal sealed class SubscriptionsSeeder(SubscriptionsDbContext db, IAccountsAp
                 subscription.Expire();
             }
             db.Subscriptions.Add(subscription);
+            // Announced like a bought one, so the modules that follow subscriptions (Licensing) see it; they read its
+            // state (expired or not) through ISubscriptionsApi. No SubscriptionExpired: that would email an expiry notice.
+            db.Publish(new SubscriptionCreated(Guid.NewGuid(), clock.UtcNow(), subscription.Id, customerId, subscription.PlanCode, subscription.Seats, subscription.RenewsOn));
             ids.Add(subscription.Id);
         }
         await db.SaveChangesAsync(cancellationToken);

@@ -1,0 +1,13 @@
+namespace ChaosModular.Licensing.Contracts;
+
+/// <summary>What other modules may ask Licensing (Organizations allocates these licenses to its members).</summary>
+public interface ILicensingApi
+{
+    /// <summary>The customer's licenses, active first, then by product.</summary>
+    Task<IReadOnlyList<LicenseSummary>> LicensesAsync(string customerId, CancellationToken cancellationToken);
+}
+
+/// <param name="LicenseType">From the catalog: FloatingWorkstation, RenderNode or FixedSeat; null when the product has none.</param>
+/// <param name="ExpiresOn">The last day the license may be used: the end of the subscription's paid period.</param>
+public sealed record LicenseSummary(Guid LicenseId, Guid SubscriptionId, string ProductCode, string FamilyCode, string? LicenseType,
+    int Quantity, int InUse, int Borrowed, int Available, DateOnly ExpiresOn, bool Active);

@@ -1,0 +1,33 @@
+using ChaosModular.Licensing.IntegrationEventHandlers;
+using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Subscriptions.Contracts.Events;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ChaosModular.Licensing;
+
+/// <summary>Licensing: a license per subscription with its availability, under the Licensing menu.</summary>
+public sealed class LicensingModule : IModule
+{
+    public string Name => LicensingDbContext.Schema;
+
+    public Type DbContextType => typeof(LicensingDbContext);
+
+    public void Register(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddModuleDbContext<LicensingDbContext>(Name);
+        services.AddOptions<LicensingOptions>().Bind(configuration.GetSection(LicensingOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LicensingOptions>, LicensingOptionsValidator>();
+        services.AddScoped<FollowSubscription>();
+        services.AddScoped<ListLicenses>();
+        services.AddScoped<ShowLicense>();
+        services.AddScoped<ILicensingApi, LicensingApi>();
+        services.AddIntegrationEventHandler<SubscriptionCreated, LicenseFollowsSubscription>();
+        services.AddIntegrationEventHandler<SubscriptionSeatsChanged, LicenseFollowsSubscription>();
+        services.AddIntegrationEventHandler<SubscriptionUpgraded, LicenseFollowsSubscription>();
+        services.AddIntegrationEventHandler<SubscriptionRenewed, LicenseFollowsSubscription>();
+        services.AddIntegrationEventHandler<SubscriptionExpired, LicenseFollowsSubscription>();
+    }
+}

@@ -1,0 +1,12 @@
+namespace ChaosModular.Subscriptions.Contracts;
+
+/// <summary>What other modules may ask Subscriptions (Licensing keeps its licenses in step with it).</summary>
+public interface ISubscriptionsApi
+{
+    /// <summary>Where a subscription stands now, or null when there is no such subscription.</summary>
+    Task<SubscriptionState?> SubscriptionAsync(Guid subscriptionId, CancellationToken cancellationToken);
+}
+
+/// <param name="Seats">The seats paid for now (a reduction asked for takes effect at the next renewal).</param>
+/// <param name="LastDay">The last day it is paid for: the day before the renewal date, or the day it expired.</param>
+public sealed record SubscriptionState(Guid SubscriptionId, string CustomerId, string PlanCode, string ProductCode, string FamilyCode, int Seats, bool Active, DateOnly LastDay);
