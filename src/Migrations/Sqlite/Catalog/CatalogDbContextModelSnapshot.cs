@@ -134,6 +134,13 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LicenseType")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxBorrowDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -156,6 +163,10 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                 {
                     b.Property<string>("Code")
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LicenseKeysBefore")
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")

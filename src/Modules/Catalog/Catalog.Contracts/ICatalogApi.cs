@@ -24,9 +24,30 @@ public enum BillingTerm
     Annual,
 }
 
-public sealed record ProductFamilySummary(string Code, string Name, string? ServiceUrl);
+/// <summary>How seats of a product are licensed.</summary>
+public enum LicenseType
+{
+    /// <summary>A seat any workstation of the organization can take from the pool, and borrow for offline use.</summary>
+    FloatingWorkstation,
 
-public sealed record ProductSummary(string Code, string FamilyCode, string FamilyName, string Name, int Rank, string LatestVersion, bool LatestVersionUsesLicenseKey);
+    /// <summary>A seat for a render node (distributed or network rendering).</summary>
+    RenderNode,
+
+    /// <summary>A seat tied to one named user or machine.</summary>
+    FixedSeat,
+}
+
+/// <param name="LicenseKeysBefore">Versions of the family older than this one are activated with a license key; null when none are.</param>
+public sealed record ProductFamilySummary(string Code, string Name, string? ServiceUrl, string? LicenseKeysBefore = null);
+
+/// <param name="LicenseType">Null for a product not licensed per seat.</param>
+/// <param name="MaxBorrowDays">How long a floating seat can be borrowed for offline use; only meaningful for <see cref="Contracts.LicenseType.FloatingWorkstation"/>.</param>
+public sealed record ProductSummary(string Code, string FamilyCode, string FamilyName, string Name, int Rank, string LatestVersion, bool LatestVersionUsesLicenseKey,
+    LicenseType? LicenseType = null, int MaxBorrowDays = ProductSummary.DefaultMaxBorrowDays)
+{
+    /// <summary>The borrow limit of a product whose catalog entry names none.</summary>
+    public const int DefaultMaxBorrowDays = 7;
+}
 
 /// <summary>A plan: one product, one term, a price per seat in each currency it is sold in.</summary>
 public sealed record PlanSummary(string Code, ProductSummary Product, BillingTerm Term, IReadOnlyList<Money> PricesPerSeat)

@@ -18,7 +18,7 @@ internal sealed class CatalogApi(CatalogDbContext db, IOptions<CatalogOptions> o
 {
     public async Task<IReadOnlyList<ProductFamilySummary>> FamiliesAsync(CancellationToken cancellationToken) =>
         await db.Families.AsNoTracking().Where(f => !f.Retired).OrderBy(f => f.Name)
-            .Select(f => new ProductFamilySummary(f.Code, f.Name, f.ServiceUrl)).ToListAsync(cancellationToken);
+            .Select(f => new ProductFamilySummary(f.Code, f.Name, f.ServiceUrl, f.LicenseKeysBefore)).ToListAsync(cancellationToken);
 
     public async Task<ProductSummary?> ProductAsync(string productCode, CancellationToken cancellationToken) =>
         (await ProductsAsync([productCode], cancellationToken)).SingleOrDefault();
@@ -71,7 +71,8 @@ internal sealed class CatalogApi(CatalogDbContext db, IOptions<CatalogOptions> o
         return products.Select(p =>
         {
             var latest = versions.Where(v => v.ProductCode == p.Code).Select(v => v.Version).OrderByDescending(ProductVersion.Parse).FirstOrDefault() ?? "";
-            return new ProductSummary(p.Code, p.FamilyCode, families.GetValueOrDefault(p.FamilyCode, p.FamilyCode), p.Name, p.Rank, latest, ProductVersion.UsesLicenseKeys(latest));
+            return new ProductSummary(p.Code, p.FamilyCode, families.GetValueOrDefault(p.FamilyCode, p.FamilyCode), p.Name, p.Rank, latest, ProductVersion.UsesLicenseKeys(latest),
+                p.LicenseType, p.MaxBorrowDays);
         }).ToList();
     }
 

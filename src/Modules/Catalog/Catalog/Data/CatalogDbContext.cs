@@ -25,6 +25,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             b.Property(x => x.Code).HasMaxLength(40);
             b.Property(x => x.Name).HasMaxLength(100).IsRequired();
             b.Property(x => x.ServiceUrl).HasMaxLength(300);
+            b.Property(x => x.LicenseKeysBefore).HasMaxLength(20);
         });
         modelBuilder.Entity<Product>(b =>
         {
@@ -33,6 +34,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             b.Property(x => x.Code).HasMaxLength(60);
             b.Property(x => x.FamilyCode).HasMaxLength(40).IsRequired();
             b.Property(x => x.Name).HasMaxLength(120).IsRequired();
+            b.Property(x => x.LicenseType).HasConversion<string>().HasMaxLength(30);
             b.HasOne<ProductFamily>().WithMany().HasForeignKey(x => x.FamilyCode).OnDelete(DeleteBehavior.Restrict);
         });
         modelBuilder.Entity<Plan>(b =>

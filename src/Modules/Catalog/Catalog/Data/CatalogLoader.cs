@@ -8,9 +8,23 @@ namespace ChaosModular.Catalog.Data;
 /// <summary>The vendor-edited data file (<c>catalog.json</c>): families, products, plans and prices, versions and builds, upgrades.</summary>
 internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family> Families, IReadOnlyList<CatalogFile.ProductEntry> Products, IReadOnlyList<CatalogFile.Upgrade> Upgrades)
 {
-    public sealed record Family(string Code, string Name, string? ServiceUrl);
+    /// <param name="LicenseKeysBefore">Versions of the family older than this one are activated with a license key; absent when none are.</param>
+    public sealed record Family(string Code, string Name, string? ServiceUrl, string? LicenseKeysBefore = null);
 
-    public sealed record ProductEntry(string Code, string Family, string Name, int Rank, IReadOnlyList<PlanEntry> Plans, IReadOnlyList<VersionEntry> Versions);
+    /// <param name="LicenseType">A <see cref="Contracts.LicenseType"/> name; absent for a product not licensed per seat.
+    /// Kept as text so an unknown name is a listed problem rather than a parse failure.</param>
+    /// <param name="MaxBorrowDays">Days a floating seat can be borrowed for offline use (1..30); absent means <see cref="ProductSummary.DefaultMaxBorrowDays"/>.</param>
+    public sealed record ProductEntry(string Code, string Family, string Name, int Rank, IReadOnlyList<PlanEntry> Plans, IReadOnlyList<VersionEntry> Versions,
+        string? LicenseType = null, int? MaxBorrowDays = null)
+    {
+        public const int MinBorrowDays = 1, MaxBorrowDaysLimit = 30;
+
+        /// <summary>The license type, or null when the entry names none or one that does not exist.</summary>
+        public LicenseType? ParsedLicenseType() =>
+            LicenseType is not null && Enum.GetNames<LicenseType>().Contains(LicenseType, StringComparer.Ordinal) ? Enum.Parse<LicenseType>(LicenseType) : null;
+
+        public int BorrowDays() => MaxBorrowDays ?? ProductSummary.DefaultMaxBorrowDays;
+    }
 
     public sealed record PlanEntry(string Code, BillingTerm Term, IReadOnlyDictionary<string, decimal> Prices);
 
@@ -30,6 +44,10 @@ internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family
     {
         var problems = new List<string>();
         var families = Families.Select(f => f.Code).ToHashSet(StringComparer.Ordinal);
+        foreach (var family in Families.Where(f => f.LicenseKeysBefore is not null && ProductVersion.Parse(f.LicenseKeysBefore) is null))
+        {
+            problems.Add($"Family '{family.Code}' has licenseKeysBefore '{family.LicenseKeysBefore}', which is not a version number.");
+        }
         var products = Products.ToDictionary(p => p.Code, StringComparer.Ordinal);
         foreach (var duplicate in Products.GroupBy(p => p.Code).Where(g => g.Count() > 1))
         {
@@ -44,6 +62,14 @@ internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family
             if (!families.Contains(product.Family))
             {
                 problems.Add($"Product '{product.Code}' names unknown family '{product.Family}'.");
+            }
+            if (product.LicenseType is not null && product.ParsedLicenseType() is null)
+            {
+                problems.Add($"Product '{product.Code}' has license type '{product.LicenseType}'; it is one of {string.Join(", ", Enum.GetNames<LicenseType>())}.");
+            }
+            if (product.BorrowDays() is < ProductEntry.MinBorrowDays or > ProductEntry.MaxBorrowDaysLimit)
+            {
+                problems.Add($"Product '{product.Code}' has maxBorrowDays {product.MaxBorrowDays}; it is {ProductEntry.MinBorrowDays} to {ProductEntry.MaxBorrowDaysLimit}.");
             }
             foreach (var plan in product.Plans)
             {
@@ -118,7 +144,7 @@ internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions
         foreach (var f in file.Families)
         {
             var family = families.GetValueOrDefault(f.Code) ?? db.Families.Add(new ProductFamily { Code = f.Code }).Entity;
-            (family.Name, family.ServiceUrl, family.Retired) = (f.Name, f.ServiceUrl, false);
+            (family.Name, family.ServiceUrl, family.LicenseKeysBefore, family.Retired) = (f.Name, f.ServiceUrl, f.LicenseKeysBefore, false);
         }
         Retire(families.Values, file.Families.Select(f => f.Code), f => f.Code, f => f.Retired = true);
 
@@ -129,6 +155,7 @@ internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions
         {
             var product = products.GetValueOrDefault(p.Code) ?? db.Products.Add(new Product { Code = p.Code }).Entity;
             (product.FamilyCode, product.Name, product.Rank, product.Retired) = (p.Family, p.Name, p.Rank, false);
+            (product.LicenseType, product.MaxBorrowDays) = (p.ParsedLicenseType(), p.BorrowDays());
             foreach (var pl in p.Plans)
             {
                 var plan = plans.GetValueOrDefault(pl.Code) ?? db.Plans.Add(new Plan { Code = pl.Code }).Entity;

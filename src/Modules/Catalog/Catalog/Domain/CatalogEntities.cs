@@ -10,6 +10,9 @@ internal sealed class ProductFamily
     public string Code { get; set; } = "";
     public string Name { get; set; } = "";
     public string? ServiceUrl { get; set; }
+
+    /// <summary>Versions older than this one are activated with a license key (catalog data; null when none are).</summary>
+    public string? LicenseKeysBefore { get; set; }
     public bool Retired { get; set; }
 }
 
@@ -21,6 +24,12 @@ internal sealed class Product
 
     /// <summary>Higher is more capable; upgrades go up.</summary>
     public int Rank { get; set; }
+
+    /// <summary>Null when the product is not licensed per seat.</summary>
+    public LicenseType? LicenseType { get; set; }
+
+    /// <summary>Only meaningful for floating licenses.</summary>
+    public int MaxBorrowDays { get; set; } = ProductSummary.DefaultMaxBorrowDays;
     public bool Retired { get; set; }
 }
 
