@@ -24,6 +24,7 @@ public sealed class LicensingModule : IModule
         services.AddScoped<ListLicenses>();
         services.AddScoped<ShowLicense>();
         services.AddScoped<ILicensingApi, LicensingApi>();
+        services.AddModuleSeeder<LicensingSeeder>(Name);
         services.AddIntegrationEventHandler<SubscriptionCreated, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionSeatsChanged, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionUpgraded, LicenseFollowsSubscription>();

@@ -5,6 +5,9 @@ public interface ISubscriptionsApi
 {
     /// <summary>Where a subscription stands now, or null when there is no such subscription.</summary>
     Task<SubscriptionState?> SubscriptionAsync(Guid subscriptionId, CancellationToken cancellationToken);
+
+    /// <summary>Subscription ids in a stable order, a page at a time: ids after <paramref name="after"/> (null for the first page).</summary>
+    Task<IReadOnlyList<Guid>> SubscriptionIdsAsync(Guid? after, int count, CancellationToken cancellationToken);
 }
 
 /// <param name="Seats">The seats paid for now (a reduction asked for takes effect at the next renewal).</param>

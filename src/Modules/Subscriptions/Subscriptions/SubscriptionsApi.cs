@@ -7,4 +7,14 @@ internal sealed class SubscriptionsApi(SubscriptionsDbContext db) : ISubscriptio
                 s.Id, s.CustomerId, s.PlanCode, s.ProductCode, s.FamilyCode, s.Seats, s.Status == SubscriptionStatus.Active,
                 s.Status == SubscriptionStatus.Active ? s.RenewsOn.AddDays(-1) : s.ExpiredOn ?? s.RenewsOn.AddDays(-1)))
             .SingleOrDefaultAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<Guid>> SubscriptionIdsAsync(Guid? after, int count, CancellationToken cancellationToken)
+    {
+        var query = db.Subscriptions.AsNoTracking().Select(s => s.Id);
+        if (after is { } last)
+        {
+            query = query.Where(id => id.CompareTo(last) > 0);
+        }
+        return await query.OrderBy(id => id).Take(count).ToListAsync(cancellationToken);
+    }
 }
