@@ -75,24 +75,49 @@ public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : 
     }
 
     [Fact]
-    public async Task Active_products_show_dates_auto_renewal_payment_method_and_a_license_key_only_before_4_1()
+    public async Task Active_products_show_dates_auto_renewal_payment_method_and_licensings_key_for_every_V_Ray_subscription()
     {
         var customer = await BillingCustomer.SignUpAsync(factory);
         var next = await customer.GiveSubscriptionAsync("vray-next-workstation-annual", "EUR", 1, March1, autoRenew: false);
-        await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+        var solo = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+        var vantage = await customer.GiveSubscriptionAsync("vantage-annual", "EUR", 1, March1);
+        foreach (var id in new[] { next, solo, vantage })
+        {
+            await FollowInLicensing(id);   // as the Worker does on SubscriptionCreated
+        }
 
         var page = await Page(customer.Client, "/products");
 
-        Assert.Single(LicenseKey().Matches(page));
-        var key = (await factory.SubscriptionAsync(next)).LicenseKey;
-        Assert.Matches("^[A-Z2-9]{5}(-[A-Z2-9]{5}){4}$", key);
-        Assert.Contains($"value=\"{key}\"", page, StringComparison.Ordinal);
+        // V-Ray has key-based versions (before 4.1): both V-Ray subscriptions have a key, the Vantage one none.
+        Assert.Equal(2, LicenseKey().Count(page));
+        var keys = await InLicensing(db => db.Licenses.AsNoTracking().Where(l => l.CustomerId == customer.UserId && l.LicenseKey != null)
+            .ToDictionaryAsync(l => l.SubscriptionId, l => l.LicenseKey!));
+        Assert.Equal(new[] { next, solo }.Order(), keys.Keys.Order());
+        Assert.All(keys.Values, key => Assert.Contains($"value=\"{key}\"", page, StringComparison.Ordinal));
+        Assert.Equal(2, Regex.Count(page, "for versions older than 4\\.1"));
         Assert.Contains("2026-03-01", page, StringComparison.Ordinal);
         Assert.Contains("2027-03-01", page, StringComparison.Ordinal);
         Assert.Contains("Visa •••• 4242", page, StringComparison.Ordinal);
         Assert.Contains(">Off<", page, StringComparison.Ordinal);
         Assert.Contains(">On<", page, StringComparison.Ordinal);
         Assert.Contains($"href=\"/products/{next}\"", page, StringComparison.Ordinal);
+
+        var details = await Page(customer.Client, $"/products/{solo}");
+        Assert.Contains($"value=\"{keys[solo]}\"", details, StringComparison.Ordinal);
+        Assert.Contains("for versions older than 4.1", details, StringComparison.Ordinal);
+        Assert.Equal(0, LicenseKey().Count(await Page(customer.Client, $"/products/{vantage}")));
+    }
+
+    private async Task FollowInLicensing(Guid subscriptionId)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ChaosModular.Licensing.Features.FollowSubscription>().HandleAsync(subscriptionId, CancellationToken.None);
+    }
+
+    private async Task<T> InLicensing<T>(Func<ChaosModular.Licensing.Data.LicensingDbContext, Task<T>> query)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<ChaosModular.Licensing.Data.LicensingDbContext>());
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class SubscriptionBuilder
         var today = services.GetRequiredService<TimeProvider>().Today();
         var activated = activatedOn ?? today.AddDays(-30);
         var subscription = Subscription.Start(Guid.NewGuid(), customer.UserId, plan.Code, plan.Product.Code, plan.Product.FamilyCode, plan.Term.ToTerm(),
-            plan.PriceIn(currency)!.Value, seats, activated, plan.Product.LatestVersionUsesLicenseKey ? LicenseKeys.New() : null);
+            plan.PriceIn(currency)!.Value, seats, activated);
         if (!autoRenew)
         {
             Assert.Null(subscription.SetAutoRenew(false, activated));

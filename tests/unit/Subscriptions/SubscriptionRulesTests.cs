@@ -69,7 +69,7 @@ public sealed class SubscriptionRulesTests
     [Fact]
     public void A_subscription_refuses_a_switch_outside_the_window_and_names_the_cut_off_date()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 2, new DateOnly(2025, 3, 31), null);
+        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 2, new DateOnly(2025, 3, 31));
 
         Assert.Equal("Auto-renewal could be disabled until 2026-03-01.", subscription.SetAutoRenew(false, new DateOnly(2026, 3, 2)));
         Assert.True(subscription.AutoRenew);
@@ -83,7 +83,7 @@ public sealed class SubscriptionRulesTests
     [Fact]
     public void Seat_reductions_wait_for_the_renewal_and_added_seats_count_at_once()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "corona-solo-monthly", "corona-solo", "corona", Term.Monthly, new Money(49.90m, "EUR"), 5, new DateOnly(2026, 5, 10), null);
+        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "corona-solo-monthly", "corona-solo", "corona", Term.Monthly, new Money(49.90m, "EUR"), 5, new DateOnly(2026, 5, 10));
 
         Assert.Equal("Choose between 1 and 4 seats.", subscription.ReduceSeatsAtRenewal(5));
         Assert.Null(subscription.ReduceSeatsAtRenewal(3));
@@ -114,7 +114,7 @@ public sealed class SubscriptionRulesTests
     [Fact]
     public void A_renewal_applies_the_seat_reduction_and_starts_the_next_period_on_the_renewal_date()
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 5, D("2026-01-31"), null);
+        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 5, D("2026-01-31"));
         Assert.Null(subscription.ReduceSeatsAtRenewal(2));
 
         subscription.Renew();
@@ -160,7 +160,7 @@ public sealed class SubscriptionRulesTests
     [InlineData("2026-04-15", true, "Expired")]         // and it wins over a renewal date that has passed
     public void Seats_and_plan_change_only_while_active_and_before_the_renewal_date(string today, bool expired, string? expected)
     {
-        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 2, D("2025-03-31"), null);
+        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "vray-solo-annual", "vray-solo", "vray", Term.Annual, new Money(470m, "EUR"), 2, D("2025-03-31"));
         if (expired)
         {
             subscription.Expire();

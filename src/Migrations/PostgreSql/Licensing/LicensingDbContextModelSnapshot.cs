@@ -47,6 +47,14 @@ namespace ChaosModular.Migrations.PostgreSql.Licensing
                     b.Property<int>("InUse")
                         .HasColumnType("integer");
 
+                    b.Property<string>("KeyForVersionsBefore")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("LicenseKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("LicenseType")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -75,6 +83,9 @@ namespace ChaosModular.Migrations.PostgreSql.Licensing
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LicenseKey")
+                        .IsUnique();
 
                     b.HasIndex("SubscriptionId")
                         .IsUnique();

@@ -47,6 +47,14 @@ namespace ChaosModular.Migrations.SqlServer.Licensing
                     b.Property<int>("InUse")
                         .HasColumnType("int");
 
+                    b.Property<string>("KeyForVersionsBefore")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("LicenseKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
                     b.Property<string>("LicenseType")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
@@ -75,6 +83,10 @@ namespace ChaosModular.Migrations.SqlServer.Licensing
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LicenseKey")
+                        .IsUnique()
+                        .HasFilter("[LicenseKey] IS NOT NULL");
 
                     b.HasIndex("SubscriptionId")
                         .IsUnique();

@@ -43,6 +43,14 @@ namespace ChaosModular.Migrations.Sqlite.Licensing
                     b.Property<int>("InUse")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("KeyForVersionsBefore")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LicenseKey")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LicenseType")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -71,6 +79,9 @@ namespace ChaosModular.Migrations.Sqlite.Licensing
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LicenseKey")
+                        .IsUnique();
 
                     b.HasIndex("SubscriptionId")
                         .IsUnique();

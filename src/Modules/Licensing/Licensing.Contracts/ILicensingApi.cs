@@ -5,7 +5,14 @@ public interface ILicensingApi
 {
     /// <summary>The customer's licenses, active first, then by product.</summary>
     Task<IReadOnlyList<LicenseSummary>> LicensesAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>The customer's licence keys by subscription id (only subscriptions whose license has a key).</summary>
+    Task<IReadOnlyDictionary<Guid, LicenseKeyInfo>> LicenseKeysAsync(string customerId, CancellationToken cancellationToken);
 }
+
+/// <param name="Key">Five groups of five characters, e.g. K7QXM-….</param>
+/// <param name="ForVersionsBefore">The family's versions older than this one are activated with the key (e.g. 4.1).</param>
+public sealed record LicenseKeyInfo(string Key, string ForVersionsBefore);
 
 /// <param name="LicenseType">From the catalog: FloatingWorkstation, RenderNode or FixedSeat; null when the product has none.</param>
 /// <param name="ExpiresOn">The last day the license may be used: the end of the subscription's paid period.</param>

@@ -9,4 +9,8 @@ internal sealed class LicensingApi(LicensingDbContext db) : ILicensingApi
         return licenses.Select(l => new LicenseSummary(l.Id, l.SubscriptionId, l.ProductCode, l.FamilyCode, l.LicenseType,
             l.Quantity, l.InUse, l.Borrowed, l.Availability.Available, l.ExpiresOn, l.State == LicenseState.Active)).ToList();
     }
+
+    public async Task<IReadOnlyDictionary<Guid, LicenseKeyInfo>> LicenseKeysAsync(string customerId, CancellationToken cancellationToken) =>
+        await db.Licenses.AsNoTracking().Where(l => l.CustomerId == customerId && l.LicenseKey != null)
+            .ToDictionaryAsync(l => l.SubscriptionId, l => new LicenseKeyInfo(l.LicenseKey!, l.KeyForVersionsBefore ?? ""), cancellationToken);
 }

@@ -12,4 +12,6 @@ public interface ISubscriptionsApi
 
 /// <param name="Seats">The seats paid for now (a reduction asked for takes effect at the next renewal).</param>
 /// <param name="LastDay">The last day it is paid for: the day before the renewal date, or the day it expired.</param>
-public sealed record SubscriptionState(Guid SubscriptionId, string CustomerId, string PlanCode, string ProductCode, string FamilyCode, int Seats, bool Active, DateOnly LastDay);
+/// <param name="LicenseKey">The licence key Subscriptions issued before Licensing owned keys (handed over so it keeps its value); null otherwise.</param>
+public sealed record SubscriptionState(Guid SubscriptionId, string CustomerId, string PlanCode, string ProductCode, string FamilyCode, int Seats, bool Active, DateOnly LastDay,
+    string? LicenseKey = null);

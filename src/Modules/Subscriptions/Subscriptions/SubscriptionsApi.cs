@@ -5,7 +5,7 @@ internal sealed class SubscriptionsApi(SubscriptionsDbContext db) : ISubscriptio
     public async Task<SubscriptionState?> SubscriptionAsync(Guid subscriptionId, CancellationToken cancellationToken) =>
         await db.Subscriptions.AsNoTracking().Where(s => s.Id == subscriptionId).Select(s => new SubscriptionState(
                 s.Id, s.CustomerId, s.PlanCode, s.ProductCode, s.FamilyCode, s.Seats, s.Status == SubscriptionStatus.Active,
-                s.Status == SubscriptionStatus.Active ? s.RenewsOn.AddDays(-1) : s.ExpiredOn ?? s.RenewsOn.AddDays(-1)))
+                s.Status == SubscriptionStatus.Active ? s.RenewsOn.AddDays(-1) : s.ExpiredOn ?? s.RenewsOn.AddDays(-1), s.LicenseKey))
             .SingleOrDefaultAsync(cancellationToken);
 
     public async Task<IReadOnlyList<Guid>> SubscriptionIdsAsync(Guid? after, int count, CancellationToken cancellationToken)

@@ -49,6 +49,15 @@ internal sealed class License
     /// <summary>The last day it may be used.</summary>
     public DateOnly ExpiresOn { get; private set; }
     public LicenseState State { get; private set; }
+
+    /// <summary>
+    /// The licence key for the family's versions that still use one (unique, never reused); null while the family has none.
+    /// Once given it stays for the license's life: an upgrade within the family keeps it.
+    /// </summary>
+    public string? LicenseKey { get; private set; }
+
+    /// <summary>The family's first version without keys when the key was given (its label: "for versions older than 4.1").</summary>
+    public string? KeyForVersionsBefore { get; private set; }
     public DateTime UpdatedUtc { get; private set; }
     public Guid Version { get; private set; }
 
@@ -72,6 +81,19 @@ internal sealed class License
             return false;
         }
         (ProductCode, FamilyCode, LicenseType, Quantity, ExpiresOn, State) = (productCode, familyCode, licenseType, seats, lastDay, state);
+        UpdatedUtc = utcNow;
+        Version = Guid.NewGuid();
+        return true;
+    }
+
+    /// <summary>Gives the license its key, once: false (and nothing changes) when it already has one.</summary>
+    public bool GiveKey(string key, string forVersionsBefore, DateTime utcNow)
+    {
+        if (LicenseKey is not null)
+        {
+            return false;
+        }
+        (LicenseKey, KeyForVersionsBefore) = (key, forVersionsBefore);
         UpdatedUtc = utcNow;
         Version = Guid.NewGuid();
         return true;

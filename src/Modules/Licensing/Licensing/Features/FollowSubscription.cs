@@ -7,6 +7,9 @@ namespace ChaosModular.Licensing.Features;
 /// Brings a subscription's license in step with the subscription as it is now (read through
 /// <see cref="ISubscriptionsApi"/>, not taken from the event), so a redelivered, late or out-of-order event
 /// changes nothing or ends in the same state. Creates the license on first sight.
+/// When the subscription's family has key-based versions (the catalog's licenseKeysBefore) and the license has no key
+/// yet, gives it one: the key Subscriptions issued before Licensing owned keys, so existing keys keep their values,
+/// else a new one. A key once given is never replaced.
 /// </summary>
 internal sealed class FollowSubscription(LicensingDbContext db, ISubscriptionsApi subscriptions, ICatalogApi catalog, TimeProvider clock)
 {
@@ -20,6 +23,7 @@ internal sealed class FollowSubscription(LicensingDbContext db, ISubscriptionsAp
             return;
         }
         var product = await catalog.ProductAsync(subscription.ProductCode, cancellationToken);
+        var keysBefore = (await catalog.FamiliesAsync(cancellationToken)).FirstOrDefault(f => f.Code == subscription.FamilyCode)?.LicenseKeysBefore;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -32,14 +36,20 @@ internal sealed class FollowSubscription(LicensingDbContext db, ISubscriptionsAp
                         license = License.For(subscriptionId, subscription.CustomerId, clock.UtcNow());
                         db.Licenses.Add(license);
                     }
-                    return license.Follow(subscription.ProductCode, subscription.FamilyCode, product?.LicenseType?.ToString(), subscription.Seats,
+                    var changed = license.Follow(subscription.ProductCode, subscription.FamilyCode, product?.LicenseType?.ToString(), subscription.Seats,
                         subscription.LastDay, subscription.Active, clock.UtcNow());
+                    if (keysBefore is not null && license.LicenseKey is null)
+                    {
+                        changed |= license.GiveKey(subscription.LicenseKey ?? LicenseKeyFormat.New(), keysBefore, clock.UtcNow());
+                    }
+                    return changed;
                 }, cancellationToken);
                 return;
             }
             catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException && attempt < InsertRaces)
             {
                 // Another event of the same subscription inserted the license first (unique index): update that one.
+                // Or, very unlikely, the new key collided with another license's (unique index): try another key.
             }
         }
     }

@@ -55,7 +55,7 @@ internal sealed class SubscriptionsSeeder(SubscriptionsDbContext db, IAccountsAp
             var plan = await catalog.PlanAsync(d.Plan, cancellationToken) ?? throw new InvalidOperationException($"The catalog has no plan {d.Plan}.");
             var price = plan.PriceIn(d.Currency) ?? throw new InvalidOperationException($"The plan {d.Plan} has no price in {d.Currency}.");
             var subscription = Subscription.Start(Guid.NewGuid(), customerId, plan.Code, plan.Product.Code, plan.Product.FamilyCode, plan.Term.ToTerm(),
-                price, d.Seats, d.ActivatedOn, plan.Product.LatestVersionUsesLicenseKey ? LicenseKeys.New() : null);
+                price, d.Seats, d.ActivatedOn);
             if (!d.AutoRenew)
             {
                 subscription.SetAutoRenew(false, d.ActivatedOn);

@@ -43,6 +43,10 @@ internal sealed class Subscription
 
     /// <summary>The day it stopped: the end of its last paid period.</summary>
     public DateOnly? ExpiredOn { get; private set; }
+    /// <summary>
+    /// Legacy: the licence key Subscriptions issued before Licensing owned keys. No longer set; kept (column and value)
+    /// so Licensing takes it over through <c>ISubscriptionsApi</c> and existing keys keep their values.
+    /// </summary>
     public string? LicenseKey { get; private set; }
     public Guid Version { get; private set; }
 
@@ -62,7 +66,7 @@ internal sealed class Subscription
         return term == Term.Annual ? activatedOn.AddYears(months / 12 + 1) : activatedOn.AddMonths(months + 1);
     }
 
-    public static Subscription Start(Guid id, string customerId, string planCode, string productCode, string familyCode, Term term, Money pricePerSeat, int seats, DateOnly today, string? licenseKey)
+    public static Subscription Start(Guid id, string customerId, string planCode, string productCode, string familyCode, Term term, Money pricePerSeat, int seats, DateOnly today)
     {
         if (seats < 1)
         {
@@ -84,7 +88,6 @@ internal sealed class Subscription
             RenewsOn = NextRenewal(today, term),
             AutoRenew = true,
             Status = SubscriptionStatus.Active,
-            LicenseKey = licenseKey,
             Version = Guid.NewGuid(),
         };
     }
@@ -150,7 +153,7 @@ internal sealed class Subscription
         Version = Guid.NewGuid();
     }
 
-    public void Upgrade(string planCode, string productCode, string familyCode, Money pricePerSeat, int seats, string? licenseKey)
+    public void Upgrade(string planCode, string productCode, string familyCode, Money pricePerSeat, int seats)
     {
         if (pricePerSeat.Currency != Currency)
         {
@@ -162,7 +165,6 @@ internal sealed class Subscription
         PricePerSeat = pricePerSeat.Amount;
         Seats = seats;
         SeatsFromRenewal = null;
-        LicenseKey = licenseKey;
         Version = Guid.NewGuid();
     }
 

@@ -37,7 +37,7 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
             var plan = await catalog.PlanAsync(order.PlanCode, cancellationToken)
                 ?? throw new InvalidOperationException($"Plan {order.PlanCode} is not in the catalog.");
             var started = Subscription.Start(order.Id, order.CustomerId, plan.Code, plan.Product.Code, plan.Product.FamilyCode, plan.Term.ToTerm(),
-                new Money(order.PricePerSeat, order.Currency), order.Seats, DateOnly.FromDateTime(now), plan.Product.LatestVersionUsesLicenseKey ? LicenseKeys.New() : null);
+                new Money(order.PricePerSeat, order.Currency), order.Seats, DateOnly.FromDateTime(now));
             db.Subscriptions.Add(started);
             db.Publish(new SubscriptionCreated(Guid.NewGuid(), now, started.Id, started.CustomerId, started.PlanCode, started.Seats, started.RenewsOn));
             return;
@@ -52,8 +52,7 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
             case OrderKind.Upgrade when subscription.PlanCode == order.FromPlanCode:
                 var target = await catalog.PlanAsync(order.PlanCode, cancellationToken)
                     ?? throw new InvalidOperationException($"Plan {order.PlanCode} is not in the catalog.");
-                subscription.Upgrade(target.Code, target.Product.Code, target.Product.FamilyCode, new Money(order.PricePerSeat, order.Currency), order.Seats,
-                    target.Product.LatestVersionUsesLicenseKey ? subscription.LicenseKey ?? LicenseKeys.New() : null);
+                subscription.Upgrade(target.Code, target.Product.Code, target.Product.FamilyCode, new Money(order.PricePerSeat, order.Currency), order.Seats);
                 db.Publish(new SubscriptionUpgraded(Guid.NewGuid(), now, subscription.Id, subscription.CustomerId, order.FromPlanCode!, target.Code, subscription.Seats));
                 break;
             case OrderKind.Renewal when subscription.Status == SubscriptionStatus.Active && subscription.RenewsOn == order.RenewalOf:

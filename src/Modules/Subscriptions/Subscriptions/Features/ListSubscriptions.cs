@@ -1,5 +1,6 @@
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
+using ChaosModular.Licensing.Contracts;
 
 namespace ChaosModular.Subscriptions.Features;
 
@@ -7,11 +8,12 @@ namespace ChaosModular.Subscriptions.Features;
 /// The Active and Expired Products lists: a customer's subscriptions filtered by product family, a date
 /// range on the expiration (next renewal for active ones, the day it ended for expired ones) and currency.
 /// </summary>
-internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing)
+internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing)
 {
     public sealed record Filter(string? Family, DateOnly? ExpiresFrom, DateOnly? ExpiresTo, string? Currency);
 
-    public sealed record Row(Subscription Subscription, string ProductName, string FamilyName, bool CanUpgrade, bool PaymentDue);
+    /// <param name="LicenseKey">The licence key Licensing gave the subscription's license; null when its family has no key-based versions.</param>
+    public sealed record Row(Subscription Subscription, string ProductName, string FamilyName, bool CanUpgrade, bool PaymentDue, LicenseKeyInfo? LicenseKey);
 
     public sealed record Result(IReadOnlyList<Row> Rows, bool HasAny, IReadOnlyList<ProductFamilySummary> Families, IReadOnlyList<string> Currencies,
         PaymentMethodSummary? PaymentMethod, string? FilterError);
@@ -63,8 +65,11 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
                 upgradeable.UnionWith(targets.SelectMany(t => t.PricesPerSeat).Select(p => (plan, p.Currency)));
             }
         }
+        // One call for all the customer's keys, not one per row.
+        var keys = subscriptions.Count > 0 ? await licensing.LicenseKeysAsync(customerId, cancellationToken) : new Dictionary<Guid, LicenseKeyInfo>();
         var rows = subscriptions.Select(s => new Row(s, products[s.ProductCode]?.Name ?? s.ProductCode,
-            families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, upgradeable.Contains((s.PlanCode, s.Currency)), paymentDue.Contains(s.Id))).ToList();
+            families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, upgradeable.Contains((s.PlanCode, s.Currency)), paymentDue.Contains(s.Id),
+            keys.GetValueOrDefault(s.Id))).ToList();
         var method = status == SubscriptionStatus.Active ? await billing.DefaultPaymentMethodAsync(customerId, cancellationToken) : null;
         return new Result(rows, hasAny, families.Where(f => f.ServiceUrl is null).ToList(), currencies, method, error);
     }

@@ -1,15 +1,17 @@
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
+using ChaosModular.Licensing.Contracts;
 
 namespace ChaosModular.Subscriptions.Features;
 
 /// <summary>
 /// One subscription as its Details page shows it: the subscription, its product, whether it has an upgrade in its
-/// currency, the payment method renewals charge and its latest orders.
+/// currency, the payment method renewals charge, its licence key (from Licensing) and its latest orders.
 /// </summary>
-internal sealed class ShowSubscription(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing)
+internal sealed class ShowSubscription(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing)
 {
-    public sealed record View(Subscription Subscription, ProductSummary? Product, bool CanUpgrade, PaymentMethodSummary? PaymentMethod, IReadOnlyList<Order> Orders);
+    public sealed record View(Subscription Subscription, ProductSummary? Product, bool CanUpgrade, PaymentMethodSummary? PaymentMethod, IReadOnlyList<Order> Orders,
+        LicenseKeyInfo? LicenseKey);
 
     /// <summary>Null when the customer has no such subscription.</summary>
     public async Task<View?> HandleAsync(string customerId, Guid id, CancellationToken cancellationToken)
@@ -29,6 +31,7 @@ internal sealed class ShowSubscription(SubscriptionsDbContext db, ICatalogApi ca
             .Where(o => o.CustomerId == customerId && (o.SubscriptionId == id || o.Id == id)
                 && (o.Status != OrderStatus.Cancelled || o.InvoiceId != null || o.Kind == OrderKind.Renewal))
             .OrderByDescending(o => o.CreatedUtc).Take(20).ToListAsync(cancellationToken);
-        return new View(subscription, product, canUpgrade, method, orders);
+        var keys = await licensing.LicenseKeysAsync(customerId, cancellationToken);
+        return new View(subscription, product, canUpgrade, method, orders, keys.GetValueOrDefault(id));
     }
 }

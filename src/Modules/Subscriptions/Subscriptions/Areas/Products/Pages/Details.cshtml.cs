@@ -1,5 +1,6 @@
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
+using ChaosModular.Licensing.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
@@ -15,6 +16,7 @@ internal sealed class DetailsModel(ShowSubscription show, ChangeSubscription cha
     public bool CanUpgrade { get; private set; }
     public PaymentMethodSummary? PaymentMethod { get; private set; }
     public IReadOnlyList<Order> Orders { get; private set; } = [];
+    public LicenseKeyInfo? LicenseKey { get; private set; }
     public DateOnly Today { get; private set; }
     public string? Error { get; private set; }
 
@@ -69,7 +71,7 @@ internal sealed class DetailsModel(ShowSubscription show, ChangeSubscription cha
         {
             return false;
         }
-        (Subscription, Product, CanUpgrade, PaymentMethod, Orders) = (view.Subscription, view.Product, view.CanUpgrade, view.PaymentMethod, view.Orders);
+        (Subscription, Product, CanUpgrade, PaymentMethod, Orders, LicenseKey) = (view.Subscription, view.Product, view.CanUpgrade, view.PaymentMethod, view.Orders, view.LicenseKey);
         Today = clock.Today();
         return true;
     }
