@@ -17,6 +17,37 @@ public sealed partial class ProductsJourney(PortalFixture portal, ITestOutputHel
     private const string NewBillingName = "Ada Rendering Studio GmbH";
 
     [Fact]
+    public Task Every_V_Ray_subscription_shows_the_licence_key_Licensing_gave_it_and_Chaos_Vantage_none() => JourneyAsync(async page =>
+    {
+        var customer = await SeedAsync(CustomerBuilder.For()
+            .WithSubscription("vray-next-workstation-annual", "EUR", activatedDaysAgo: 200, autoRenew: false)
+            .WithSubscription("vray-solo-annual", "EUR", activatedDaysAgo: 100)
+            .WithSubscription("vantage-annual", "EUR", activatedDaysAgo: 50));
+        var products = await SignInAsync(page, customer);
+
+        // The Worker's Licensing handler gives the keys after the seeded SubscriptionCreated events; the page shows
+        // them once it has (server-rendered, so look again until then).
+        await Eventually.HappensAsync(async () =>
+        {
+            await page.ReloadAsync();
+            return await page.GetByTestId("license-key").CountAsync() == 2;
+        }, "the licence keys given by Licensing", TimeSpan.FromSeconds(30));
+        var keyFormat = new Regex("^[A-HJ-NP-Z2-9]{5}(-[A-HJ-NP-Z2-9]{5}){4}$");
+        foreach (var name in (string[])["V-Ray Next Workstation", "V-Ray Solo"])
+        {
+            var row = products.Row(name);
+            await Expect(row.LicenseKey).ToHaveValueAsync(keyFormat, new() { Timeout = 30_000 });
+            await Expect(row.Locator.GetByTestId("license-key-label")).ToHaveTextAsync("for versions older than 4.1");
+            await Expect(row.Locator.GetByRole(AriaRole.Button, new() { Name = "Copy" })).ToBeVisibleAsync();
+        }
+        await Expect(products.Row("Chaos Vantage").LicenseKey).ToHaveCountAsync(0);
+
+        var offering = await products.OpenAsync("V-Ray Solo");
+        await Expect(offering.LicenseKey).ToHaveValueAsync(keyFormat, new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("license-key-label")).ToHaveTextAsync("for versions older than 4.1");
+    });
+
+    [Fact]
     public Task Filters_active_products_by_family_currency_and_expiration_and_Clear_shows_them_all_again() => JourneyAsync(async page =>
     {
         var customer = await SeedAsync(CustomerBuilder.For()
