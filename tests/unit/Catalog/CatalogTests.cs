@@ -28,20 +28,10 @@ public sealed class CatalogTests(SqlitePortalFactory factory) : IClassFixture<Sq
         Assert.Empty(catalog.Problems());
         Assert.Equal(["cloud", "corona", "enscape", "phoenix", "vantage", "vray"], catalog.Families.Select(f => f.Code).Order());
         Assert.All(catalog.Products.SelectMany(p => p.Plans), plan => Assert.Superset(new HashSet<string> { "EUR", "USD", "GBP" }, plan.Prices.Keys.ToHashSet()));
-        Assert.Contains(catalog.Products, p => p.Versions.Any(v => ProductVersion.UsesLicenseKeys(v.Version)));
         Assert.Equal(["enscape-fixed"], catalog.Products.Where(p => p.ParsedLicenseType() == LicenseType.FixedSeat).Select(p => p.Code));
         Assert.All(catalog.Products.Where(p => p.Code != "enscape-fixed"), p => Assert.Equal(LicenseType.FloatingWorkstation, p.ParsedLicenseType()));
         Assert.Equal([("vray", "4.1")], catalog.Families.Where(f => f.LicenseKeysBefore is not null).Select(f => (f.Code, f.LicenseKeysBefore!)));
     }
-
-    [Theory]
-    [InlineData("3.6", true)]
-    [InlineData("4.0", true)]
-    [InlineData("4.1", false)]
-    [InlineData("4.10", false)]
-    [InlineData("13", false)]
-    public void Versions_older_than_4_1_use_license_keys(string version, bool usesKey) =>
-        Assert.Equal(usesKey, ProductVersion.UsesLicenseKeys(version));
 
     [Fact]
     public void A_broken_file_lists_every_problem()
@@ -147,7 +137,7 @@ public sealed class CatalogTests(SqlitePortalFactory factory) : IClassFixture<Sq
         Assert.Equal((BillingTerm.Annual, "V-Ray", 470m), (plan!.Term, plan.Product.FamilyName, plan.PriceIn("EUR")!.Value.Amount));
         Assert.Equal("vray-premium-monthly", Assert.Single(upgrades).Code);   // same term only
         Assert.Empty(await api.UpgradeTargetsAsync("vray-enterprise-annual", CancellationToken.None));
-        Assert.True(legacy!.LatestVersionUsesLicenseKey);
+        Assert.Equal("4.0", legacy!.LatestVersion);
         Assert.Equal((LicenseType.FloatingWorkstation, 7), (plan.Product.LicenseType, plan.Product.MaxBorrowDays));
         Assert.Equal((LicenseType.FixedSeat, 7), (fixedSeat!.LicenseType, fixedSeat.MaxBorrowDays));
         Assert.Equal("4.1", families.Single(f => f.Code == "vray").LicenseKeysBefore);

@@ -42,7 +42,7 @@ public sealed record ProductFamilySummary(string Code, string Name, string? Serv
 
 /// <param name="LicenseType">Null for a product not licensed per seat.</param>
 /// <param name="MaxBorrowDays">How long a floating seat can be borrowed for offline use; only meaningful for <see cref="Contracts.LicenseType.FloatingWorkstation"/>.</param>
-public sealed record ProductSummary(string Code, string FamilyCode, string FamilyName, string Name, int Rank, string LatestVersion, bool LatestVersionUsesLicenseKey,
+public sealed record ProductSummary(string Code, string FamilyCode, string FamilyName, string Name, int Rank, string LatestVersion,
     LicenseType? LicenseType = null, int MaxBorrowDays = ProductSummary.DefaultMaxBorrowDays)
 {
     /// <summary>The borrow limit of a product whose catalog entry names none.</summary>

@@ -71,7 +71,7 @@ internal sealed class CatalogApi(CatalogDbContext db, IOptions<CatalogOptions> o
         return products.Select(p =>
         {
             var latest = versions.Where(v => v.ProductCode == p.Code).Select(v => v.Version).OrderByDescending(ProductVersion.Parse).FirstOrDefault() ?? "";
-            return new ProductSummary(p.Code, p.FamilyCode, families.GetValueOrDefault(p.FamilyCode, p.FamilyCode), p.Name, p.Rank, latest, ProductVersion.UsesLicenseKeys(latest),
+            return new ProductSummary(p.Code, p.FamilyCode, families.GetValueOrDefault(p.FamilyCode, p.FamilyCode), p.Name, p.Rank, latest,
                 p.LicenseType, p.MaxBorrowDays);
         }).ToList();
     }

@@ -69,7 +69,6 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             b.Property(x => x.ProductCode).HasMaxLength(60).IsRequired();
             b.Property(x => x.Version).HasMaxLength(20).IsRequired();
             b.HasIndex(x => new { x.ProductCode, x.Version }).IsUnique();
-            b.Ignore(x => x.UsesLicenseKey);
             b.HasMany(x => x.Builds).WithOne().HasForeignKey(x => x.ProductVersionId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<Build>(b =>

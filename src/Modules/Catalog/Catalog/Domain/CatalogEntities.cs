@@ -64,12 +64,6 @@ internal sealed class ProductVersion
     public DateOnly ReleasedOn { get; set; }
     public List<Build> Builds { get; set; } = [];
 
-    /// <summary>Versions older than 4.1 are activated with a license key; newer ones sign in.</summary>
-    public bool UsesLicenseKey => UsesLicenseKeys(Version);
-
-    public static bool UsesLicenseKeys(string version) =>
-        Parse(version) is { } v && v < new System.Version(4, 1);
-
     /// <summary>"13" reads as 13.0.</summary>
     public static System.Version? Parse(string version) =>
         System.Version.TryParse(version.Contains('.', StringComparison.Ordinal) ? version : version + ".0", out var v) ? v : null;
