@@ -65,8 +65,10 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
                 upgradeable.UnionWith(targets.SelectMany(t => t.PricesPerSeat).Select(p => (plan, p.Currency)));
             }
         }
-        // One call for all the customer's keys, not one per row.
-        var keys = subscriptions.Count > 0 ? await licensing.LicenseKeysAsync(customerId, cancellationToken) : new Dictionary<Guid, LicenseKeyInfo>();
+        // One call for all the customer's keys, not one per row; Expired Products shows no keys, so it asks for none.
+        var keys = status == SubscriptionStatus.Active && subscriptions.Count > 0
+            ? await licensing.LicenseKeysAsync(customerId, cancellationToken)
+            : new Dictionary<Guid, LicenseKeyInfo>();
         var rows = subscriptions.Select(s => new Row(s, products[s.ProductCode]?.Name ?? s.ProductCode,
             families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, upgradeable.Contains((s.PlanCode, s.Currency)), paymentDue.Contains(s.Id),
             keys.GetValueOrDefault(s.Id))).ToList();
