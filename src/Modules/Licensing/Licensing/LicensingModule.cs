@@ -1,4 +1,5 @@
 using ChaosModular.Licensing.IntegrationEventHandlers;
+using ChaosModular.Licensing.Signing;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Subscriptions.Contracts.Events;
@@ -20,6 +21,8 @@ public sealed class LicensingModule : IModule
         services.AddModuleDbContext<LicensingDbContext>(Name);
         services.AddOptions<LicensingOptions>().Bind(configuration.GetSection(LicensingOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LicensingOptions>, LicensingOptionsValidator>();
+        services.AddSingleton<SigningKeyRing>();
+        services.AddScoped<SeatLedger>();
         services.AddScoped<FollowSubscription>();
         services.AddScoped<ListLicenses>();
         services.AddScoped<ShowLicense>();
