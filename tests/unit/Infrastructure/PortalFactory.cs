@@ -22,6 +22,8 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
         ["Jobs:SchedulePollingSeconds"] = "1",
         ["Smtp:Host"] = "",
         ["Smtp:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "chaos-tests-mail", Guid.NewGuid().ToString("N")),
+        // Each host makes its own signing key (Testing generates one on first use).
+        ["Licensing:Signing:KeyDirectory"] = Path.Combine(Path.GetTempPath(), "chaos-tests-keys", Guid.NewGuid().ToString("N")),
     };
 
     public abstract DatabaseProvider Provider { get; }

@@ -3,6 +3,7 @@ using ChaosModular.Licensing.Signing;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Subscriptions.Contracts.Events;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,8 @@ public sealed class LicensingModule : IModule
         services.AddSingleton<SigningKeyRing>();
         services.AddScoped<SeatLedger>();
         services.AddScoped<FollowSubscription>();
+        services.AddScoped<ActivateFromFile>();
+        services.AddScoped<FileActivationResponse>();
         services.AddScoped<ListLicenses>();
         services.AddScoped<ShowLicense>();
         services.AddScoped<ILicensingApi, LicensingApi>();
@@ -34,4 +37,6 @@ public sealed class LicensingModule : IModule
         services.AddIntegrationEventHandler<SubscriptionRenewed, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionExpired, LicenseFollowsSubscription>();
     }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => PublishedKeys.Map(endpoints);
 }

@@ -32,6 +32,8 @@ internal sealed class LicensingDbContext(DbContextOptions<LicensingDbContext> op
             b.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
             b.Property(x => x.Version).IsConcurrencyToken();
             b.Ignore(x => x.Availability);
+            b.Ignore(x => x.CanBeServed);
+            b.Ignore(x => x.CanBeBorrowed);
             // One license per subscription: a redelivered or racing event finds it instead of making another.
             b.HasIndex(x => x.SubscriptionId).IsUnique();
             // A key is never given twice (a collision of new keys retries with another).

@@ -61,6 +61,12 @@ internal sealed class License
     public DateTime UpdatedUtc { get; private set; }
     public Guid Version { get; private set; }
 
+    /// <summary>License servers serve floating workstation and render node seats; a fixed seat is activated on its workstation.</summary>
+    public bool CanBeServed => LicenseType != "FixedSeat";
+
+    /// <summary>Only floating workstation seats are borrowed for offline use.</summary>
+    public bool CanBeBorrowed => LicenseType == "FloatingWorkstation";
+
     public Availability Availability => new(State == LicenseState.Active ? Quantity : 0, InUse, Borrowed);
 
     public static License For(Guid subscriptionId, string customerId, DateTime utcNow) => new()
