@@ -11,7 +11,7 @@ namespace ChaosModular.Licensing.Features;
 /// yet, gives it one: the key Subscriptions issued before Licensing owned keys, so existing keys keep their values,
 /// else a new one. A key once given is never replaced.
 /// </summary>
-internal sealed class FollowSubscription(LicensingDbContext db, ISubscriptionsApi subscriptions, ICatalogApi catalog, TimeProvider clock)
+internal sealed class FollowSubscription(LicensingDbContext db, ISubscriptionsApi subscriptions, ICatalogApi catalog, SeatLedger ledger, TimeProvider clock)
 {
     private const int InsertRaces = 3;
 
@@ -28,7 +28,7 @@ internal sealed class FollowSubscription(LicensingDbContext db, ISubscriptionsAp
         {
             try
             {
-                await db.RetryOnConflictAsync(async ct =>
+                var licenseId = await db.RetryOnConflictAsync(async ct =>
                 {
                     var license = await db.Licenses.SingleOrDefaultAsync(l => l.SubscriptionId == subscriptionId, ct);
                     if (license is null)
@@ -36,14 +36,16 @@ internal sealed class FollowSubscription(LicensingDbContext db, ISubscriptionsAp
                         license = License.For(subscriptionId, subscription.CustomerId, clock.UtcNow());
                         db.Licenses.Add(license);
                     }
-                    var changed = license.Follow(subscription.ProductCode, subscription.FamilyCode, product?.LicenseType?.ToString(), subscription.Seats,
+                    license.Follow(subscription.ProductCode, subscription.FamilyCode, product?.LicenseType?.ToString(), subscription.Seats,
                         subscription.LastDay, subscription.Active, clock.UtcNow());
                     if (keysBefore is not null && license.LicenseKey is null)
                     {
-                        changed |= license.GiveKey(subscription.LicenseKey ?? LicenseKeyFormat.New(), keysBefore, clock.UtcNow());
+                        license.GiveKey(subscription.LicenseKey ?? LicenseKeyFormat.New(), keysBefore, clock.UtcNow());
                     }
-                    return changed;
+                    return license.Id;
                 }, cancellationToken);
+                // Fewer seats, or none once expired: what servers and borrows hold beyond the quantity ends.
+                await ledger.TrimToQuantityAsync(licenseId, cancellationToken);
                 return;
             }
             catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException && attempt < InsertRaces)

@@ -75,12 +75,21 @@ internal sealed class SeatLedger(LicensingDbContext db, TimeProvider clock)
     /// </summary>
     public async Task<int> TrimToQuantityAsync(Guid licenseId, CancellationToken cancellationToken)
     {
-        var ended = 0;
         var license = await Counts(licenseId, cancellationToken);
         if (license is null)
         {
             return 0;
         }
+        if (license.Over <= 0)
+        {
+            // Seats came back (renewed, seats added): nothing has to end early any more.
+            await db.Leases.Where(l => l.LicenseId == licenseId && l.EndedUtc == null && l.EndsAtExpiry)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.EndsAtExpiry, false), cancellationToken);
+            await db.Borrows.Where(b => b.LicenseId == licenseId && b.EndedUtc == null && b.EndsAtExpiry)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.EndsAtExpiry, false), cancellationToken);
+            return 0;
+        }
+        var ended = 0;
         var reason = license.Active ? SeatsEnded.SeatsReduced : SeatsEnded.LicenseExpired;
         var online = await db.Leases.AsNoTracking()
             .Where(l => l.LicenseId == licenseId && l.EndedUtc == null && l.Mode == ActivationMode.Online)

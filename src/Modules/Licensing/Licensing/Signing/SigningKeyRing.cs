@@ -99,12 +99,8 @@ internal sealed partial class SigningKeyRing(IOptions<LicensingOptions> options,
         }
         if (!keys.Any(k => k.CanSign) && (signing.GenerateIfMissing ?? (environment.IsDevelopment() || environment.IsEnvironment("Testing"))))
         {
-            var directoryKeys = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.pem") : [];
-            if (directoryKeys.Length == 0)
-            {
-                // Another process (Web and a test host) may have made one at the same time: CreateNew keeps both apart.
-                return [.. keys, GenerateUnlocked(directory)];
-            }
+            // Only Web signs, so one process makes the key; the others read it at their first use.
+            keys.Add(GenerateUnlocked(directory));
         }
         return keys;
     }
