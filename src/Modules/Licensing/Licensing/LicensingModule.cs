@@ -31,6 +31,7 @@ public sealed class LicensingModule : IModule
         services.AddScoped<ShowLicense>();
         services.AddScoped<ILicensingApi, LicensingApi>();
         services.AddModuleSeeder<LicensingSeeder>(Name);
+        services.AddModuleSeeder<LicensingDemoSeeder>(Name);
         services.AddIntegrationEventHandler<SubscriptionCreated, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionSeatsChanged, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionUpgraded, LicenseFollowsSubscription>();
