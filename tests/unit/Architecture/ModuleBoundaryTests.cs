@@ -98,6 +98,25 @@ public sealed class ModuleBoundaryTests
         Assert.Contains("Worker references module Billing directly; hosts compose modules only through Composition.", ProjectReferenceRules.Violations(broken));
     }
 
+    [Fact]
+    public void A_tool_is_known_to_the_rules_and_references_no_project_under_src()
+    {
+        var tools = Projects.Where(p => p.IsTool).ToList();
+
+        Assert.Contains(tools, p => p.Path == "Tools/LicenseServer/LicenseServer.csproj");
+        Assert.All(tools, t => Assert.Empty(t.References));
+    }
+
+    [Fact]
+    public void Negative_control_a_tool_referencing_a_project_under_src_is_caught()
+    {
+        var broken = Projects.Select(p => p.Name == "LicenseServer"
+            ? p with { References = [.. p.References, "Modules/Licensing/Licensing.Contracts/Licensing.Contracts.csproj"] }
+            : p).ToList();
+
+        Assert.Contains("Tool LicenseServer references Licensing.Contracts; a tool stands alone and references no project under src.", ProjectReferenceRules.Violations(broken));
+    }
+
     /// <summary>Not only direct references: no package a Contracts project restores, however deep, is EF Core, Hangfire or ASP.NET Core.</summary>
     [Fact]
     public void Contracts_bring_no_infrastructure_packages_in_even_transitively()

@@ -12,6 +12,8 @@ public sealed record ProjectInfo(string Path, IReadOnlyList<string> References)
     public bool IsComposition => Path == "Composition/Composition.csproj";
     public bool IsHost => Path is "Web/Web.csproj" or "Worker/Worker.csproj";
     public bool IsMigrations => Path.StartsWith("Migrations/", StringComparison.Ordinal);
+    /// <summary>A stand-alone tool under src/Tools (what a customer runs, knowing only a published spec).</summary>
+    public bool IsTool => Path.StartsWith("Tools/", StringComparison.Ordinal);
     public bool IsContracts => Path.StartsWith("Modules/", StringComparison.Ordinal) && Name.EndsWith(".Contracts", StringComparison.Ordinal);
     public bool IsModule => Path.StartsWith("Modules/", StringComparison.Ordinal) && !Path.StartsWith("Modules/Shared/", StringComparison.Ordinal) && !IsContracts;
     public string? ModuleName => IsModule ? Name : IsContracts ? Name[..^".Contracts".Length] : null;
@@ -48,7 +50,11 @@ public static class ProjectReferenceRules
         {
             foreach (var reference in project.References.Select(r => byPath.GetValueOrDefault(r)).OfType<ProjectInfo>())
             {
-                if (project.IsAbstractions)
+                if (project.IsTool)
+                {
+                    violations.Add($"Tool {project.Name} references {reference.Name}; a tool stands alone and references no project under src.");
+                }
+                else if (project.IsAbstractions)
                 {
                     violations.Add($"{project.Name} must reference no project, but references {reference.Name}.");
                 }
