@@ -153,6 +153,15 @@ public class PortalFixture : IAsyncLifetime
         Web?.Dispose();
     }
 
+    private readonly Lazy<string> _signingKeys = new(() =>
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "chaos-e2e-keys", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        File.WriteAllText(Path.Combine(directory, "lk-20261101000000-e2e001.pem"), key.ExportPkcs8PrivateKeyPem());
+        return directory;
+    });
+
     private Dictionary<string, string> Settings(Dictionary<string, string> specific)
     {
         var common = new Dictionary<string, string>
@@ -165,6 +174,8 @@ public class PortalFixture : IAsyncLifetime
             ["Smtp__Security"] = "None",
             ["Portal__BaseUrl"] = BaseUrl.ToString().TrimEnd('/'),
             ["Seed__Demo"] = "false",
+            // Production generates no signing key: the operator provides one, as here.
+            ["Licensing__Signing__KeyDirectory"] = _signingKeys.Value,
         };
         foreach (var (key, value) in _extraSettings)
         {
