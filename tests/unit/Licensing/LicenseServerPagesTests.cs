@@ -201,6 +201,41 @@ public sealed partial class LicenseServerPagesTests(ProductsPortalFactory factor
     }
 
     [Fact]
+    public async Task After_the_subscription_lost_seats_the_license_page_says_which_seats_end_and_when()
+    {
+        var (customer, licenseId) = await LicenseServerScenario.CustomerWithLicenseAsync(factory, seats: 3);
+        var request = Request().Seats("vray-solo", 2);
+        await customer.Client.ActivateAsync(request);
+        var borrowed = await customer.Client.SubmitAsync(LicensingRoutes.Borrow, new Dictionary<string, string>
+        {
+            ["Form.LicenseId"] = licenseId.ToString(),
+            ["Form.Seats"] = "1",
+            ["Form.Machine"] = "laptop-dana",
+            ["Form.ReturnOn"] = "2026-07-05",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, borrowed.StatusCode);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // The subscription went down to one seat: the server's file seats cannot be taken back offline, so they end at the file's date.
+            var db = scope.ServiceProvider.GetRequiredService<LicensingDbContext>();
+            var license = await db.Licenses.SingleAsync(l => l.Id == licenseId);
+            license.Follow(license.ProductCode, license.FamilyCode, license.LicenseType, 1, license.ExpiresOn, active: true, Now);
+            await db.SaveChangesAsync();
+            await scope.ServiceProvider.GetRequiredService<SeatLedger>().TrimToQuantityAsync(licenseId, CancellationToken.None);
+        }
+
+        var page = await Page(customer.Client, LicensingRoutes.License(licenseId));
+
+        var serverRow = Regex.Match(page, "<tr data-testid=\"license-server-row\".*?</tr>", RegexOptions.Singleline).Value;
+        var borrowRow = Regex.Match(page, "<tr data-testid=\"license-borrow-row\".*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains(request.ServerName, serverRow, StringComparison.Ordinal);
+        Assert.Contains($"ends on {Now.AddDays(30):yyyy-MM-dd}: the subscription lost seats (these 2 seat(s) are not renewed)", serverRow, StringComparison.Ordinal);
+        Assert.DoesNotContain("ends on", borrowRow, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"over-allocated\"", page, StringComparison.Ordinal);
+        Assert.Contains("ends on", ServerRow(await Page(customer.Client, LicensingRoutes.Servers), request.ServerName), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Another_customers_server_activation_and_response_are_not_found()
     {
         var (owner, ownersLicense) = await LicenseServerScenario.CustomerWithLicenseAsync(factory, seats: 2);
