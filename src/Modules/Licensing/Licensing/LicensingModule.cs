@@ -29,6 +29,13 @@ public sealed class LicensingModule : IModule
         services.AddScoped<FileActivationResponse>();
         services.AddScoped<ListLicenses>();
         services.AddScoped<ShowLicense>();
+        services.AddScoped<ListServers>();
+        services.AddScoped<DeactivateServer>();
+        services.AddScoped<ShowFileActivation>();
+        services.AddScoped<BorrowSeats>();
+        services.AddScoped<ShowBorrow>();
+        services.AddScoped<BorrowFile>();
+        services.AddScoped<ReturnBorrow>();
         services.AddScoped<ILicensingApi, LicensingApi>();
         services.AddModuleSeeder<LicensingSeeder>(Name);
         services.AddModuleSeeder<LicensingDemoSeeder>(Name);

@@ -24,7 +24,7 @@ internal sealed class ActivateFromFile(LicensingDbContext db, SeatLedger ledger,
         var bytes = await ReadAtMostAsync(file, files.MaxRequestBytes, cancellationToken);
         if (bytes is null)
         {
-            return Result.Refused($"The file is larger than {files.MaxRequestBytes / 1024} KB, so it is not an activation request file. Upload the file your license server wrote.");
+            return Result.Refused(TooLarge(files.MaxRequestBytes));
         }
         var now = Truncate(clock.UtcNow());
         var (request, problem) = ActivationRequestFile.Parse(bytes, now, files.RequestMaxAgeDays);
@@ -147,6 +147,10 @@ internal sealed class ActivateFromFile(LicensingDbContext db, SeatLedger ledger,
         return $"The server asks for {wanted.Seats} seat(s) of {name}, but only {free} of your {counts.Sum(c => c.Quantity)} are free "
             + $"({counts.Sum(c => c.InUse)} in use, {counts.Sum(c => c.Borrowed)} borrowed). Nothing was activated: free seats or ask for fewer.";
     }
+
+    /// <summary>Also what the upload page says when it refuses a request body too large to read at all.</summary>
+    public static string TooLarge(int maxRequestBytes) =>
+        $"The file is larger than {maxRequestBytes / 1024} KB, so it is not an activation request file. Upload the file your license server wrote.";
 
     private static string AnotherAccount(ActivationRequest request) =>
         $"The host {LicenseServer.Short(request.HostFingerprint)} is already activated by another account. A license server serves one account; deactivate it there first.";
