@@ -36,13 +36,13 @@ public sealed partial class LicenseServerPagesTests(ProductsPortalFactory factor
         var licenseId = await Eventually.Until(() => factory.InLicensing(db => db.Licenses.Where(l => l.CustomerId == demoId && l.ProductCode == "vray-solo")
             .Select(l => (Guid?)l.Id).SingleOrDefaultAsync()), TimeSpan.FromSeconds(30), "the demo customer's V-Ray Solo license");
         var before = (await factory.LicenseAsync(licenseId!.Value)).Availability;
-        var request = Request().Seats("vray-solo", 2);
+        var request = Request().Seats("vray-solo", 1);
 
         var activationId = await demo.ActivateAsync(request);
 
         var activation = await Page(demo, LicensingRoutes.FileActivation(activationId));
         Assert.Contains(request.ServerName, activation, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"granted-seats\">2<", activation, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"granted-seats\">1<", activation, StringComparison.Ordinal);
         Assert.Contains("Download activation response", activation, StringComparison.Ordinal);
 
         var download = await demo.GetAsync(LicensingRoutes.ActivationResponse(activationId));
@@ -61,13 +61,13 @@ public sealed partial class LicenseServerPagesTests(ProductsPortalFactory factor
         Assert.InRange(issuedAt, Now.AddSeconds(-1), Now);
         Assert.InRange(validUntil, Now.AddDays(30).AddSeconds(-1), Now.AddDays(30));
         var granted = Assert.Single(payload.GetProperty("licenses").EnumerateArray());
-        Assert.Equal((licenseId.Value, "vray-solo", 2), (granted.GetProperty("licenseId").GetGuid(), granted.GetProperty("product").GetString(), granted.GetProperty("seats").GetInt32()));
+        Assert.Equal((licenseId.Value, "vray-solo", 1), (granted.GetProperty("licenseId").GetGuid(), granted.GetProperty("product").GetString(), granted.GetProperty("seats").GetInt32()));
 
         var servers = await Page(demo, LicensingRoutes.Servers);
         var row = ServerRow(servers, request.ServerName);
-        Assert.Contains("data-seats=\"2\"", row, StringComparison.Ordinal);
-        Assert.Contains($"data-testid=\"held-seats\" data-license=\"{licenseId}\" data-seats=\"2\"", row, StringComparison.Ordinal);
-        Assert.Contains("V-Ray Solo</a> × 2", row, StringComparison.Ordinal);
+        Assert.Contains("data-seats=\"1\"", row, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"held-seats\" data-license=\"{licenseId}\" data-seats=\"1\"", row, StringComparison.Ordinal);
+        Assert.Contains("V-Ray Solo</a> × 1", row, StringComparison.Ordinal);
         Assert.Contains("Offline file", row, StringComparison.Ordinal);
         Assert.Contains(LicenseServer.Short(request.Fingerprint), row, StringComparison.Ordinal);
         Assert.Contains($"title=\"{request.Fingerprint}\"", row, StringComparison.Ordinal);
@@ -75,9 +75,9 @@ public sealed partial class LicenseServerPagesTests(ProductsPortalFactory factor
         Assert.Contains(LicensingRoutes.ActivationResponse(activationId), row, StringComparison.Ordinal);
 
         var license = await Page(demo, LicensingRoutes.License(licenseId.Value));
-        Assert.Contains($"data-in-use=\"{before.InUse + 2}\"", license, StringComparison.Ordinal);
-        Assert.Contains($"data-testid=\"available-count\">{before.Available - 2}<", license, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"license-server-seats\">2<", license, StringComparison.Ordinal);
+        Assert.Contains($"data-in-use=\"{before.InUse + 1}\"", license, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"available-count\">{before.Available - 1}<", license, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"license-server-seats\">1<", license, StringComparison.Ordinal);
         Assert.Contains(request.ServerName, license, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"seats-unused\"", license, StringComparison.Ordinal);
     }

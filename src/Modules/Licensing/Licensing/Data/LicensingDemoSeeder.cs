@@ -2,18 +2,17 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using ChaosModular.Accounts.Contracts;
-using ChaosModular.Licensing.Signing;
 using Microsoft.Extensions.Configuration;
 
 namespace ChaosModular.Licensing.Data;
 
 /// <summary>
 /// The demo customer's license servers (with <c>Seed:Demo</c>), once: a studio server activated online leasing two
-/// V-Ray Premium seats, a render farm activated by a request file holding a V-Ray Solo seat (through the same
-/// upload handler a customer uses), and a Corona seat borrowed by a laptop. Runs after <see cref="LicensingSeeder"/>
+/// V-Ray Premium seats, a render farm activated by a request file holding a V-Ray Solo seat, and a Corona seat
+/// borrowed by a laptop (both through the handlers a customer's upload and borrow use). Runs after <see cref="LicensingSeeder"/>
 /// has given the demo subscriptions their licenses.
 /// </summary>
-internal sealed class LicensingDemoSeeder(LicensingDbContext db, SeatLedger ledger, ActivateFromFile activateFromFile, SigningKeyRing keys,
+internal sealed class LicensingDemoSeeder(LicensingDbContext db, SeatLedger ledger, ActivateFromFile activateFromFile, BorrowSeats borrowSeats,
     IAccountsApi accounts, IConfiguration configuration, TimeProvider clock) : IModuleSeeder
 {
     /// <summary>
@@ -74,19 +73,11 @@ internal sealed class LicensingDemoSeeder(LicensingDbContext db, SeatLedger ledg
 
         if (licenses.FirstOrDefault(l => l.ProductCode == "corona-solo") is { } corona)
         {
-            var returnBy = clock.Today().AddDays(5).ToDateTime(new TimeOnly(23, 59, 59), DateTimeKind.Utc);
-            var borrow = Borrow.Take(corona.Id, customer.UserId, 1, "laptop-demo", now.AddHours(-3), returnBy);
-            borrow.Sign(SignedFiles.Sign(SignedFiles.BorrowFormat, new BorrowPayload(customer.CustomerNumber, borrow.Id, corona.Id, corona.ProductCode, "Corona Solo", 1,
-                borrow.Machine, borrow.BorrowedUtc, borrow.ReturnByUtc), keys.Active));
-            await ledger.InTransactionAsync(async ct =>
+            var borrowed = await borrowSeats.HandleAsync(customer.UserId, new BorrowSeats.Command(corona.Id, 1, "laptop-demo", clock.Today().AddDays(5)), cancellationToken);
+            if (borrowed.BorrowId is null)
             {
-                if (await ledger.TryTakeAsync(corona.Id, 1, SeatUse.Borrow, ct))
-                {
-                    db.Borrows.Add(borrow);
-                    await db.SaveChangesAsync(ct);
-                }
-                return 0;
-            }, cancellationToken);
+                throw new InvalidOperationException($"The demo's borrow was refused: {string.Join(" ", borrowed.Problems.Values)}");
+            }
         }
     }
 
