@@ -1,8 +1,12 @@
+using ChaosModular.Licensing.Api;
 using ChaosModular.Licensing.IntegrationEventHandlers;
+using ChaosModular.Licensing.Jobs;
 using ChaosModular.Licensing.Signing;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Subscriptions.Contracts.Events;
+using Hangfire;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -33,5 +37,11 @@ public sealed class LicensingModule : IModule
         services.AddIntegrationEventHandler<SubscriptionUpgraded, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionRenewed, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionExpired, LicenseFollowsSubscription>();
+        services.AddLicenseServerApi(configuration);
     }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapLicenseServerApi();
+
+    public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<LapseJob>(LapseJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
 }
