@@ -170,8 +170,10 @@ internal static class LicenseServerApi
         _ => throw new InvalidOperationException($"Unknown refusal {outcome.Refused}"),
     };
 
+    /// <summary>An RFC 9457 problem; the framework fills the type of most statuses, not 429's (RFC 6585).</summary>
     internal static IResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+        TypedResults.Problem(statusCode: status, title: title, detail: detail,
+            type: status == StatusCodes.Status429TooManyRequests ? "https://tools.ietf.org/html/rfc6585#section-4" : null);
 
     /// <summary>
     /// Reads the body here rather than by parameter binding: a body that is not JSON then answers a 400 problem like
