@@ -335,6 +335,7 @@ public sealed class LicenseServerApiTests(LicenseServerPortalFactory factory) : 
         Assert.Equal(["activationCode", "hostFingerprint", "serverId", "serverName"],
             schemas.GetProperty("ActivateRequest").GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.True(schemas.GetProperty("HeartbeatResponse").GetProperty("properties").TryGetProperty("ended", out _));
+        Assert.False(schemas.GetProperty("LeaseRequest").TryGetProperty("required", out _));   // licenseId or product, seats optional
     }
 }
 

@@ -53,6 +53,9 @@ internal static class LicenseServerApi
             o.AddPolicy<string, ServerCallsRateLimit>(CallsPolicy);
         });
 
+        // The OpenAPI document's API explorer reads routing's endpoints. Web has routing anyway; the Worker composes this
+        // module without mapping anything, and in Development (services validated at start) it would not start without it.
+        services.AddRouting();
         services.AddOpenApi(DocumentName, o =>
         {
             o.ShouldInclude = description => description.GroupName == DocumentName;

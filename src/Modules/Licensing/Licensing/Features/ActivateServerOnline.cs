@@ -14,7 +14,8 @@ namespace ChaosModular.Licensing.Features;
 /// </summary>
 internal sealed partial class ActivateServerOnline(LicensingDbContext db, SeatLedger ledger, TimeProvider clock, IOptions<LicensingOptions> options)
 {
-    public sealed record ActivateRequest(string? ActivationCode, string? ServerId, string? ServerName, string? HostFingerprint);
+    /// <summary>All four are required; a JSON body that leaves one out still reads (as null) and is refused by <see cref="Validate"/>.</summary>
+    public sealed record ActivateRequest(string ActivationCode, string ServerId, string ServerName, string HostFingerprint);
 
     /// <param name="ServerKey">The portal's id of the server.</param>
     /// <param name="Secret">Shown this once: <c>Authorization: Bearer &lt;secret&gt;</c> on every other call.</param>
@@ -82,7 +83,7 @@ internal sealed partial class ActivateServerOnline(LicensingDbContext db, SeatLe
             return ServerCallOutcome<ActivateResponse>.Refuse(Refusal.Forbidden,
                 "This host is activated for another account; it cannot be activated for this one.");
         }
-        server ??= db.Servers.Add(LicenseServer.Activate(code.CustomerId, request.ServerId!, request.ServerName!.Trim(), request.HostFingerprint!, ActivationMode.Online, now)).Entity;
+        server ??= db.Servers.Add(LicenseServer.Activate(code.CustomerId, request.ServerId, request.ServerName.Trim(), request.HostFingerprint, ActivationMode.Online, now)).Entity;
 
         var claimed = await db.ActivationCodes.Where(c => c.Id == code.Id && c.UsedUtc == null && c.ExpiresUtc > now)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.UsedUtc, now).SetProperty(c => c.ServerId, server.Id), cancellationToken);
@@ -98,7 +99,7 @@ internal sealed partial class ActivateServerOnline(LicensingDbContext db, SeatLe
             {
                 await ledger.EndLeaseAsync(leaseId, SeatsEnded.Replaced, cancellationToken);
             }
-            server.Reactivate(request.ServerId!, request.ServerName!.Trim(), ActivationMode.Online, now);
+            server.Reactivate(request.ServerId, request.ServerName.Trim(), ActivationMode.Online, now);
         }
         var (secret, hash) = ServerSecret.Issue(server.Id);
         server.UseSecret(hash);

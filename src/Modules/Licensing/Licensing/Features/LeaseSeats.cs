@@ -19,7 +19,7 @@ internal sealed class LeaseSeats(LicensingDbContext db, SeatLedger ledger, TimeP
     /// <param name="LicenseId">The license to lease from; or</param>
     /// <param name="Product">a product code: the account's licenses of it are tried, the latest expiring first.</param>
     /// <param name="Seats">1–1000; 1 when left out.</param>
-    public sealed record LeaseRequest(Guid? LicenseId, string? Product, int? Seats);
+    public sealed record LeaseRequest(Guid? LicenseId = null, string? Product = null, int? Seats = null);
 
     public static Dictionary<string, string[]> Validate(LeaseRequest request)
     {
