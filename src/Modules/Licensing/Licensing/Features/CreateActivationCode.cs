@@ -21,9 +21,13 @@ internal sealed class CreateActivationCode(LicensingDbContext db, TimeProvider c
             var code = ActivationCodeText.New();
             var row = ActivationCode.For(customerId, ActivationCodeText.Hash(code), clock.UtcNow(), lifetime);
             db.ActivationCodes.Add(row);
-            if (await db.TryInsertOnceAsync(cancellationToken) || attempt == 3)
+            if (await db.TryInsertOnceAsync(cancellationToken))
             {
                 return (code, row.ExpiresUtc);
+            }
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException("Could not store a new activation code.");
             }
         }
     }
