@@ -1,8 +1,11 @@
+using ChaosModular.Licensing.Api;
 using ChaosModular.Licensing.IntegrationEventHandlers;
+using ChaosModular.Licensing.Jobs;
 using ChaosModular.Licensing.Signing;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Subscriptions.Contracts.Events;
+using Hangfire;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Licensing;
 
-/// <summary>Licensing: a license per subscription with its availability, under the Licensing menu.</summary>
+/// <summary>Licensing: a license per subscription with its availability, license servers (by file or the online API) and borrowing, under the Licensing menu.</summary>
 public sealed class LicensingModule : IModule
 {
     public string Name => LicensingDbContext.Schema;
@@ -44,7 +47,15 @@ public sealed class LicensingModule : IModule
         services.AddIntegrationEventHandler<SubscriptionUpgraded, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionRenewed, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionExpired, LicenseFollowsSubscription>();
+        services.AddLicenseServerApi(configuration);
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) => PublishedKeys.Map(endpoints);
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        PublishedKeys.Map(endpoints);
+        endpoints.MapLicenseServerApi();
+    }
+
+    public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<LapseJob>(LapseJob.JobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
 }
