@@ -19,7 +19,8 @@ public sealed class LicenseServersJourney(PortalFixture portal, ITestOutputHelpe
         var customer = await SeedAsync(CustomerBuilder.For().WithSubscription("vray-solo-annual", "EUR", seats: 5, activatedDaysAgo: 100));
         await ProductsJourney.SignInAsync(page, customer);
         var licenses = await LicensesPage.OpenAsync(page);
-        await Expect(licenses.Row("V-Ray Solo").Available).ToHaveTextAsync("5", new() { Timeout = 30_000 });
+        await licenses.WaitForLicenseAsync("V-Ray Solo");
+        await Expect(licenses.Row("V-Ray Solo").Available).ToHaveTextAsync("5");
 
         await licenses.Page.GetByTestId("tab-servers").ClickAsync();
         var servers = new LicenseServersPage(page);
@@ -78,6 +79,44 @@ public sealed class LicenseServersJourney(PortalFixture portal, ITestOutputHelpe
         await Expect(servers.ServerRows).ToHaveCountAsync(0);
         await licenses.GotoAsync();
         await Expect(licenses.Row("V-Ray Solo").Available).ToHaveTextAsync("3");
+    });
+
+    [Fact]
+    public Task Activates_a_server_online_with_a_code_which_leases_seats_until_it_is_deactivated() => JourneyAsync(async page =>
+    {
+        var customer = await SeedAsync(CustomerBuilder.For().WithSubscription("vray-solo-annual", "EUR", seats: 3, activatedDaysAgo: 30));
+        await ProductsJourney.SignInAsync(page, customer);
+        var licenses = await LicensesPage.OpenAsync(page);
+        await licenses.WaitForLicenseAsync("V-Ray Solo");
+        await Expect(licenses.Row("V-Ray Solo").Available).ToHaveTextAsync("3");
+        var servers = new LicenseServersPage(page);
+        await servers.GotoAsync();
+
+        await page.GetByTestId("create-activation-code").ClickAsync();
+        var code = await page.GetByTestId("activation-code").InnerTextAsync();
+
+        // The license server (the reference client) activates with the code, leases two seats and keeps them by heartbeats.
+        var state = Path.Combine(Directory.CreateTempSubdirectory("chaos-e2e-online-server").FullName, "state.json");
+        var portal = Portal.BaseUrl.ToString().TrimEnd('/');
+        Assert.Equal(Cli.Success, await ClientAsync("activate", "--state", state, "--portal", portal, "--code", code, "--server-id", "studio", "--name", "Studio server",
+            "--fingerprint", HostFingerprint.Of(Guid.NewGuid().ToString(), "studio")));
+        Assert.Equal(Cli.Refused, await ClientAsync("activate", "--state", Path.ChangeExtension(state, ".second.json"), "--portal", portal, "--code", code,
+            "--server-id", "other", "--name", "Other", "--fingerprint", HostFingerprint.Of(Guid.NewGuid().ToString(), "other")));
+        Assert.Equal(Cli.Success, await ClientAsync("lease", "--state", state, "--product", "vray-solo", "--seats", "2"));
+        Assert.Equal(Cli.Success, await ClientAsync("heartbeat", "--state", state));
+
+        await servers.GotoAsync();
+        await Expect(servers.Server("Studio server").GetByTestId("server-mode")).ToHaveTextAsync("Online");
+        await Expect(servers.Server("Studio server")).ToHaveAttributeAsync("data-seats", "2");
+        await licenses.GotoAsync();
+        await Expect(licenses.Row("V-Ray Solo").Available).ToHaveTextAsync("1");
+
+        // Deactivated in the portal: its seats are free at once and its secret stops working.
+        await servers.GotoAsync();
+        await servers.DeactivateAsync("Studio server");
+        await licenses.GotoAsync();
+        await Expect(licenses.Row("V-Ray Solo").Available).ToHaveTextAsync("3");
+        Assert.Equal(Cli.Refused, await ClientAsync("heartbeat", "--state", state));
     });
 
     private async Task<int> ClientAsync(params string[] args)

@@ -23,7 +23,11 @@ public sealed class LicensingJourney(PortalFixture portal, ITestOutputHelper out
         var licenses = new LicensesPage(page);
         await licenses.ExpectOpenAsync();
         // The Worker makes the licenses from the subscription events; the page shows them once it has.
-        await Expect(licenses.Rows).ToHaveCountAsync(customer.ActiveSubscriptionCount, new() { Timeout = 30_000 });
+        await Eventually.HappensAsync(async () =>
+        {
+            await licenses.GotoAsync();
+            return await licenses.Rows.CountAsync() == customer.ActiveSubscriptionCount;
+        }, "a license per active subscription");
         await Expect(licenses.ServerSetupLink).ToHaveAttributeAsync("target", "_blank");
 
         var vray = licenses.Row("V-Ray Solo");

@@ -15,6 +15,14 @@ public sealed class LicensesPage(IPage page) : PortalPage(page)
 
     public ILocator Rows => Page.GetByTestId("license-row");
 
+    /// <summary>Reloads until the Worker has made the license of <paramref name="productName"/> (from the subscription's event).</summary>
+    public Task WaitForLicenseAsync(string productName) =>
+        Harness.Eventually.HappensAsync(async () =>
+        {
+            await GotoAsync();
+            return await Row(productName).Locator.CountAsync() == 1;
+        }, $"the {productName} license on Licensing › Licenses");
+
     public ILocator ServerSetupLink => Page.GetByTestId("server-setup");
 
     public ILocator FamilyFilter => Page.Locator("#family");
