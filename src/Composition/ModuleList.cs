@@ -5,6 +5,7 @@ using ChaosModular.CloudCredits;
 using ChaosModular.Licensing;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Notifications;
+using ChaosModular.Organizations;
 using ChaosModular.Subscriptions;
 
 namespace ChaosModular.Composition;
@@ -25,5 +26,6 @@ public static class ModuleList
         new SubscriptionsModule(),
         new CloudCreditsModule(),
         new LicensingModule(),
+        new OrganizationsModule(),
     ];
 }

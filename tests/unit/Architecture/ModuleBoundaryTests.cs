@@ -32,9 +32,9 @@ public sealed class ModuleBoundaryTests
     [Fact]
     public void Negative_control_a_module_folder_missing_from_the_list_is_caught()
     {
-        var folders = Modules.Select(ModuleFolder).Append("Organizations").ToList();
+        var folders = Modules.Select(ModuleFolder).Append("Reports").ToList();
 
-        Assert.Equal(["src/Modules/Organizations is not in ModuleList.All."], ListMismatches(folders, Modules));
+        Assert.Equal(["src/Modules/Reports is not in ModuleList.All."], ListMismatches(folders, Modules));
     }
 
     [Fact]
