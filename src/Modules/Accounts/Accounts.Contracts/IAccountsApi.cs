@@ -6,6 +6,9 @@ public interface IAccountsApi
     Task<CustomerSummary?> FindCustomerAsync(string userId, CancellationToken cancellationToken);
 
     Task<CustomerSummary?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>The account with this customer number (surrounding spaces ignored), or null.</summary>
+    Task<CustomerSummary?> FindCustomerByNumberAsync(string customerNumber, CancellationToken cancellationToken);
 }
 
 public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country);

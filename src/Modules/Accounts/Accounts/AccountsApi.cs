@@ -17,4 +17,13 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
             .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
             .SingleOrDefaultAsync(cancellationToken);
     }
+
+    public Task<CustomerSummary?> FindCustomerByNumberAsync(string customerNumber, CancellationToken cancellationToken)
+    {
+        var number = customerNumber.Trim();
+        return db.Users.AsNoTracking()
+            .Where(u => u.CustomerNumber == number)
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .SingleOrDefaultAsync(cancellationToken);
+    }
 }

@@ -48,3 +48,7 @@ public sealed record RenewalReminderEmail(
 public sealed record SubscriptionExpiredEmail(
     string SourceKey, string ToAddress, string ToName, string Product, DateOnly? ExpiredOn, string? Reason)
     : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>Support appointed the recipient an administrator of <paramref name="Organization"/>; the link opens the Organization menu.</summary>
+public sealed record OrganizationAdministratorAppointedEmail(string SourceKey, string ToAddress, string ToName, string Organization)
+    : EmailMessage(SourceKey, ToAddress, ToName);

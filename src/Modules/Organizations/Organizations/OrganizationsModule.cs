@@ -1,4 +1,7 @@
 using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Organizations.Contracts.Events;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,5 +18,15 @@ public sealed class OrganizationsModule : IModule
     {
         services.AddModuleDbContext<OrganizationsDbContext>(Name);
         services.AddScoped<IOrganizationsApi, OrganizationsApi>();
+        // The only claims transformation in the portal (ASP.NET Core runs one): it adds the organization administrator role from membership.
+        services.AddScoped<IClaimsTransformation, OrganizationAdministratorClaims>();
+        services.AddScoped<FindAccount>();
+        services.AddScoped<SetUpOrganization>();
+        services.AddScoped<ListOrganizations>();
+        services.AddScoped<ShowOrganization>();
+        services.AddScoped<AppointAdministrator>();
+        services.AddScoped<RemoveAdministrator>();
+        services.AddIntegrationEventHandler<OrganizationAdministratorAppointed, AppointAdministratorEmail>();
+        services.AddModuleSeeder<OrganizationsSeeder>(Name);
     }
 }

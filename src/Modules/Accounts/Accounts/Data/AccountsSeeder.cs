@@ -42,7 +42,13 @@ internal sealed class AccountsSeeder(
         {
             return;
         }
-        await EnsureUserAsync("Demo Customer", options.DemoCustomerEmail, options.DemoCustomerPassword, "DE", PortalRoles.OrganizationAdministrator, cancellationToken);
+        await EnsureUserAsync("Demo Customer", options.DemoCustomerEmail, options.DemoCustomerPassword, "DE", null, cancellationToken);
+        // The Organization menu follows membership (Organizations adds the role claim to its administrators): a role
+        // stored for the demo customer by an earlier seed would outlive the membership, so it goes.
+        if (await users.FindByEmailAsync(options.DemoCustomerEmail) is { } demo && await users.IsInRoleAsync(demo, PortalRoles.OrganizationAdministrator))
+        {
+            await users.RemoveFromRoleAsync(demo, PortalRoles.OrganizationAdministrator);
+        }
         await EnsureUserAsync("Support Desk", options.SupportEmail, options.SupportPassword, "BG", PortalRoles.Support, cancellationToken);
     }
 

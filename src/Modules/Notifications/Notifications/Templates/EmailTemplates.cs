@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
+using ChaosModular.Organizations.Contracts;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -91,6 +92,14 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     "You can buy it again at any time from Expired Products.",
                 ],
                 ("Buy again", portal + SubscriptionsRoutes.Expired)),
+            OrganizationAdministratorAppointedEmail m => Compose(
+                $"You are an administrator of {m.Organization}",
+                greeting,
+                [
+                    $"ChaosModular support made you an administrator of the organization {m.Organization}.",
+                    "From now on your account shows the Organization menu, where you manage the organization's users, licenses and cloud credits.",
+                ],
+                ("Open Organization", portal + OrganizationsRoutes.Organization)),
             _ => throw new InvalidOperationException($"{email.GetType().Name} has no email template."),
         };
     }

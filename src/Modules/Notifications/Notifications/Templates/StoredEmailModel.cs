@@ -19,6 +19,7 @@ internal static class StoredEmailModel
         ["payment-failed"] = typeof(PaymentFailedEmail),
         ["renewal-reminder"] = typeof(RenewalReminderEmail),
         ["subscription-expired"] = typeof(SubscriptionExpiredEmail),
+        ["organization-administrator-appointed"] = typeof(OrganizationAdministratorAppointedEmail),
     };
 
     private static readonly Dictionary<Type, string> Names = Kinds.ToDictionary(k => k.Value, k => k.Key);
