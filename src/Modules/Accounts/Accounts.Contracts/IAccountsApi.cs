@@ -6,6 +6,9 @@ public interface IAccountsApi
     Task<CustomerSummary?> FindCustomerAsync(string userId, CancellationToken cancellationToken);
 
     Task<CustomerSummary?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>The customers among <paramref name="userIds"/> in one query (a page of a list names its rows at once); unknown ids are left out.</summary>
+    Task<IReadOnlyList<CustomerSummary>> FindCustomersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
 }
 
 public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country);

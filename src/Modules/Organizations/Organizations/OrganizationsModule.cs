@@ -15,5 +15,12 @@ public sealed class OrganizationsModule : IModule
     {
         services.AddModuleDbContext<OrganizationsDbContext>(Name);
         services.AddScoped<IOrganizationsApi, OrganizationsApi>();
+        services.AddScoped<OrganizationAdministrators>();
+        services.AddScoped<ListOrganizationUsers>();
+        services.AddScoped<InvitationEmails>();
+        services.AddScoped<InviteUser>();
+        services.AddScoped<ManageInvitation>();
+        services.AddScoped<AcceptInvitation>();
+        services.AddScoped<RemoveUsers>();
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
+using ChaosModular.Organizations.Contracts;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -91,6 +92,22 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     "You can buy it again at any time from Expired Products.",
                 ],
                 ("Buy again", portal + SubscriptionsRoutes.Expired)),
+            OrganizationInvitationEmail m => Compose(
+                $"You are invited to join {m.Organization} on ChaosModular",
+                greeting,
+                [
+                    $"An administrator of {m.Organization} invites you to join it as a {m.Role.ToLowerInvariant()}.",
+                    $"Sign in with this email address and accept the invitation before {Time(m.ExpiresUtc)} (UTC). If you did not expect it, ignore this email.",
+                ],
+                ("Accept the invitation", portal + OrganizationUsersRoutes.Invitation(m.Token))),
+            OrganizationRemovalEmail m => Compose(
+                $"You were removed from {m.Organization}",
+                greeting,
+                [
+                    $"An administrator of {m.Organization} removed you from the organization on {Time(m.RemovedUtc)} (UTC).",
+                    "Your own account, products and credits stay as they are. If you think this is a mistake, contact the organization's administrator.",
+                ],
+                ("Open your account", portal + AccountsRoutes.Account)),
             _ => throw new InvalidOperationException($"{email.GetType().Name} has no email template."),
         };
     }

@@ -19,6 +19,8 @@ internal static class StoredEmailModel
         ["payment-failed"] = typeof(PaymentFailedEmail),
         ["renewal-reminder"] = typeof(RenewalReminderEmail),
         ["subscription-expired"] = typeof(SubscriptionExpiredEmail),
+        ["organization-invitation"] = typeof(OrganizationInvitationEmail),
+        ["organization-removal"] = typeof(OrganizationRemovalEmail),
     };
 
     private static readonly Dictionary<Type, string> Names = Kinds.ToDictionary(k => k.Value, k => k.Key);
