@@ -21,7 +21,10 @@ internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdminis
 
     public sealed record Result(IReadOnlyList<string> Removed, IReadOnlyList<string> AdministratorsKept);
 
-    /// <summary>Who the ids name in the administrator's organization; null when the account administers none.</summary>
+    /// <summary>
+    /// Who the ids name in the administrator's organization; null when the account administers none, or when ids
+    /// were given and none of them is in its organization (another organization's people are not found).
+    /// </summary>
     public async Task<Confirmation?> ConfirmAsync(string administratorId, IReadOnlyCollection<Guid> membershipIds, CancellationToken cancellationToken)
     {
         if (await administrators.FindAsync(administratorId, cancellationToken) is not { } organization)
@@ -35,20 +38,29 @@ internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdminis
             .ToListAsync(cancellationToken);
         var names = (await accounts.FindCustomersAsync([.. memberships.Select(m => m.AccountId)], cancellationToken))
             .ToDictionary(c => c.UserId, c => c.Name, StringComparer.Ordinal);
+        if (ids.Count > 0 && memberships.Count == 0)
+        {
+            return null;
+        }
         var people = memberships.Select(m => new Person(m.Id, m.Email, names.GetValueOrDefault(m.AccountId), m.Role)).ToList();
         return new Confirmation(organization, [.. people.Where(p => !p.IsAdministrator)], [.. people.Where(p => p.IsAdministrator)]);
     }
 
-    /// <summary>Null when the account administers no organization.</summary>
+    /// <summary>Null when the account administers no organization, or none of the ids is in it.</summary>
     public async Task<Result?> HandleAsync(string administratorId, IReadOnlyCollection<Guid> membershipIds, CancellationToken cancellationToken)
     {
         if (await administrators.FindAsync(administratorId, cancellationToken) is not { } organization)
         {
             return null;
         }
+        var requested = membershipIds.Distinct().Take(MaxAtOnce).ToList();
+        if (requested.Count > 0 && !await db.Memberships.AnyAsync(m => m.OrganizationId == organization.Id && requested.Contains(m.Id), cancellationToken))
+        {
+            return null;
+        }
         var removed = new List<string>();
         var kept = new List<string>();
-        foreach (var id in membershipIds.Distinct().Take(MaxAtOnce))
+        foreach (var id in requested)
         {
             db.ChangeTracker.Clear();
             var membership = await db.Memberships.SingleOrDefaultAsync(m => m.Id == id && m.OrganizationId == organization.Id, cancellationToken);
