@@ -14,17 +14,31 @@ namespace ChaosModular.UnitTests.Organizations;
 public sealed class OrganizationPortalFactory : SqlitePortalFactory
 {
     public OrganizationPortalFactory() => Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-
-    public FakeTimeProvider FakeClock => (FakeTimeProvider)Clock!;
 }
+
+/// <summary>The same on PostgreSQL, with the email jobs run by Web so the invitation emails arrive.</summary>
+public sealed class OrganizationPostgresPortalFactory : PostgresPortalFactory
+{
+    public OrganizationPostgresPortalFactory()
+    {
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        With("Jobs:RunServerInWeb", "true");
+    }
+}
+
+public sealed class OrganizationUsersTests(OrganizationPortalFactory factory) : OrganizationUsersTests<OrganizationPortalFactory>(factory);
+
+public sealed class PostgresOrganizationUsersTests(OrganizationPostgresPortalFactory factory) : OrganizationUsersTests<OrganizationPostgresPortalFactory>(factory);
 
 /// <summary>
 /// Organization › Users through the real pipeline: an administrator invites a registered account, the invitee
 /// accepts from the emailed link, invitations expire, are resent and cancelled, users are removed; nobody but
 /// that organization's administrators reaches any of it.
 /// </summary>
-public sealed partial class OrganizationUsersTests(OrganizationPortalFactory factory) : IClassFixture<OrganizationPortalFactory>
+public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : PortalFactory
 {
+    private FakeTimeProvider Clock => (FakeTimeProvider)factory.Clock!;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
     private sealed record Person(PortalClient Client, string Email, string UserId, string Password);
@@ -81,7 +95,7 @@ public sealed partial class OrganizationUsersTests(OrganizationPortalFactory fac
     private async Task<List<string>> InvitationLinksAsync(string address, int count = 1) =>
         [.. (await EmailsToAsync(address, count, "You are invited to join"))
             .OrderBy(m => m.Date)
-            .Select(m => InvitationLink().Match(m.TextBody ?? "").Groups[1].Value)];
+            .Select(m => OrganizationMarkup.InvitationLink().Match(m.TextBody ?? "").Groups[1].Value)];
 
     private static Task<HttpResponseMessage> InviteAsync(Person administrator, string email, string role = "Member") =>
         administrator.Client.SubmitAsync(OrganizationUsersRoutes.Invite, new Dictionary<string, string> { ["Form.Email"] = email, ["Form.Role"] = role });
@@ -89,7 +103,7 @@ public sealed partial class OrganizationUsersTests(OrganizationPortalFactory fac
     private sealed record Row(string Email, string Role, string Status, string Membership, string Invitation);
 
     private static List<Row> Rows(string html) =>
-        [.. UserRow().Matches(html).Select(m => new Row(WebUtility.HtmlDecode(m.Groups["email"].Value), m.Groups["role"].Value, m.Groups["status"].Value, m.Groups["membership"].Value, m.Groups["invitation"].Value))];
+        [.. OrganizationMarkup.UserRow().Matches(html).Select(m => new Row(WebUtility.HtmlDecode(m.Groups["email"].Value), m.Groups["role"].Value, m.Groups["status"].Value, m.Groups["membership"].Value, m.Groups["invitation"].Value))];
 
     private static async Task<List<Row>> UsersAsync(Person administrator, string query = "") =>
         Rows(await administrator.Client.GetPageAsync(OrganizationUsersRoutes.Users + query));
@@ -194,7 +208,7 @@ public sealed partial class OrganizationUsersTests(OrganizationPortalFactory fac
         await InviteAsync(admin, invitee.Email);
         var first = new Uri(Assert.Single(await InvitationLinksAsync(invitee.Email))).PathAndQuery;
 
-        factory.FakeClock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
         // A week later both sign in again (their sessions ended meanwhile).
         await admin.Client.SignInAsync(admin.Email, admin.Password);
         await invitee.Client.SignInAsync(invitee.Email, invitee.Password);
@@ -335,7 +349,7 @@ public sealed partial class OrganizationUsersTests(OrganizationPortalFactory fac
     {
         var admin = await SignUpAsync();
         var organizationId = await SetUpOrganizationAsync(admin);
-        var now = factory.FakeClock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
@@ -367,9 +381,14 @@ public sealed partial class OrganizationUsersTests(OrganizationPortalFactory fac
         Assert.Equal(31, (await UsersAsync(admin, "?status=Active")).Count + (await UsersAsync(admin, "?status=Active&p=2")).Count);
     }
 
+}
+
+/// <summary>What the Organization pages and emails show, read back by the tests.</summary>
+internal static partial class OrganizationMarkup
+{
     [GeneratedRegex(@"(http://localhost/organization/invitations/[A-Za-z0-9_\-]+)")]
-    private static partial Regex InvitationLink();
+    public static partial Regex InvitationLink();
 
     [GeneratedRegex("data-testid=\"user-row\" data-email=\"(?<email>[^\"]*)\" data-role=\"(?<role>[^\"]*)\" data-status=\"(?<status>[^\"]*)\" data-membership=\"(?<membership>[^\"]*)\" data-invitation=\"(?<invitation>[^\"]*)\"")]
-    private static partial Regex UserRow();
+    public static partial Regex UserRow();
 }
