@@ -163,6 +163,33 @@ public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClas
     }
 
     [Fact]
+    public async Task Invited_by_two_organizations_the_invitee_can_join_only_the_first_it_accepts()
+    {
+        var first = await SignUpAsync();
+        await SetUpOrganizationAsync(first, "First Studio");
+        var second = await SignUpAsync();
+        await SetUpOrganizationAsync(second, "Second Studio");
+        var invitee = await SignUpAsync();
+        await InviteAsync(first, invitee.Email);
+        await InviteAsync(second, invitee.Email, "Guest");
+        var links = (await InvitationLinksAsync(invitee.Email, 2)).Select(l => new Uri(l).PathAndQuery).ToList();
+        var pages = new List<(string Path, string Html)>();
+        foreach (var link in links)
+        {
+            pages.Add((link, PortalClient.Decode(await invitee.Client.GetPageAsync(link))));
+        }
+        var toFirst = pages.Single(p => p.Html.Contains("First Studio", StringComparison.Ordinal)).Path;
+        var toSecond = pages.Single(p => p.Html.Contains("Second Studio", StringComparison.Ordinal)).Path;
+
+        await invitee.Client.SubmitAsync(toFirst, new Dictionary<string, string>());
+        await invitee.Client.SubmitAsync(toSecond, new Dictionary<string, string>());
+
+        Assert.Equal("First Studio", (await MembershipOfAsync(invitee))!.OrganizationName);
+        Assert.Contains("already belongs to another organization", PortalClient.Decode(await invitee.Client.GetPageAsync(toSecond)), StringComparison.Ordinal);
+        Assert.Equal("Invited", Assert.Single(await UsersAsync(second), r => r.Email == invitee.Email).Status);
+    }
+
+    [Fact]
     public async Task An_address_without_a_chaos_account_gets_the_message_and_no_email()
     {
         var admin = await SignUpAsync();
