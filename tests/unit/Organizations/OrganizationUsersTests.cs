@@ -190,6 +190,30 @@ public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClas
     }
 
     [Fact]
+    public async Task Accepting_two_organizations_at_once_leaves_the_account_in_exactly_one()
+    {
+        var invitee = await SignUpAsync();
+        var links = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var admin = await SignUpAsync();
+            await SetUpOrganizationAsync(admin);
+            await InviteAsync(admin, invitee.Email);
+        }
+        links.AddRange((await InvitationLinksAsync(invitee.Email, 4)).Select(l => new Uri(l).PathAndQuery));
+        var token = PortalClient.HiddenFields(await invitee.Client.GetPageAsync(links[0])).First(f => f.Key == "__RequestVerificationToken");
+
+        var answers = await Task.WhenAll(links.Select(link =>
+            invitee.Client.Http.PostAsync(new Uri(link, UriKind.Relative), new FormUrlEncodedContent([token]))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Redirect, a.StatusCode));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
+        Assert.Equal(1, await db.Memberships.CountAsync(m => m.AccountId == invitee.UserId));
+        Assert.Equal(1, await db.Invitations.CountAsync(i => i.AccountId == invitee.UserId && i.Status == InvitationStatus.Accepted));
+    }
+
+    [Fact]
     public async Task An_address_without_a_chaos_account_gets_the_message_and_no_email()
     {
         var admin = await SignUpAsync();
