@@ -9,6 +9,8 @@ public interface IAccountsApi
 
     /// <summary>The account with this customer number (surrounding spaces ignored), or null.</summary>
     Task<CustomerSummary?> FindCustomerByNumberAsync(string customerNumber, CancellationToken cancellationToken);
+    /// <summary>The customers among <paramref name="userIds"/> in one query (a page of a list names its rows at once); unknown ids are left out.</summary>
+    Task<IReadOnlyList<CustomerSummary>> FindCustomersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
 }
 
 public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country);

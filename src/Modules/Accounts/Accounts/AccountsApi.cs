@@ -26,4 +26,17 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
             .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
             .SingleOrDefaultAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<CustomerSummary>> FindCustomersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+        var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
+        return await db.Users.AsNoTracking()
+            .Where(u => ids.Contains(u.Id))
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .ToListAsync(cancellationToken);
+    }
 }

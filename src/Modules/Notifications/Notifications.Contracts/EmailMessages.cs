@@ -52,3 +52,16 @@ public sealed record SubscriptionExpiredEmail(
 /// <summary>Support appointed the recipient an administrator of <paramref name="Organization"/>; the link opens the Organization menu.</summary>
 public sealed record OrganizationAdministratorAppointedEmail(string SourceKey, string ToAddress, string ToName, string Organization)
     : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>
+/// An administrator of <paramref name="Organization"/> invites the recipient as <paramref name="Role"/> ("Member", "Guest");
+/// the link carries <paramref name="Token"/> and works until <paramref name="ExpiresUtc"/>.
+/// </summary>
+public sealed record OrganizationInvitationEmail(
+    string SourceKey, string ToAddress, string ToName, string Organization, string Role, string Token, DateTime ExpiresUtc)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>An administrator removed the recipient from <paramref name="Organization"/>.</summary>
+public sealed record OrganizationRemovalEmail(
+    string SourceKey, string ToAddress, string ToName, string Organization, DateTime RemovedUtc)
+    : EmailMessage(SourceKey, ToAddress, ToName);

@@ -28,5 +28,12 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<RemoveAdministrator>();
         services.AddIntegrationEventHandler<OrganizationAdministratorAppointed, AppointAdministratorEmail>();
         services.AddModuleSeeder<OrganizationsSeeder>(Name);
+        services.AddScoped<OrganizationAdministrators>();
+        services.AddScoped<ListOrganizationUsers>();
+        services.AddScoped<InvitationEmails>();
+        services.AddScoped<InviteUser>();
+        services.AddScoped<ManageInvitation>();
+        services.AddScoped<AcceptInvitation>();
+        services.AddScoped<RemoveUsers>();
     }
 }

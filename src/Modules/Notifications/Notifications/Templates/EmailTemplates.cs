@@ -100,6 +100,22 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     "From now on your account shows the Organization menu, where you manage the organization's users, licenses and cloud credits.",
                 ],
                 ("Open Organization", portal + OrganizationsRoutes.Organization)),
+            OrganizationInvitationEmail m => Compose(
+                $"You are invited to join {m.Organization} on ChaosModular",
+                greeting,
+                [
+                    $"An administrator of {m.Organization} invites you to join it as a {m.Role.ToLowerInvariant()}.",
+                    $"Sign in with this email address and accept the invitation before {Time(m.ExpiresUtc)} (UTC). If you did not expect it, ignore this email.",
+                ],
+                ("Accept the invitation", portal + OrganizationUsersRoutes.Invitation(m.Token))),
+            OrganizationRemovalEmail m => Compose(
+                $"You were removed from {m.Organization}",
+                greeting,
+                [
+                    $"An administrator of {m.Organization} removed you from the organization on {Time(m.RemovedUtc)} (UTC).",
+                    "Your own account, products and credits stay as they are. If you think this is a mistake, contact the organization's administrator.",
+                ],
+                ("Open your account", portal + AccountsRoutes.Account)),
             _ => throw new InvalidOperationException($"{email.GetType().Name} has no email template."),
         };
     }

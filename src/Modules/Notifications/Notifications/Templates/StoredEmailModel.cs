@@ -20,6 +20,8 @@ internal static class StoredEmailModel
         ["renewal-reminder"] = typeof(RenewalReminderEmail),
         ["subscription-expired"] = typeof(SubscriptionExpiredEmail),
         ["organization-administrator-appointed"] = typeof(OrganizationAdministratorAppointedEmail),
+        ["organization-invitation"] = typeof(OrganizationInvitationEmail),
+        ["organization-removal"] = typeof(OrganizationRemovalEmail),
     };
 
     private static readonly Dictionary<Type, string> Names = Kinds.ToDictionary(k => k.Value, k => k.Key);
