@@ -38,6 +38,9 @@ internal sealed class ConfiguredEmailTransport(IOptions<SmtpOptions> options, IH
     {
         Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{(message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0]}.eml");
-        await message.WriteToAsync(file, cancellationToken);
+        // Written aside and renamed: whoever watches the folder (a mail viewer, the tests) never reads half a message.
+        var partial = file + ".part";
+        await message.WriteToAsync(partial, cancellationToken);
+        File.Move(partial, file, overwrite: true);
     }
 }
