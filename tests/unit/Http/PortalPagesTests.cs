@@ -63,7 +63,7 @@ public sealed class PortalPagesTests(SqlitePortalFactory factory) : IClassFixtur
         {
             var userId = await scope.ServiceProvider.GetRequiredService<ChaosModular.Accounts.Data.AccountsDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
             var db = scope.ServiceProvider.GetRequiredService<ChaosModular.Organizations.Data.OrganizationsDbContext>();
-            var organization = ChaosModular.Organizations.Domain.Organization.SetUp("Menu Studio", "support-test", DateTime.UtcNow);
+            var organization = ChaosModular.Organizations.Domain.Organization.SetUp(userId, "Menu Studio", "support-test", DateTime.UtcNow);
             db.Organizations.Add(organization);
             db.Memberships.Add(ChaosModular.Organizations.Domain.Membership.Join(organization.Id, userId, email, ChaosModular.Organizations.Contracts.OrganizationRole.Administrator, DateTime.UtcNow));
             await db.SaveChangesAsync();

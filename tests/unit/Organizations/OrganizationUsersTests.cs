@@ -54,7 +54,7 @@ public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClas
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
-        var organization = Organization.SetUp(name ?? $"Studio {Guid.NewGuid():N}"[..20], "support-test", DateTime.UtcNow);
+        var organization = Organization.SetUp(administrator.UserId, name ?? $"Studio {Guid.NewGuid():N}"[..20], "support-test", DateTime.UtcNow);
         db.Organizations.Add(organization);
         db.Memberships.Add(Membership.Join(organization.Id, administrator.UserId, administrator.Email, OrganizationRole.Administrator, DateTime.UtcNow));
         await db.SaveChangesAsync();
@@ -138,7 +138,7 @@ public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClas
 
         var joined = Assert.Single(await UsersAsync(admin), r => r.Email == invitee.Email);
         Assert.Equal(("Guest", "Active"), (joined.Role, joined.Status));
-        Assert.Equal(new MembershipSummary(organizationId, "Render Farm Ltd", OrganizationRole.Guest), await MembershipOfAsync(invitee));
+        Assert.Equal(new MembershipSummary(organizationId, "Render Farm Ltd", OrganizationRole.Guest, admin.UserId), await MembershipOfAsync(invitee));
 
         // Accepting again (a second click, a replayed form) changes nothing and says so.
         var again = await PostAsync(invitee.Client, path, []);

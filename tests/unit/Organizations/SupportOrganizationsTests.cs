@@ -235,8 +235,8 @@ public sealed class SupportOrganizationsTests(SqlitePortalFactory factory) : ICl
         var now = DateTime.UtcNow;
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
-        var one = Organization.SetUp("One Per Account A", "test", now);
-        var other = Organization.SetUp("One Per Account B", "test", now);
+        var one = Organization.SetUp(accountId, "One Per Account A", "test", now);
+        var other = Organization.SetUp(Guid.NewGuid().ToString("N"), "One Per Account B", "test", now);
         db.Organizations.AddRange(one, other);
         db.Memberships.Add(Membership.Join(one.Id, accountId, "one@example.test", OrganizationRole.Administrator, now));
         await db.SaveChangesAsync();

@@ -72,6 +72,58 @@ namespace ChaosModular.Migrations.SqlServer.Organizations
                     b.ToTable("outbox_messages", "organizations");
                 });
 
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("ActorAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("ActorEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<bool>("ActorIsSupport")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("After")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("SubjectCount")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Subjects")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "AtUtc");
+
+                    b.ToTable("audit_entries", "organizations");
+                });
+
             modelBuilder.Entity("ChaosModular.Organizations.Domain.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -172,6 +224,11 @@ namespace ChaosModular.Migrations.SqlServer.Organizations
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -187,7 +244,18 @@ namespace ChaosModular.Migrations.SqlServer.Organizations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId");
+
                     b.ToTable("organizations", "organizations");
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.AuditEntry", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ChaosModular.Organizations.Domain.Invitation", b =>

@@ -68,6 +68,58 @@ namespace ChaosModular.Migrations.Sqlite.Organizations
                     b.ToTable("outbox_messages", "organizations");
                 });
 
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ActorIsSupport")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("After")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SubjectCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subjects")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "AtUtc");
+
+                    b.ToTable("audit_entries", "organizations");
+                });
+
             modelBuilder.Entity("ChaosModular.Organizations.Domain.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -168,6 +220,11 @@ namespace ChaosModular.Migrations.Sqlite.Organizations
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -183,7 +240,18 @@ namespace ChaosModular.Migrations.Sqlite.Organizations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AccountId");
+
                     b.ToTable("organizations", "organizations");
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.AuditEntry", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ChaosModular.Organizations.Domain.Invitation", b =>

@@ -20,4 +20,5 @@ public interface IOrganizationsApi
     Task<MembershipSummary?> MembershipAsync(string userId, CancellationToken cancellationToken);
 }
 
-public sealed record MembershipSummary(Guid OrganizationId, string OrganizationName, OrganizationRole Role);
+/// <param name="OrganizationAccountId">The customer account the organization was set up for: its licenses and credits are allocated.</param>
+public sealed record MembershipSummary(Guid OrganizationId, string OrganizationName, OrganizationRole Role, string OrganizationAccountId);

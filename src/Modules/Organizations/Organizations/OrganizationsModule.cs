@@ -35,5 +35,6 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<ManageInvitation>();
         services.AddScoped<AcceptInvitation>();
         services.AddScoped<RemoveUsers>();
+        services.AddScoped<OrganizationAudit>();
     }
 }

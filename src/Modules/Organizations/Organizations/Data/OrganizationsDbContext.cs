@@ -9,6 +9,7 @@ internal sealed class OrganizationsDbContext(DbContextOptions<OrganizationsDbCon
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -21,6 +22,8 @@ internal sealed class OrganizationsDbContext(DbContextOptions<OrganizationsDbCon
             b.HasKey(x => x.Id);
             b.Property(x => x.Id).ValueGeneratedNever();
             b.Property(x => x.Name).HasMaxLength(200).IsRequired();
+            b.Property(x => x.AccountId).HasMaxLength(64).IsRequired();
+            b.HasIndex(x => x.AccountId);
             b.Property(x => x.CreatedBy).HasMaxLength(64).IsRequired();
         });
         modelBuilder.Entity<Membership>(b =>
@@ -51,6 +54,20 @@ internal sealed class OrganizationsDbContext(DbContextOptions<OrganizationsDbCon
             b.HasIndex(x => x.TokenHash).IsUnique();
             b.HasIndex(x => new { x.OrganizationId, x.Status });
             b.HasIndex(x => new { x.AccountId, x.Status });
+        });
+        modelBuilder.Entity<AuditEntry>(b =>
+        {
+            b.ToTable("audit_entries");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.Id).ValueGeneratedNever();
+            b.Property(x => x.ActorAccountId).HasMaxLength(64).IsRequired();
+            b.Property(x => x.ActorEmail).HasMaxLength(256).IsRequired();
+            b.Property(x => x.Action).HasConversion<string>().HasMaxLength(40);
+            b.Property(x => x.Subjects).HasMaxLength(16000).IsRequired();
+            b.Property(x => x.Before).HasMaxLength(1000);
+            b.Property(x => x.After).HasMaxLength(1000);
+            b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(x => new { x.OrganizationId, x.AtUtc });
         });
     }
 

@@ -7,14 +7,22 @@ internal sealed class Organization
 
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
+
+    /// <summary>
+    /// The customer account the self-service portal was switched on for: its licenses and cloud credits are what the
+    /// administrators allocate to members and guests, and its invoices stay its own (members never see them).
+    /// </summary>
+    public string AccountId { get; private set; } = "";
+
     public DateTime CreatedUtc { get; private set; }
 
     /// <summary>The support user who set it up.</summary>
     public string CreatedBy { get; private set; } = "";
 
-    public static Organization SetUp(string name, string supportUserId, DateTime utcNow) => new()
+    public static Organization SetUp(string accountId, string name, string supportUserId, DateTime utcNow) => new()
     {
         Id = Guid.NewGuid(),
+        AccountId = accountId,
         Name = name.Trim(),
         CreatedUtc = utcNow,
         CreatedBy = supportUserId,

@@ -1,7 +1,8 @@
 namespace ChaosModular.Organizations.Features;
 
 /// <summary>The organization the signed-in account administers, as the user pages see it.</summary>
-internal sealed record AdministeredOrganization(Guid Id, string Name);
+/// <param name="AccountId">The customer account whose licenses and credits the organization allocates.</param>
+internal sealed record AdministeredOrganization(Guid Id, string Name, string AccountId);
 
 /// <summary>
 /// Who may manage an organization's users: its administrators, read from the memberships on every request.
@@ -15,6 +16,6 @@ internal sealed class OrganizationAdministrators(OrganizationsDbContext db)
             ? Task.FromResult<AdministeredOrganization?>(null)
             : db.Memberships.AsNoTracking()
                 .Where(m => m.AccountId == accountId && m.Role == OrganizationRole.Administrator)
-                .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new AdministeredOrganization(o.Id, o.Name))
+                .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new AdministeredOrganization(o.Id, o.Name, o.AccountId))
                 .SingleOrDefaultAsync(cancellationToken);
 }

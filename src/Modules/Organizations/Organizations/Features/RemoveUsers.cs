@@ -1,14 +1,17 @@
 using ChaosModular.Accounts.Contracts;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Notifications.Contracts;
+using ChaosModular.Organizations.Contracts.Events;
 
 namespace ChaosModular.Organizations.Features;
 
 /// <summary>
 /// An administrator removes one or several people from the organization: each removal is its own transaction
-/// (the membership deleted) followed by an email to the removed user. Administrators are not removed here
+/// (the membership deleted, the event that has Licensing and Cloud Credits return their allocations, an audit line)
+/// followed by an email to the removed user. Administrators are not removed here
 /// (support appoints and removes them); ids of other organizations are ignored.
 /// </summary>
-internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, INotificationsApi notifications, TimeProvider clock)
+internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdministrators administrators, OrganizationAudit audit, IAccountsApi accounts, INotificationsApi notifications, TimeProvider clock)
 {
     public const int MaxAtOnce = 500;
 
@@ -74,8 +77,9 @@ internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdminis
                 continue;
             }
             var now = clock.UtcNow();
-            // One transaction per user: the allocations this user holds will be returned in it too, once they exist.
             db.Memberships.Remove(membership);
+            db.Publish(new OrganizationMemberLeft(Guid.NewGuid(), now, organization.Id, organization.AccountId, membership.Id, membership.AccountId, membership.Email));
+            audit.Record(organization.Id, AuditAction.UserRemoved, [membership.Email], before: membership.Role.ToString());
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

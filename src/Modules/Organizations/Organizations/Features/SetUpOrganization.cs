@@ -40,7 +40,7 @@ internal sealed class SetUpOrganization(OrganizationsDbContext db, IAccountsApi 
             return new Result(Outcome.AlreadyInOrganization);
         }
         var now = clock.UtcNow();
-        var organization = Organization.SetUp(trimmed, supportUserId, now);
+        var organization = Organization.SetUp(account.UserId, trimmed, supportUserId, now);
         var administrator = Membership.Join(organization.Id, account.UserId, account.Email, OrganizationRole.Administrator, now);
         db.Organizations.Add(organization);
         db.Memberships.Add(administrator);
