@@ -6,6 +6,9 @@ public static class OrganizationsRoutes
     /// <summary>The Organization menu: what an organization's administrators manage.</summary>
     public const string Organization = "/organization";
 
+    /// <summary>Organization › Audit log: what administrators and support did, with filters and a CSV export.</summary>
+    public const string AuditLog = "/organization/audit";
+
     /// <summary>Support › Organizations: find an account, set up its organization, list them all.</summary>
     public const string SupportOrganizations = "/support/organizations";
 

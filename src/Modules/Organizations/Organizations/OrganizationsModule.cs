@@ -36,5 +36,6 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<AcceptInvitation>();
         services.AddScoped<RemoveUsers>();
         services.AddScoped<OrganizationAudit>();
+        services.AddScoped<AuditLog>();
     }
 }

@@ -6,7 +6,7 @@ namespace ChaosModular.Organizations.Features;
 /// the account it was sent to (anyone else: not found). Accepting twice says it is already done; two racing
 /// accepts (or a racing invitation elsewhere) meet the unique index on the membership's account.
 /// </summary>
-internal sealed class AcceptInvitation(OrganizationsDbContext db, TimeProvider clock)
+internal sealed class AcceptInvitation(OrganizationsDbContext db, OrganizationAudit audit, TimeProvider clock)
 {
     public enum State
     {
@@ -65,6 +65,7 @@ internal sealed class AcceptInvitation(OrganizationsDbContext db, TimeProvider c
         var now = clock.UtcNow();
         invitation.Accept(now);
         db.Memberships.Add(Membership.Join(invitation.OrganizationId, accountId, invitation.Email, invitation.Role, now));
+        audit.Record(invitation.OrganizationId, AuditAction.InvitationAccepted, [invitation.Email], after: invitation.Role.ToString());
         try
         {
             await db.SaveChangesAsync(cancellationToken);

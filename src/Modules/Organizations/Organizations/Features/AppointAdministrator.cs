@@ -7,7 +7,7 @@ namespace ChaosModular.Organizations.Features;
 /// organization yet. The check reads first for a clear answer; the unique index on <see cref="Membership.AccountId"/>
 /// is the final word when two requests race for the same account, and its refusal reads the same.
 /// </summary>
-internal sealed class AppointAdministrator(OrganizationsDbContext db, FindAccount find, TimeProvider clock)
+internal sealed class AppointAdministrator(OrganizationsDbContext db, FindAccount find, OrganizationAudit audit, TimeProvider clock)
 {
     public enum Outcome
     {
@@ -38,6 +38,7 @@ internal sealed class AppointAdministrator(OrganizationsDbContext db, FindAccoun
         var administrator = Membership.Join(organization.Id, account.UserId, account.Email, OrganizationRole.Administrator, now);
         db.Memberships.Add(administrator);
         db.Publish(AdministratorAppointed.Event(organization.Id, organization.Name, administrator, account, now));
+        audit.Record(organization.Id, AuditAction.AdministratorAppointed, [account.Email], after: nameof(OrganizationRole.Administrator));
         return await db.TryInsertOnceAsync(cancellationToken)
             ? new Result(Outcome.Appointed, account.Email)
             : new Result(Outcome.AlreadyInOrganization, account.Email);

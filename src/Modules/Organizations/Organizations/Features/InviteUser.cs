@@ -8,7 +8,7 @@ namespace ChaosModular.Organizations.Features;
 /// link token and an email to the invitee. Addresses without a Chaos account get a message and no email;
 /// people already in this or another organization, or already invited, are told so.
 /// </summary>
-internal sealed class InviteUser(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, InvitationEmails emails, TimeProvider clock)
+internal sealed class InviteUser(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, InvitationEmails emails, OrganizationAudit audit, TimeProvider clock)
 {
     public enum Outcome
     {
@@ -59,6 +59,7 @@ internal sealed class InviteUser(OrganizationsDbContext db, OrganizationAdminist
         var (token, hash) = InvitationTokens.New();
         var invitation = Invitation.Send(organization.Id, invitee.UserId, invitee.Email, role, administratorId, hash, now);
         db.Invitations.Add(invitation);
+        audit.Record(organization.Id, AuditAction.UserInvited, [invitee.Email], after: role.ToString());
         await db.SaveChangesAsync(cancellationToken);
         await emails.SendAsync(invitation, organization.Name, invitee.Name, token, cancellationToken);
         return new Result(Outcome.Invited, invitee.Email);

@@ -6,7 +6,7 @@ namespace ChaosModular.Organizations.Features;
 /// Resend (a new link, seven more days, a new email; the old link stops working) or cancel an open invitation
 /// of the administrator's organization. Invitations of other organizations are not found.
 /// </summary>
-internal sealed class ManageInvitation(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, InvitationEmails emails, TimeProvider clock)
+internal sealed class ManageInvitation(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, InvitationEmails emails, OrganizationAudit audit, TimeProvider clock)
 {
     public enum Outcome
     {
@@ -29,7 +29,10 @@ internal sealed class ManageInvitation(OrganizationsDbContext db, OrganizationAd
             return new Result(Outcome.AlreadyAnswered, invitation.Email);
         }
         var (token, hash) = InvitationTokens.New();
+        var expiredBefore = invitation.ExpiresUtc;
         invitation.Resend(hash, clock.UtcNow());
+        audit.Record(invitation.OrganizationId, AuditAction.InvitationResent, [invitation.Email],
+            before: $"expires {expiredBefore:yyyy-MM-dd HH:mm} UTC", after: $"expires {invitation.ExpiresUtc:yyyy-MM-dd HH:mm} UTC");
         await db.SaveChangesAsync(cancellationToken);
         var name = (await accounts.FindCustomerAsync(invitation.AccountId, cancellationToken))?.Name ?? invitation.Email;
         await emails.SendAsync(invitation, organization.Name, name, token, cancellationToken);
@@ -47,6 +50,7 @@ internal sealed class ManageInvitation(OrganizationsDbContext db, OrganizationAd
             return new Result(Outcome.AlreadyAnswered, invitation.Email);
         }
         invitation.Cancel(clock.UtcNow());
+        audit.Record(invitation.OrganizationId, AuditAction.InvitationCancelled, [invitation.Email], before: nameof(InvitationStatus.Pending), after: nameof(InvitationStatus.Cancelled));
         await db.SaveChangesAsync(cancellationToken);
         return new Result(Outcome.Cancelled, invitation.Email);
     }

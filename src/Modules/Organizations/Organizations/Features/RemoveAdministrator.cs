@@ -1,3 +1,6 @@
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Organizations.Contracts.Events;
+
 namespace ChaosModular.Organizations.Features;
 
 /// <summary>
@@ -5,7 +8,7 @@ namespace ChaosModular.Organizations.Features;
 /// racing for the last two administrators must not both succeed, so each first claims the organization's row (a write
 /// that the other waits for until this transaction ends) and only then counts the administrators left.
 /// </summary>
-internal sealed class RemoveAdministrator(OrganizationsDbContext db)
+internal sealed class RemoveAdministrator(OrganizationsDbContext db, OrganizationAudit audit, TimeProvider clock)
 {
     public const string LastAdministrator = "An organization keeps at least one administrator.";
 
@@ -61,6 +64,11 @@ internal sealed class RemoveAdministrator(OrganizationsDbContext db)
             return new Result(Outcome.LastAdministrator, administrator.Email);
         }
         await db.Memberships.Where(m => m.Id == membershipId).ExecuteDeleteAsync(cancellationToken);
+        var accountId = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.AccountId).SingleAsync(cancellationToken);
+        // Whatever the organization had allocated to this administrator goes back to it, as for any user who leaves.
+        db.Publish(new OrganizationMemberLeft(Guid.NewGuid(), clock.UtcNow(), organizationId, accountId, administrator.Id, administrator.AccountId, administrator.Email));
+        audit.Record(organizationId, AuditAction.AdministratorRemoved, [administrator.Email], before: nameof(OrganizationRole.Administrator));
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new Result(Outcome.Removed, administrator.Email);
     }

@@ -9,7 +9,7 @@ namespace ChaosModular.Organizations.Features;
 /// together with the event that emails them. An account already in an organization is refused; the unique index on
 /// <see cref="Membership.AccountId"/> settles a race between two set-ups (or a set-up and an appointment).
 /// </summary>
-internal sealed class SetUpOrganization(OrganizationsDbContext db, IAccountsApi accounts, TimeProvider clock)
+internal sealed class SetUpOrganization(OrganizationsDbContext db, IAccountsApi accounts, OrganizationAudit audit, TimeProvider clock)
 {
     public const int NameMinLength = 2;
     public const int NameMaxLength = 200;
@@ -45,6 +45,7 @@ internal sealed class SetUpOrganization(OrganizationsDbContext db, IAccountsApi 
         db.Organizations.Add(organization);
         db.Memberships.Add(administrator);
         db.Publish(AdministratorAppointed.Event(organization.Id, organization.Name, administrator, account, now));
+        audit.Record(organization.Id, AuditAction.OrganizationSetUp, [account.Email], after: organization.Name);
         return await db.TryInsertOnceAsync(cancellationToken)
             ? new Result(Outcome.SetUp, organization.Id)
             : new Result(Outcome.AlreadyInOrganization);
