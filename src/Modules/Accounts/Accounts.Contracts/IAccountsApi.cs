@@ -28,3 +28,21 @@ public static class PortalPolicies
     public const string Support = "Support";
     public const string OrganizationAdministrator = "OrganizationAdministrator";
 }
+
+/// <summary>
+/// The people of the demo organization (with <c>Seed:Demo</c>): Accounts registers them, Organizations puts them in
+/// "Demo Studio". Only the demo member signs in (its password is in the README); the others have random passwords.
+/// </summary>
+public static class DemoPeople
+{
+    public const string MemberEmail = "member@chaosmodular.local";
+
+    public static readonly IReadOnlyList<(string Name, string Email)> Members =
+        [("Mila Member", "mila.member@chaosmodular.local"), ("Max Member", "max.member@chaosmodular.local")];
+
+    public static readonly IReadOnlyList<(string Name, string Email)> Guests =
+        [("Gina Guest", "gina.guest@chaosmodular.local"), ("Gus Guest", "gus.guest@chaosmodular.local")];
+
+    /// <summary>Invited to the demo organization, not yet answered.</summary>
+    public static readonly (string Name, string Email) Invited = ("Ivy Invited", "ivy.invited@chaosmodular.local");
+}

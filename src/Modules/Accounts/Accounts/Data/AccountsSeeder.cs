@@ -13,6 +13,8 @@ public sealed class SeedOptions
     public bool Demo { get; set; }
     public string DemoCustomerEmail { get; set; } = "demo@chaosmodular.local";
     public string DemoCustomerPassword { get; set; } = "DemoCustomer#2026";
+    public string DemoMemberEmail { get; set; } = DemoPeople.MemberEmail;
+    public string DemoMemberPassword { get; set; } = "DemoMember#2026";
     public string SupportEmail { get; set; } = "support@chaosmodular.local";
     public string SupportPassword { get; set; } = "SupportDesk#2026";
 }
@@ -50,7 +52,16 @@ internal sealed class AccountsSeeder(
             await users.RemoveFromRoleAsync(demo, PortalRoles.OrganizationAdministrator);
         }
         await EnsureUserAsync("Support Desk", options.SupportEmail, options.SupportPassword, "BG", PortalRoles.Support, cancellationToken);
+        // The demo organization's people (Organizations makes them members and guests of Demo Studio).
+        await EnsureUserAsync("Demo Member", options.DemoMemberEmail, options.DemoMemberPassword, "DE", null, cancellationToken);
+        foreach (var (name, email) in DemoPeople.Members.Concat(DemoPeople.Guests).Append(DemoPeople.Invited))
+        {
+            await EnsureUserAsync(name, email, RandomPassword(), "NL", null, cancellationToken);
+        }
     }
+
+    /// <summary>Nobody signs in as the other demo people: a password nobody knows, never logged.</summary>
+    private static string RandomPassword() => "Demo#" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)) + "a1";
 
     /// <summary>Registers the user as a customer signing up would be, in <paramref name="role"/> if given; nothing if the email is taken.</summary>
     /// <returns>The user's id (the customer id the other modules key their data by).</returns>
@@ -69,7 +80,8 @@ internal sealed class AccountsSeeder(
         {
             await users.AddToRoleAsync(result.User!, role);
         }
-        logger.LogWarning("Seeded {Role} user: email {Email}, password {Password} (shown once; see README).", role ?? "customer", email, password);
+        // No password in the log: the demo users' passwords are in the README, the others' are random.
+        logger.LogInformation("Seeded a {Role} user (see the README for the demo users).", role ?? "customer");
         return result.User!.Id;
     }
 }

@@ -4,10 +4,13 @@ using Microsoft.Extensions.Configuration;
 namespace ChaosModular.Organizations.Data;
 
 /// <summary>
-/// With <c>Seed:Demo</c>, once: support's set-up of "Demo Studio" with the demo customer as its administrator, through
-/// the same handler the Support page uses, so the demo customer sees the Organization menu.
+/// With <c>Seed:Demo</c>: support's set-up of "Demo Studio" with the demo customer as its administrator, through the
+/// same handler the Support page uses, then its people: the demo member (who signs in), two more members, two guests
+/// (joined as if they had accepted their invitations) and one invitation still open. Each step runs only if missing.
 /// </summary>
-internal sealed class OrganizationsSeeder(OrganizationsDbContext db, SetUpOrganization setUp, IAccountsApi accounts, IConfiguration configuration) : IModuleSeeder
+internal sealed class OrganizationsSeeder(
+    OrganizationsDbContext db, SetUpOrganization setUp, InviteUser invite, OrganizationAudit audit, IAccountsApi accounts, IConfiguration configuration, TimeProvider clock)
+    : IModuleSeeder
 {
     public const string DemoOrganization = "Demo Studio";
 
@@ -18,11 +21,43 @@ internal sealed class OrganizationsSeeder(OrganizationsDbContext db, SetUpOrgani
             return;
         }
         var customer = await accounts.FindCustomerByEmailAsync(configuration["Seed:DemoCustomerEmail"] ?? "demo@chaosmodular.local", cancellationToken);
-        if (customer is null || await db.Organizations.AnyAsync(o => o.Name == DemoOrganization, cancellationToken)
-            || await db.Memberships.AnyAsync(m => m.AccountId == customer.UserId, cancellationToken))
+        if (customer is null)
         {
             return;
         }
-        await setUp.HandleAsync(customer.UserId, DemoOrganization, "seed", cancellationToken);
+        if (!await db.Organizations.AnyAsync(o => o.Name == DemoOrganization, cancellationToken)
+            && !await db.Memberships.AnyAsync(m => m.AccountId == customer.UserId, cancellationToken))
+        {
+            await setUp.HandleAsync(customer.UserId, DemoOrganization, "seed", cancellationToken);
+        }
+        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Name == DemoOrganization && o.AccountId == customer.UserId, cancellationToken);
+        if (organization is null)
+        {
+            return;
+        }
+        var people = new List<(string Email, OrganizationRole Role)> { (configuration["Seed:DemoMemberEmail"] ?? DemoPeople.MemberEmail, OrganizationRole.Member) };
+        people.AddRange(DemoPeople.Members.Select(p => (p.Email, OrganizationRole.Member)));
+        people.AddRange(DemoPeople.Guests.Select(p => (p.Email, OrganizationRole.Guest)));
+        foreach (var (email, role) in people)
+        {
+            await JoinAsync(organization.Id, email, role, cancellationToken);
+        }
+        var invited = await accounts.FindCustomerByEmailAsync(DemoPeople.Invited.Email, cancellationToken);
+        if (invited is not null && !await db.Invitations.AnyAsync(i => i.AccountId == invited.UserId, cancellationToken))
+        {
+            await invite.HandleAsync(customer.UserId, invited.Email, OrganizationRole.Guest, cancellationToken);
+        }
+    }
+
+    private async Task JoinAsync(Guid organizationId, string email, OrganizationRole role, CancellationToken cancellationToken)
+    {
+        if (await accounts.FindCustomerByEmailAsync(email, cancellationToken) is not { } person
+            || await db.Memberships.AnyAsync(m => m.AccountId == person.UserId, cancellationToken))
+        {
+            return;
+        }
+        db.Memberships.Add(Membership.Join(organizationId, person.UserId, person.Email, role, clock.UtcNow()));
+        audit.Record(organizationId, AuditAction.InvitationAccepted, [person.Email], after: role.ToString());
+        await db.SaveChangesAsync(cancellationToken);
     }
 }
