@@ -36,5 +36,7 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<AcceptInvitation>();
         services.AddScoped<RemoveUsers>();
         services.AddScoped<OrganizationAudit>();
+        services.AddScoped<OrganizationCredits>();
+        services.AddScoped<AllocateCredits>();
     }
 }
