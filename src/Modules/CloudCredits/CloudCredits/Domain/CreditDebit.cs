@@ -51,7 +51,8 @@ internal sealed class CreditDebit
         AllocationId = allocationId,
         Credits = credits,
         Description = description,
-        AtUtc = utcNow,
+        // Whole microseconds, what every database keeps: a replay then answers the very same time.
+        AtUtc = new DateTime(utcNow.Ticks - utcNow.Ticks % 10, DateTimeKind.Utc),
     };
 
     public bool SameContent(string account, decimal credits, string description) =>

@@ -170,7 +170,10 @@ internal sealed class DebitCredits(CloudCreditsDbContext db, CreditUsers users, 
                 + "a new debit needs a new requestId.");
 
     private static DebitResponse Response(CreditDebit d) =>
-        new(d.Id, d.RequestId, d.UserId, PoolNames.Of(d.Pool), d.Credits, d.Description, d.AtUtc, d.AvailableAfter);
+        new(d.Id, d.RequestId, d.UserId, PoolNames.Of(d.Pool), Plain(d.Credits), d.Description, d.AtUtc, Plain(d.AvailableAfter));
+
+    /// <summary>Without the trailing zeros a column's scale adds (25.0000 is 25), so a replay reads like the first answer.</summary>
+    private static decimal Plain(decimal value) => value / 1.0000000000000000000000000000m;
 
     private static string Insufficient(CreditUser user, decimal credits, PoolBalance balance)
     {
