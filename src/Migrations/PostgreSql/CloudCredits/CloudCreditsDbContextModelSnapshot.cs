@@ -23,6 +23,142 @@ namespace ChaosModular.Migrations.PostgreSql.CloudCredits
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditAllocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("AllocatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ChangedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal?>("Limit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PoolAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<decimal>("Used")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "Active");
+
+                    b.ToTable("credit_allocations", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("AllocationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("AvailableAfter")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<decimal>("Credits")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("PoolAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Service", "RequestId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "AtUtc");
+
+                    b.ToTable("credit_debits", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebitPart", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Credits")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<Guid>("DebitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DebitId");
+
+                    b.HasIndex("GrantId");
+
+                    b.ToTable("credit_debit_parts", "cloudcredits");
+                });
+
             modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -57,6 +193,25 @@ namespace ChaosModular.Migrations.PostgreSql.CloudCredits
                     b.HasIndex("CustomerId", "ExpiresOn");
 
                     b.ToTable("credit_grants", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.PoolChoice", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ChosenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("pool_choices", "cloudcredits");
                 });
 
             modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
@@ -106,6 +261,20 @@ namespace ChaosModular.Migrations.PostgreSql.CloudCredits
                     b.HasIndex("DispatchedUtc");
 
                     b.ToTable("outbox_messages", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebitPart", b =>
+                {
+                    b.HasOne("ChaosModular.CloudCredits.Domain.CreditDebit", null)
+                        .WithMany("Parts")
+                        .HasForeignKey("DebitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebit", b =>
+                {
+                    b.Navigation("Parts");
                 });
 #pragma warning restore 612, 618
         }

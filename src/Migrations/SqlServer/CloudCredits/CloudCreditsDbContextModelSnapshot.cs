@@ -23,6 +23,142 @@ namespace ChaosModular.Migrations.SqlServer.CloudCredits
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditAllocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("bit");
+
+                    b.Property<DateTime>("AllocatedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime>("ChangedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<decimal?>("Limit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("PoolAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<decimal>("Used")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "Active");
+
+                    b.ToTable("credit_allocations", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<Guid?>("AllocationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<decimal>("AvailableAfter")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<decimal>("Credits")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("PoolAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Service", "RequestId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "AtUtc");
+
+                    b.ToTable("credit_debits", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebitPart", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<decimal>("Credits")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("decimal(18,4)");
+
+                    b.Property<Guid>("DebitId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DebitId");
+
+                    b.HasIndex("GrantId");
+
+                    b.ToTable("credit_debit_parts", "cloudcredits");
+                });
+
             modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -57,6 +193,25 @@ namespace ChaosModular.Migrations.SqlServer.CloudCredits
                     b.HasIndex("CustomerId", "ExpiresOn");
 
                     b.ToTable("credit_grants", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.PoolChoice", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("ChosenUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("pool_choices", "cloudcredits");
                 });
 
             modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
@@ -106,6 +261,20 @@ namespace ChaosModular.Migrations.SqlServer.CloudCredits
                     b.HasIndex("DispatchedUtc");
 
                     b.ToTable("outbox_messages", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebitPart", b =>
+                {
+                    b.HasOne("ChaosModular.CloudCredits.Domain.CreditDebit", null)
+                        .WithMany("Parts")
+                        .HasForeignKey("DebitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebit", b =>
+                {
+                    b.Navigation("Parts");
                 });
 #pragma warning restore 612, 618
         }

@@ -19,6 +19,142 @@ namespace ChaosModular.Migrations.Sqlite.CloudCredits
                 .HasDefaultSchema("cloudcredits")
                 .HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditAllocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("AllocatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ChangedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("Limit")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PoolAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Used")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganizationId", "UserId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "Active");
+
+                    b.ToTable("credit_allocations", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AllocationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AtUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("AvailableAfter")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Credits")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PoolAccountId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Service", "RequestId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "AtUtc");
+
+                    b.ToTable("credit_debits", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebitPart", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Credits")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DebitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GrantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DebitId");
+
+                    b.HasIndex("GrantId");
+
+                    b.ToTable("credit_debit_parts", "cloudcredits");
+                });
+
             modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditGrant", b =>
                 {
                     b.Property<Guid>("Id")
@@ -53,6 +189,25 @@ namespace ChaosModular.Migrations.Sqlite.CloudCredits
                     b.HasIndex("CustomerId", "ExpiresOn");
 
                     b.ToTable("credit_grants", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.PoolChoice", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ChosenUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("pool_choices", "cloudcredits");
                 });
 
             modelBuilder.Entity("ChaosModular.Modules.Infrastructure.Outbox.OutboxHandled", b =>
@@ -102,6 +257,20 @@ namespace ChaosModular.Migrations.Sqlite.CloudCredits
                     b.HasIndex("DispatchedUtc");
 
                     b.ToTable("outbox_messages", "cloudcredits");
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebitPart", b =>
+                {
+                    b.HasOne("ChaosModular.CloudCredits.Domain.CreditDebit", null)
+                        .WithMany("Parts")
+                        .HasForeignKey("DebitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.CloudCredits.Domain.CreditDebit", b =>
+                {
+                    b.Navigation("Parts");
                 });
 #pragma warning restore 612, 618
         }

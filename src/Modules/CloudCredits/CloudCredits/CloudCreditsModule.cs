@@ -1,4 +1,9 @@
+using ChaosModular.CloudCredits.Api;
+using ChaosModular.CloudCredits.IntegrationEventHandlers;
 using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Organizations.Contracts.Events;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -20,5 +25,14 @@ public sealed class CloudCreditsModule : IModule
         services.AddScoped<StartRenderingLink>();
         services.AddModuleSeeder<CloudCreditsSeeder>(Name);
         services.AddScoped<ICloudCreditsApi, CloudCreditsApi>();
+        services.AddScoped<CreditUsers>();
+        services.AddScoped<PoolBalances>();
+        services.AddScoped<ManageAllocations>();
+        services.AddScoped<MyCredits>();
+        services.AddScoped<ChooseActivePool>();
+        services.AddIntegrationEventHandler<OrganizationMemberLeft, EndAllocationWhenMemberLeaves>();
+        services.AddConsumptionApi();
     }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapConsumptionApi();
 }

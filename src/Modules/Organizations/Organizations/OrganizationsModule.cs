@@ -37,5 +37,7 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<RemoveUsers>();
         services.AddScoped<OrganizationAudit>();
         services.AddScoped<AuditLog>();
+        services.AddScoped<OrganizationCredits>();
+        services.AddScoped<AllocateCredits>();
     }
 }

@@ -1,10 +1,13 @@
 
 namespace ChaosModular.CloudCredits.Areas.CloudCredits.Pages;
 
-/// <summary>Cloud Credits: the signed-in customer's grants with totals, and the way to Chaos Cloud.</summary>
-internal sealed class IndexModel(CustomerCredits credits, StartRenderingLink startRendering, ICurrentCustomer customer) : PageModel
+/// <summary>
+/// Cloud Credits: the signed-in user's own grants with totals, their organization allocation (a member sees only that),
+/// a guest's choice of active pool, and the way to Chaos Cloud.
+/// </summary>
+internal sealed class IndexModel(MyCredits credits, ChooseActivePool choose, StartRenderingLink startRendering, ICurrentCustomer customer) : PageModel
 {
-    public CustomerCredits.Result Credits { get; private set; } = new([]);
+    public MyCredits.Result Credits { get; private set; } = null!;
 
     public string? StartRenderingUrl { get; private set; }
 
@@ -12,5 +15,18 @@ internal sealed class IndexModel(CustomerCredits credits, StartRenderingLink sta
     {
         Credits = await credits.HandleAsync(customer.Id, cancellationToken);
         StartRenderingUrl = await startRendering.ResolveAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostChoosePoolAsync(CreditPool pool, CancellationToken cancellationToken)
+    {
+        TempData["Flash"] = await choose.HandleAsync(customer.Id, pool, cancellationToken) switch
+        {
+            ChooseActivePool.Outcome.Chosen => pool == CreditPool.Organization
+                ? "Your rendering now uses the credits your organization allocated to you."
+                : "Your rendering now uses your own credits.",
+            ChooseActivePool.Outcome.NoAllocation => "Your organization has not allocated credits to you, so your own credits stay active.",
+            _ => "Only guests of an organization choose a pool: your credits come from one place.",
+        };
+        return RedirectToPage("/Index", new { area = "CloudCredits" });
     }
 }
