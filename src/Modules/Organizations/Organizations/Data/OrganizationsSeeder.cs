@@ -1,4 +1,5 @@
 using ChaosModular.Accounts.Contracts;
+using ChaosModular.CloudCredits.Contracts;
 using Microsoft.Extensions.Configuration;
 
 namespace ChaosModular.Organizations.Data;
@@ -6,10 +7,12 @@ namespace ChaosModular.Organizations.Data;
 /// <summary>
 /// With <c>Seed:Demo</c>: support's set-up of "Demo Studio" with the demo customer as its administrator, through the
 /// same handler the Support page uses, then its people: the demo member (who signs in), two more members, two guests
-/// (joined as if they had accepted their invitations) and one invitation still open. Each step runs only if missing.
+/// (joined as if they had accepted their invitations) and one invitation still open; the demo member gets 150 of the
+/// organization's cloud credits and the first guest an unlimited allocation. Each step runs only if missing.
 /// </summary>
 internal sealed class OrganizationsSeeder(
-    OrganizationsDbContext db, SetUpOrganization setUp, InviteUser invite, OrganizationAudit audit, IAccountsApi accounts, IConfiguration configuration, TimeProvider clock)
+    OrganizationsDbContext db, SetUpOrganization setUp, InviteUser invite, AllocateCredits allocateCredits, ICloudCreditsApi credits,
+    OrganizationAudit audit, IAccountsApi accounts, IConfiguration configuration, TimeProvider clock)
     : IModuleSeeder
 {
     public const string DemoOrganization = "Demo Studio";
@@ -42,11 +45,23 @@ internal sealed class OrganizationsSeeder(
         {
             await JoinAsync(organization.Id, email, role, cancellationToken);
         }
+        await AllocateCreditsAsync(organization.Id, customer.UserId, people[0].Email, 150m, cancellationToken);
+        await AllocateCreditsAsync(organization.Id, customer.UserId, DemoPeople.Guests[0].Email, null, cancellationToken);
         var invited = await accounts.FindCustomerByEmailAsync(DemoPeople.Invited.Email, cancellationToken);
         if (invited is not null && !await db.Invitations.AnyAsync(i => i.AccountId == invited.UserId, cancellationToken))
         {
             await invite.HandleAsync(customer.UserId, invited.Email, OrganizationRole.Guest, cancellationToken);
         }
+    }
+
+    private async Task AllocateCreditsAsync(Guid organizationId, string administratorId, string email, decimal? limit, CancellationToken cancellationToken)
+    {
+        var membership = await db.Memberships.AsNoTracking().SingleOrDefaultAsync(m => m.OrganizationId == organizationId && m.Email == email, cancellationToken);
+        if (membership is null || (await credits.AllocationsAsync(organizationId, [membership.AccountId], cancellationToken)).Count > 0)
+        {
+            return;
+        }
+        await allocateCredits.AllocateAsync(administratorId, [membership.Id], limit, cancellationToken);
     }
 
     private async Task JoinAsync(Guid organizationId, string email, OrganizationRole role, CancellationToken cancellationToken)
