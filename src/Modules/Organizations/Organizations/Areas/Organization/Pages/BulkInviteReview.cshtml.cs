@@ -28,9 +28,11 @@ internal sealed class BulkInviteReviewModel(ShowBulkInvite show, ChangeBulkInvit
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRolesAsync([FromForm(Name = "roles")] Dictionary<int, OrganizationRole>? changes, CancellationToken cancellationToken)
+    /// <param name="changes">The role picked per line (<c>roles[7]=Guest</c>); a row left on its invalid role sends an empty value and is skipped.</param>
+    public async Task<IActionResult> OnPostRolesAsync([FromForm(Name = "roles")] Dictionary<int, string>? changes, CancellationToken cancellationToken)
     {
-        var (outcome, changed) = await roles.HandleAsync(customer.Id, Id, changes ?? [], cancellationToken);
+        var picked = (changes ?? []).Where(c => Enum.TryParse<OrganizationRole>(c.Value, out _)).ToDictionary(c => c.Key, c => Enum.Parse<OrganizationRole>(c.Value));
+        var (outcome, changed) = await roles.HandleAsync(customer.Id, Id, picked, cancellationToken);
         switch (outcome)
         {
             case ChangeBulkInviteRoles.Outcome.NotFound:

@@ -17,8 +17,6 @@ internal sealed class InviteBulkModel(UploadBulkInvite upload, OrganizationAdmin
         return Page();
     }
 
-    [RequestSizeLimit(UploadedFile.MaxRequestBytes)]
-    [RequestFormLimits(MultipartBodyLengthLimit = UploadedFile.MaxRequestBytes)]
     public async Task<IActionResult> OnPostAsync(IFormFile? file, CancellationToken cancellationToken)
     {
         if (await administrators.FindAsync(customer.Id, cancellationToken) is not { } organization)

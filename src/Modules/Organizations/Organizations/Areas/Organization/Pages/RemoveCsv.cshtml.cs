@@ -37,8 +37,6 @@ internal sealed class RemoveCsvModel(ReviewRemovalCsv reviewer, RemoveUsers remo
             ? NotFound()
             : File(Encoding.UTF8.GetBytes(RemovalCsv.Template), "text/csv", "remove-users-template.csv");
 
-    [RequestSizeLimit(UploadedFile.MaxRequestBytes)]
-    [RequestFormLimits(MultipartBodyLengthLimit = UploadedFile.MaxRequestBytes)]
     public async Task<IActionResult> OnPostUploadAsync(IFormFile? file, CancellationToken cancellationToken)
     {
         if (await administrators.FindAsync(customer.Id, cancellationToken) is not { } organization)

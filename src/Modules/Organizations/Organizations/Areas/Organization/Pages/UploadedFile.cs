@@ -5,9 +5,6 @@ namespace ChaosModular.Organizations.Areas.Organization.Pages;
 /// <summary>Reads an uploaded CSV file, never more than one byte past the limit (the rules then say it is too large).</summary>
 internal static class UploadedFile
 {
-    /// <summary>The request may carry a little more than the file: a larger one is refused with the rules' message, not a bare 413.</summary>
-    public const long MaxRequestBytes = 2L * CsvFile.MaxBytes;
-
     public static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken cancellationToken)
     {
         await using var stream = file.OpenReadStream();
