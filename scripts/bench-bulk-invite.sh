@@ -39,12 +39,8 @@ for _ in $(seq 1 120); do
 done
 curl -sf "$BASE/health" >/dev/null || { echo "Web did not start:"; tail -30 "$WORK/web.log"; exit 1; }
 
-# The demo customer administers an organization (what support sets up), and half the file's people have accounts.
-DEMO_ID=$("${PSQL[@]}" -d "$DB" -c "select \"Id\" from accounts.\"AspNetUsers\" where \"NormalizedEmail\" = 'DEMO@CHAOSMODULAR.LOCAL'")
-ORG_ID=$(cat /proc/sys/kernel/random/uuid)
+# The demo customer administers the seeded "Demo Studio"; half the file's people get accounts here.
 "${PSQL[@]}" -d "$DB" <<SQL
-insert into organizations.organizations ("Id", "Name", "AccountId", "CreatedUtc", "CreatedBy") values ('$ORG_ID', 'Bench Studio', '$DEMO_ID', now(), 'bench');
-insert into organizations.memberships ("Id", "OrganizationId", "AccountId", "Email", "Role", "JoinedUtc") values (gen_random_uuid(), '$ORG_ID', '$DEMO_ID', 'demo@chaosmodular.local', 'Administrator', now());
 insert into accounts."AspNetUsers" ("Id", "Name", "Country", "CustomerNumber", "CreatedUtc", "UserName", "NormalizedUserName", "Email", "NormalizedEmail",
   "EmailConfirmed", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
 select 'bench-' || g, 'Bench ' || g, 'DE', '8' || lpad(g::text, 8, '0'), now(), 'bench' || g || '@example.test', 'BENCH' || g || '@EXAMPLE.TEST',

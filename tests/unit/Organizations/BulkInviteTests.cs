@@ -18,11 +18,11 @@ namespace ChaosModular.UnitTests.Organizations;
 /// row's state, roles changed), Send invites, the job (run here directly, as the Worker would, also twice, at once and
 /// after a crash), the status page and the report email; only that organization's administrators reach any of it.
 /// </summary>
-public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : IClassFixture<PostgresPortalFactory>
+public abstract class BulkInviteTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : PortalFactory
 {
-    private sealed record Person(PortalClient Client, string Email, string UserId);
+    protected sealed record Person(PortalClient Client, string Email, string UserId);
 
-    private async Task<Person> SignUpAsync(string prefix = "bulk")
+    protected async Task<Person> SignUpAsync(string prefix = "bulk")
     {
         var email = $"{prefix}-{Guid.NewGuid():N}@example.test";
         var client = new PortalClient(factory.CreatePortalClient());
@@ -32,26 +32,26 @@ public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : ICl
         return new Person(client, email, id);
     }
 
-    private async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    protected async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return await work(scope.ServiceProvider);
     }
 
-    private async Task<Guid> SetUpOrganizationAsync(Person administrator) =>
+    protected async Task<Guid> SetUpOrganizationAsync(Person administrator) =>
         (await InScopeAsync(s => s.GetRequiredService<SetUpOrganization>().HandleAsync(administrator.UserId, $"Bulk {Guid.NewGuid():N}"[..16], "test", CancellationToken.None))).OrganizationId;
 
-    private Task JoinAsync(Guid organizationId, Person person, OrganizationRole role) => InScopeAsync(async s =>
+    protected Task JoinAsync(Guid organizationId, Person person, OrganizationRole role) => InScopeAsync(async s =>
     {
         var db = s.GetRequiredService<OrganizationsDbContext>();
         db.Memberships.Add(Membership.Join(organizationId, person.UserId, person.Email, role, DateTime.UtcNow));
         return await db.SaveChangesAsync();
     });
 
-    private static async Task<KeyValuePair<string, string>> TokenAsync(PortalClient client) =>
+    protected static async Task<KeyValuePair<string, string>> TokenAsync(PortalClient client) =>
         PortalClient.HiddenFields(await client.GetPageAsync("/products")).First(f => f.Key == "__RequestVerificationToken");
 
-    private static async Task<HttpResponseMessage> UploadAsync(PortalClient client, string path, byte[] file, string fileName = "people.csv")
+    protected static async Task<HttpResponseMessage> UploadAsync(PortalClient client, string path, byte[] file, string fileName = "people.csv")
     {
         var token = await TokenAsync(client);
         using var form = new MultipartFormDataContent
@@ -64,47 +64,47 @@ public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : ICl
         return await client.Http.PostAsync(new Uri(path, UriKind.Relative), form);
     }
 
-    private static Task<HttpResponseMessage> UploadInvitesAsync(Person administrator, string csv) =>
+    protected static Task<HttpResponseMessage> UploadInvitesAsync(Person administrator, string csv) =>
         UploadAsync(administrator.Client, OrganizationUsersRoutes.InviteBulk, Encoding.UTF8.GetBytes(csv));
 
-    private static async Task<HttpResponseMessage> PostAsync(PortalClient client, string path, IEnumerable<KeyValuePair<string, string>> fields) =>
+    protected static async Task<HttpResponseMessage> PostAsync(PortalClient client, string path, IEnumerable<KeyValuePair<string, string>> fields) =>
         await client.Http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent([await TokenAsync(client), .. fields]));
 
     /// <summary>Uploads the file and follows the redirect to its review page.</summary>
-    private static async Task<Guid> UploadForReviewAsync(Person administrator, string csv)
+    protected static async Task<Guid> UploadForReviewAsync(Person administrator, string csv)
     {
         var response = await UploadInvitesAsync(administrator, csv);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.OriginalString;
-        return Guid.Parse(ReviewPath().Match(location).Groups[1].Value);
+        return Guid.Parse(BulkMarkup.ReviewPath().Match(location).Groups[1].Value);
     }
 
-    private sealed record ReviewRow(int Line, string Email, string Role, string State);
+    protected sealed record ReviewRow(int Line, string Email, string Role, string State);
 
-    private static async Task<List<ReviewRow>> ReviewAsync(Person administrator, Guid bulkInviteId, string query = "") =>
-        [.. ReviewRowMarkup().Matches(await administrator.Client.GetPageAsync(OrganizationUsersRoutes.BulkInviteReview(bulkInviteId) + query))
+    protected static async Task<List<ReviewRow>> ReviewAsync(Person administrator, Guid bulkInviteId, string query = "") =>
+        [.. BulkMarkup.ReviewRowMarkup().Matches(await administrator.Client.GetPageAsync(OrganizationUsersRoutes.BulkInviteReview(bulkInviteId) + query))
             .Select(m => new ReviewRow(int.Parse(m.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture), WebUtility.HtmlDecode(m.Groups["email"].Value), m.Groups["role"].Value, m.Groups["state"].Value))];
 
-    private Task RunJobAsync(Guid bulkInviteId) =>
+    protected Task RunJobAsync(Guid bulkInviteId) =>
         InScopeAsync(async s =>
         {
             await s.GetRequiredService<BulkInviteJob>().RunAsync(bulkInviteId, CancellationToken.None);
             return 0;
         });
 
-    private Task<List<Invitation>> InvitationsAsync(Guid organizationId) =>
+    private protected Task<List<Invitation>> InvitationsAsync(Guid organizationId) =>
         InScopeAsync(s => s.GetRequiredService<OrganizationsDbContext>().Invitations.AsNoTracking().Where(i => i.OrganizationId == organizationId).ToListAsync());
 
-    private Task<List<StoredEmail>> EmailsToAsync(string address) =>
+    private protected Task<List<StoredEmail>> EmailsToAsync(string address) =>
         InScopeAsync(s => s.GetRequiredService<NotificationsDbContext>().Emails.AsNoTracking().Include(e => e.Attachments).Where(e => e.ToAddress == address).ToListAsync());
 
-    private Task<List<AuditEntry>> AuditAsync(Guid organizationId) =>
+    private protected Task<List<AuditEntry>> AuditAsync(Guid organizationId) =>
         InScopeAsync(s => s.GetRequiredService<OrganizationsDbContext>().AuditEntries.AsNoTracking().Where(a => a.OrganizationId == organizationId).OrderBy(a => a.AtUtc).ToListAsync());
 
     /// <summary>An organization with an administrator, a member, a guest, an account already invited and one of another organization.</summary>
-    private sealed record Scene(Person Admin, Guid OrganizationId, Person Member, Person Guest, Person Invited, Person OtherOrganizations, Person OtherAdmin);
+    protected sealed record Scene(Person Admin, Guid OrganizationId, Person Member, Person Guest, Person Invited, Person OtherOrganizations, Person OtherAdmin);
 
-    private async Task<Scene> SceneAsync()
+    protected async Task<Scene> SceneAsync()
     {
         var admin = await SignUpAsync("admin");
         var organizationId = await SetUpOrganizationAsync(admin);
@@ -173,7 +173,7 @@ public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : ICl
 
         var first = PortalClient.Decode(await admin.Client.GetPageAsync(OrganizationUsersRoutes.BulkInviteReview(id)));
         Assert.Contains("Page 1 of 3", first, StringComparison.Ordinal);
-        Assert.Equal(ShowBulkInvite.PageSize, ReviewRowMarkup().Count(first));
+        Assert.Equal(ShowBulkInvite.PageSize, BulkMarkup.ReviewRowMarkup().Count(first));
         Assert.Equal(21, (await ReviewAsync(admin, id, "?p=3")).Count);
         Assert.Equal([(122, "InvalidEmail")], (await ReviewAsync(admin, id, "?state=InvalidEmail")).Select(r => (r.Line, r.State)));
         Assert.Contains("nothing-ready", first, StringComparison.Ordinal);
@@ -196,6 +196,43 @@ public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : ICl
         Assert.False(await InScopeAsync(s => s.GetRequiredService<OrganizationsDbContext>().BulkInvites.AnyAsync(b => b.OrganizationId == organizationId)));
     }
 
+    [Fact]
+    public async Task Removing_users_via_csv_reviews_who_goes_then_removes_them()
+    {
+        var scene = await SceneAsync();
+        var csv = $"email\n{scene.Member.Email}\n{scene.Guest.Email.ToUpperInvariant()}\n{scene.Admin.Email}\n{scene.OtherOrganizations.Email}\nnobody@unknown.example.test\nbroken\n{scene.Member.Email}\n";
+
+        var review = await UploadAsync(scene.Admin.Client, OrganizationUsersRoutes.RemoveCsv + "?handler=Upload", Encoding.UTF8.GetBytes(csv));
+
+        Assert.Equal(HttpStatusCode.OK, review.StatusCode);
+        var html = PortalClient.Decode(await review.Content.ReadAsStringAsync());
+        Assert.Contains("Remove 2 users", html, StringComparison.Ordinal);
+        Assert.Equal(["ToRemove", "ToRemove", "Administrator", "NotInOrganization", "NotInOrganization", "InvalidEmail", "DuplicateInFile"],
+            BulkMarkup.RemovalRowMarkup().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.Contains("Administrators are not removed here", html, StringComparison.Ordinal);
+        var ids = PortalClient.HiddenFields(html).Single(f => f.Key == "ids").Value;
+
+        var removed = await PostAsync(scene.Admin.Client, OrganizationUsersRoutes.RemoveCsv + "?handler=Remove", [new("ids", ids)]);
+
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        foreach (var gone in new[] { scene.Member, scene.Guest })
+        {
+            Assert.Null(await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(gone.UserId, CancellationToken.None)));
+            Assert.Single(await EmailsToAsync(gone.Email), e => e.Template == "organization-removal");
+        }
+        Assert.Equal(OrganizationRole.Administrator, (await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(scene.Admin.UserId, CancellationToken.None)))!.Role);
+        Assert.NotNull(await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(scene.OtherOrganizations.UserId, CancellationToken.None)));
+        Assert.Equal(2, (await AuditAsync(scene.OrganizationId)).Count(a => a.Action == AuditAction.UserRemoved));
+    }
+
+}
+
+/// <summary>Upload, review and removal on SQLite, the embedded default (its jobs run inside Web, so the job tests are PostgreSQL's).</summary>
+public sealed class SqliteBulkInviteTests(SqlitePortalFactory factory) : BulkInviteTests<SqlitePortalFactory>(factory);
+
+/// <summary>Everything that sends, where the test runs the job itself as the Worker would, also several at once.</summary>
+public sealed class PostgresBulkInviteTests(PostgresPortalFactory factory) : BulkInviteTests<PostgresPortalFactory>(factory)
+{
     [Fact]
     public async Task Roles_changed_on_the_review_are_the_roles_invited_and_a_fixed_role_makes_a_row_ready()
     {
@@ -280,7 +317,7 @@ public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : ICl
         Assert.Contains($"data-email=\"{anna.Email}\" data-role=\"Member\" data-status=\"Invited\"", users, StringComparison.Ordinal);
         var benInvitation = invitations.Single(i => i.AccountId == ben.UserId).Id;
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(scene.Admin.Client, OrganizationUsersRoutes.Users + "?handler=Cancel", [new("invitationId", benInvitation.ToString())])).StatusCode);
-        var token = InvitationToken().Match(Assert.Single(await EmailsToAsync(anna.Email)).ModelJson).Groups[1].Value;
+        var token = BulkMarkup.InvitationToken().Match(Assert.Single(await EmailsToAsync(anna.Email)).ModelJson).Groups[1].Value;
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(anna.Client, OrganizationUsersRoutes.Invitation(token), [])).StatusCode);
         Assert.Equal(OrganizationRole.Member, (await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(anna.UserId, CancellationToken.None)))!.Role);
         Assert.Single(await EmailsToAsync(scene.Admin.Email), e => e.Template == "organization-bulk-invite-report");
@@ -329,78 +366,10 @@ public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : ICl
             var invitation = Assert.Single(await InvitationsAsync(organizationId), i => i.AccountId == person.UserId);
             var email = Assert.Single(await EmailsToAsync(person.Email));
             // The email's link is the invitation's: its token hashes to the one kept.
-            Assert.Equal(invitation.TokenHash, InvitationTokens.Hash(InvitationToken().Match(email.ModelJson).Groups[1].Value));
+            Assert.Equal(invitation.TokenHash, InvitationTokens.Hash(BulkMarkup.InvitationToken().Match(email.ModelJson).Groups[1].Value));
         }
         Assert.False(await InScopeAsync(s => s.GetRequiredService<OrganizationsDbContext>().BulkInviteRows.AnyAsync(r => r.BulkInviteId == id && r.PendingToken != null)));
         Assert.Single(await EmailsToAsync(admin.Email), e => e.Template == "organization-bulk-invite-report");
-    }
-
-    /// <summary>
-    /// Four runs of the job at once (a Worker restarted while the old one still ran, a retry, the sweep): each
-    /// invitation is created once. Without the claim on the rows' result (the concurrency token) every run invites.
-    /// </summary>
-    [Fact]
-    public async Task Jobs_running_at_once_invite_each_row_once()
-    {
-        var admin = await SignUpAsync("admin");
-        var organizationId = await SetUpOrganizationAsync(admin);
-        var people = new List<Person>();
-        for (var i = 0; i < 12; i++)
-        {
-            people.Add(await SignUpAsync($"c{i}"));
-        }
-        var id = await UploadForReviewAsync(admin, "email,role\n" + string.Concat(people.Select(p => $"{p.Email},Guest\n")));
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(admin.Client, OrganizationUsersRoutes.BulkInviteReview(id) + "?handler=Send", [])).StatusCode);
-
-        using var start = new SemaphoreSlim(0);
-        var runs = Enumerable.Range(0, 4).Select(_ => InScopeAsync(async s =>
-        {
-            var job = s.GetRequiredService<BulkInviteJob>();
-            await start.WaitAsync();
-            await job.RunAsync(id, CancellationToken.None);
-            return 0;
-        })).ToList();
-        start.Release(runs.Count);
-        await Task.WhenAll(runs);
-
-        var invitations = await InvitationsAsync(organizationId);
-        Assert.Equal(people.Count, invitations.Count);
-        Assert.Equal(people.Select(p => p.UserId).Order(), invitations.Select(i => i.AccountId).Order());
-        foreach (var person in people)
-        {
-            Assert.Single(await EmailsToAsync(person.Email));
-        }
-        Assert.Single(await AuditAsync(organizationId), a => a.Action == AuditAction.BulkInviteFinished);
-        Assert.Single(await EmailsToAsync(admin.Email), e => e.Template == "organization-bulk-invite-report");
-    }
-
-    [Fact]
-    public async Task Removing_users_via_csv_reviews_who_goes_then_removes_them()
-    {
-        var scene = await SceneAsync();
-        var csv = $"email\n{scene.Member.Email}\n{scene.Guest.Email.ToUpperInvariant()}\n{scene.Admin.Email}\n{scene.OtherOrganizations.Email}\nnobody@unknown.example.test\nbroken\n{scene.Member.Email}\n";
-
-        var review = await UploadAsync(scene.Admin.Client, OrganizationUsersRoutes.RemoveCsv + "?handler=Upload", Encoding.UTF8.GetBytes(csv));
-
-        Assert.Equal(HttpStatusCode.OK, review.StatusCode);
-        var html = PortalClient.Decode(await review.Content.ReadAsStringAsync());
-        Assert.Contains("Remove 2 users", html, StringComparison.Ordinal);
-        Assert.Equal(["ToRemove", "ToRemove", "Administrator", "NotInOrganization", "NotInOrganization", "InvalidEmail", "DuplicateInFile"],
-            RemovalRowMarkup().Matches(html).Select(m => m.Groups[1].Value));
-        Assert.Contains("Administrators are not removed here", html, StringComparison.Ordinal);
-        var ids = PortalClient.HiddenFields(html).Single(f => f.Key == "ids").Value;
-
-        var removed = await PostAsync(scene.Admin.Client, OrganizationUsersRoutes.RemoveCsv + "?handler=Remove", [new("ids", ids)]);
-
-        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
-        foreach (var gone in new[] { scene.Member, scene.Guest })
-        {
-            Assert.Null(await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(gone.UserId, CancellationToken.None)));
-            Assert.Single(await EmailsToAsync(gone.Email), e => e.Template == "organization-removal");
-        }
-        Assert.Equal(OrganizationRole.Administrator, (await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(scene.Admin.UserId, CancellationToken.None)))!.Role);
-        Assert.NotNull(await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(scene.OtherOrganizations.UserId, CancellationToken.None)));
-        Assert.Equal(2, (await AuditAsync(scene.OrganizationId)).Count(a => a.Action == AuditAction.UserRemoved));
     }
 
     [Fact]
@@ -449,15 +418,57 @@ public sealed partial class BulkInviteTests(PostgresPortalFactory factory) : ICl
         }
     }
 
+    /// <summary>
+    /// Four runs of the job at once (a Worker restarted while the old one still ran, a retry, the sweep): each
+    /// invitation is created once. Without the claim on the rows' result (the concurrency token) every run invites.
+    /// </summary>
+    [Fact]
+    public async Task Jobs_running_at_once_invite_each_row_once()
+    {
+        var admin = await SignUpAsync("admin");
+        var organizationId = await SetUpOrganizationAsync(admin);
+        var people = new List<Person>();
+        for (var i = 0; i < 12; i++)
+        {
+            people.Add(await SignUpAsync($"c{i}"));
+        }
+        var id = await UploadForReviewAsync(admin, "email,role\n" + string.Concat(people.Select(p => $"{p.Email},Guest\n")));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(admin.Client, OrganizationUsersRoutes.BulkInviteReview(id) + "?handler=Send", [])).StatusCode);
+
+        using var start = new SemaphoreSlim(0);
+        var runs = Enumerable.Range(0, 4).Select(_ => InScopeAsync(async s =>
+        {
+            var job = s.GetRequiredService<BulkInviteJob>();
+            await start.WaitAsync();
+            await job.RunAsync(id, CancellationToken.None);
+            return 0;
+        })).ToList();
+        start.Release(runs.Count);
+        await Task.WhenAll(runs);
+
+        var invitations = await InvitationsAsync(organizationId);
+        Assert.Equal(people.Count, invitations.Count);
+        Assert.Equal(people.Select(p => p.UserId).Order(), invitations.Select(i => i.AccountId).Order());
+        foreach (var person in people)
+        {
+            Assert.Single(await EmailsToAsync(person.Email));
+        }
+        Assert.Single(await AuditAsync(organizationId), a => a.Action == AuditAction.BulkInviteFinished);
+        Assert.Single(await EmailsToAsync(admin.Email), e => e.Template == "organization-bulk-invite-report");
+    }
+}
+
+internal static partial class BulkMarkup
+{
     [GeneratedRegex(@"/organization/bulk-invites/([0-9a-f\-]{36})/review")]
-    private static partial Regex ReviewPath();
+    public static partial Regex ReviewPath();
 
     [GeneratedRegex("data-testid=\"review-row\" data-line=\"(?<line>\\d+)\" data-email=\"(?<email>[^\"]*)\" data-role=\"(?<role>[^\"]*)\" data-state=\"(?<state>[^\"]*)\"")]
-    private static partial Regex ReviewRowMarkup();
+    public static partial Regex ReviewRowMarkup();
 
     [GeneratedRegex("data-testid=\"removal-row\" data-email=\"[^\"]*\" data-state=\"([^\"]*)\"")]
-    private static partial Regex RemovalRowMarkup();
+    public static partial Regex RemovalRowMarkup();
 
     [GeneratedRegex("\"token\":\"([^\"]+)\"")]
-    private static partial Regex InvitationToken();
+    public static partial Regex InvitationToken();
 }

@@ -57,12 +57,13 @@ internal sealed class UploadBulkInvite(OrganizationsDbContext db, OrganizationAd
         var reviewed = InviteCsv.Review(rows, e => AccountOf(e) is not null, InOrganization, InAnother);
         var administratorEmail = (await accounts.FindCustomerAsync(administratorId, cancellationToken))?.Email ?? "";
         var bulk = BulkInvite.Upload(organization.Id, administratorId, administratorEmail, fileName, rows.Count, now);
+        var stored = reviewed.Select(r => BulkInviteRow.Read(bulk.Id, r.Row, r.State,
+            AccountOf(r.Row.Email), InOrganization(r.Row.Email), InAnother(r.Row.Email))).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.BulkInvites.Add(bulk);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.BulkInviteRows.AddRange(reviewed.Select(r => BulkInviteRow.Read(bulk.Id, r.Row, r.State,
-            AccountOf(r.Row.Email), InOrganization(r.Row.Email), InAnother(r.Row.Email))));
         await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        await db.InsertRowsAsync(stored, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new Result(true, bulk.Id, null);
     }
 }
