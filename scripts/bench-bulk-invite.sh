@@ -61,16 +61,19 @@ CSV="$WORK/people.csv"
 } >"$CSV"
 echo "File: $ROWS rows, $(stat -c %s "$CSV") bytes"
 
-UPLOAD_TOKEN=$(token /organization/invite/bulk)
-read -r CODE LOCATION UPLOAD_TIME < <(curl -s -o /dev/null -c "$JAR" -b "$JAR" -w '%{http_code} %{redirect_url} %{time_total}\n' \
-  -F "__RequestVerificationToken=$UPLOAD_TOKEN" -F "file=@$CSV;type=text/csv" "$BASE/organization/invite/bulk")
-[[ "$CODE" == 302 ]] || { echo "Upload answered $CODE"; tail -30 "$WORK/web.log"; exit 1; }
-read -r CODE REVIEW_TIME < <(curl -s -o "$WORK/review.html" -c "$JAR" -b "$JAR" -w '%{http_code} %{time_total}\n' "$LOCATION")
-[[ "$CODE" == 200 ]] || { echo "Review answered $CODE"; exit 1; }
-READY=$(grep -o 'data-testid="ready-count">[0-9]*' "$WORK/review.html" | grep -o '[0-9]*$')
-read -r CODE FILTER_TIME < <(curl -s -o /dev/null -c "$JAR" -b "$JAR" -w '%{http_code} %{time_total}\n' "$LOCATION?state=UnknownAccount&p=200")
-
-echo "Upload (read, validate, look up, store $ROWS rows): ${UPLOAD_TIME}s"
-echo "First review page:                                 ${REVIEW_TIME}s ($READY ready)"
-echo "Review page 200 filtered by state:                 ${FILTER_TIME}s"
-awk -v a="$UPLOAD_TIME" -v b="$REVIEW_TIME" 'BEGIN { printf "Upload to review shown:                            %.3fs\n", a + b }'
+# Twice: the first upload after start-up also pays for JIT and EF's query compilation, the second is the steady state.
+for RUN in first second; do
+  UPLOAD_TOKEN=$(token /organization/invite/bulk)
+  read -r CODE LOCATION UPLOAD_TIME < <(curl -s -o /dev/null -c "$JAR" -b "$JAR" -w '%{http_code} %{redirect_url} %{time_total}\n' \
+    -F "__RequestVerificationToken=$UPLOAD_TOKEN" -F "file=@$CSV;type=text/csv" "$BASE/organization/invite/bulk")
+  [[ "$CODE" == 302 ]] || { echo "Upload answered $CODE"; tail -30 "$WORK/web.log"; exit 1; }
+  read -r CODE REVIEW_TIME < <(curl -s -o "$WORK/review.html" -c "$JAR" -b "$JAR" -w '%{http_code} %{time_total}\n' "$LOCATION")
+  [[ "$CODE" == 200 ]] || { echo "Review answered $CODE"; exit 1; }
+  READY=$(grep -o 'data-testid="ready-count">[0-9]*' "$WORK/review.html" | grep -o '[0-9]*$')
+  read -r CODE FILTER_TIME < <(curl -s -o /dev/null -c "$JAR" -b "$JAR" -w '%{http_code} %{time_total}\n' "$LOCATION?state=UnknownAccount&p=200")
+  echo "== $RUN upload"
+  echo "Upload (read, validate, look up, store $ROWS rows): ${UPLOAD_TIME}s"
+  echo "First review page:                                 ${REVIEW_TIME}s ($READY ready)"
+  echo "Review page 200 filtered by state:                 ${FILTER_TIME}s"
+  awk -v a="$UPLOAD_TIME" -v b="$REVIEW_TIME" 'BEGIN { printf "Upload to review shown:                            %.3fs\n", a + b }'
+done
