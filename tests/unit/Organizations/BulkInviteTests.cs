@@ -20,6 +20,8 @@ namespace ChaosModular.UnitTests.Organizations;
 /// </summary>
 public abstract class BulkInviteTests<TFactory>(TFactory factory) : IClassFixture<TFactory> where TFactory : PortalFactory
 {
+    protected TFactory Factory => factory;
+
     protected sealed record Person(PortalClient Client, string Email, string UserId);
 
     protected async Task<Person> SignUpAsync(string prefix = "bulk")
@@ -455,6 +457,38 @@ public sealed class PostgresBulkInviteTests(PostgresPortalFactory factory) : Bul
         }
         Assert.Single(await AuditAsync(organizationId), a => a.Action == AuditAction.BulkInviteFinished);
         Assert.Single(await EmailsToAsync(admin.Email), e => e.Template == "organization-bulk-invite-report");
+    }
+
+    /// <summary>A Worker that lost its queued job (in memory, a crash before the enqueue): the sweep queues it again after ten quiet minutes, and not before.</summary>
+    [Fact]
+    public async Task The_sweep_queues_again_a_bulk_invite_whose_job_went_quiet()
+    {
+        var admin = await SignUpAsync("admin");
+        await SetUpOrganizationAsync(admin);
+        var anna = await SignUpAsync("anna");
+        var quiet = await UploadForReviewAsync(admin, $"email,role\n{anna.Email},Member\n");
+        var busy = await UploadForReviewAsync(admin, $"email,role\n{anna.Email},Guest\n");
+        foreach (var id in new[] { quiet, busy })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(admin.Client, OrganizationUsersRoutes.BulkInviteReview(id) + "?handler=Send", [])).StatusCode);
+        }
+        await InScopeAsync(s => s.GetRequiredService<OrganizationsDbContext>().BulkInvites.Where(b => b.Id == quiet)
+            .ExecuteUpdateAsync(u => u.SetProperty(b => b.LastProgressUtc, DateTime.UtcNow - RunBulkInvite.Quiet - TimeSpan.FromMinutes(1))));
+        int Queued(Guid id)
+        {
+            var monitoring = Factory.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+            return monitoring.Queues().Sum(q => monitoring.EnqueuedJobs(q.Name, 0, 1000)
+                .Count(j => j.Value.Job?.Type == typeof(BulkInviteJob) && j.Value.Job.Args.Contains(id)));
+        }
+        Assert.Equal((1, 1), (Queued(quiet), Queued(busy)));
+
+        await InScopeAsync(async s =>
+        {
+            await s.GetRequiredService<BulkInviteJob>().SweepAsync(CancellationToken.None);
+            return 0;
+        });
+
+        Assert.Equal((2, 1), (Queued(quiet), Queued(busy)));
     }
 }
 
