@@ -124,6 +124,129 @@ namespace ChaosModular.Migrations.PostgreSql.Organizations
                     b.ToTable("audit_entries", "organizations");
                 });
 
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInvite", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastProgressUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ReportQueuedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("SendStartedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UploadedByEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("UploadedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("OrganizationId", "UploadedUtc");
+
+                    b.ToTable("bulk_invites", "organizations");
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInviteRow", b =>
+                {
+                    b.Property<Guid>("BulkInviteId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("EmailKey")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<bool>("InAnotherOrganization")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("InOrganization")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid?>("InvitationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Outcome")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("PendingToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("ProcessedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("RoleText")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.HasKey("BulkInviteId", "Line");
+
+                    b.HasIndex("BulkInviteId", "EmailKey");
+
+                    b.HasIndex("BulkInviteId", "Outcome");
+
+                    b.HasIndex("BulkInviteId", "State");
+
+                    b.ToTable("bulk_invite_rows", "organizations");
+                });
+
             modelBuilder.Entity("ChaosModular.Organizations.Domain.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -255,6 +378,24 @@ namespace ChaosModular.Migrations.PostgreSql.Organizations
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInvite", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInviteRow", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.BulkInvite", null)
+                        .WithMany()
+                        .HasForeignKey("BulkInviteId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

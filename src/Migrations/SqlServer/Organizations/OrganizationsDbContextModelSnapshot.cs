@@ -124,6 +124,129 @@ namespace ChaosModular.Migrations.SqlServer.Organizations
                     b.ToTable("audit_entries", "organizations");
                 });
 
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInvite", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastProgressUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ReportQueuedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("int");
+
+                    b.Property<DateTime?>("SendStartedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("UploadedByEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<DateTime>("UploadedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("OrganizationId", "UploadedUtc");
+
+                    b.ToTable("bulk_invites", "organizations");
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInviteRow", b =>
+                {
+                    b.Property<Guid>("BulkInviteId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("int");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<string>("EmailKey")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<bool>("InAnotherOrganization")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("InOrganization")
+                        .HasColumnType("bit");
+
+                    b.Property<Guid?>("InvitationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Outcome")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.Property<string>("PendingToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime?>("ProcessedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("RoleText")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.HasKey("BulkInviteId", "Line");
+
+                    b.HasIndex("BulkInviteId", "EmailKey");
+
+                    b.HasIndex("BulkInviteId", "Outcome");
+
+                    b.HasIndex("BulkInviteId", "State");
+
+                    b.ToTable("bulk_invite_rows", "organizations");
+                });
+
             modelBuilder.Entity("ChaosModular.Organizations.Domain.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -255,6 +378,24 @@ namespace ChaosModular.Migrations.SqlServer.Organizations
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInvite", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInviteRow", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.BulkInvite", null)
+                        .WithMany()
+                        .HasForeignKey("BulkInviteId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -120,6 +120,129 @@ namespace ChaosModular.Migrations.Sqlite.Organizations
                     b.ToTable("audit_entries", "organizations");
                 });
 
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInvite", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastProgressUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReportQueuedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RowCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SendStartedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedByEmail")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("OrganizationId", "UploadedUtc");
+
+                    b.ToTable("bulk_invites", "organizations");
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInviteRow", b =>
+                {
+                    b.Property<Guid>("BulkInviteId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Line")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailKey")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("InAnotherOrganization")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InOrganization")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("InvitationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PendingToken")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ProcessedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RoleText")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("BulkInviteId", "Line");
+
+                    b.HasIndex("BulkInviteId", "EmailKey");
+
+                    b.HasIndex("BulkInviteId", "Outcome");
+
+                    b.HasIndex("BulkInviteId", "State");
+
+                    b.ToTable("bulk_invite_rows", "organizations");
+                });
+
             modelBuilder.Entity("ChaosModular.Organizations.Domain.Invitation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -251,6 +374,24 @@ namespace ChaosModular.Migrations.Sqlite.Organizations
                         .WithMany()
                         .HasForeignKey("OrganizationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInvite", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Organizations.Domain.BulkInviteRow", b =>
+                {
+                    b.HasOne("ChaosModular.Organizations.Domain.BulkInvite", null)
+                        .WithMany()
+                        .HasForeignKey("BulkInviteId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

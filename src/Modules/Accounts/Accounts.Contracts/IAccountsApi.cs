@@ -11,6 +11,12 @@ public interface IAccountsApi
     Task<CustomerSummary?> FindCustomerByNumberAsync(string customerNumber, CancellationToken cancellationToken);
     /// <summary>The customers among <paramref name="userIds"/> in one query (a page of a list names its rows at once); unknown ids are left out.</summary>
     Task<IReadOnlyList<CustomerSummary>> FindCustomersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The customers with these emails (case and surrounding spaces ignored) in one query per thousand, as an uploaded
+    /// list of people is checked at once; unknown emails are left out.
+    /// </summary>
+    Task<IReadOnlyList<CustomerSummary>> FindCustomersByEmailsAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken);
 }
 
 public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country);

@@ -39,4 +39,17 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
             .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
             .ToListAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<CustomerSummary>> FindCustomersByEmailsAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
+    {
+        var found = new List<CustomerSummary>();
+        foreach (var chunk in emails.Select(e => e.Trim().ToUpperInvariant()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).Chunk(1000))
+        {
+            found.AddRange(await db.Users.AsNoTracking()
+                .Where(u => chunk.Contains(u.NormalizedEmail!))
+                .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+                .ToListAsync(cancellationToken));
+        }
+        return found;
+    }
 }

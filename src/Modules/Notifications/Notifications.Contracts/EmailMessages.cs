@@ -65,3 +65,11 @@ public sealed record OrganizationInvitationEmail(
 public sealed record OrganizationRemovalEmail(
     string SourceKey, string ToAddress, string ToName, string Organization, DateTime RemovedUtc)
     : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>
+/// A bulk invite the recipient sent for <paramref name="Organization"/> from <paramref name="FileName"/> has finished;
+/// the per-row results are attached as CSV and the link opens its status page.
+/// </summary>
+public sealed record OrganizationBulkInviteReportEmail(
+    string SourceKey, string ToAddress, string ToName, string Organization, string FileName, int Rows, int Invited, int NotSent, Guid BulkInviteId)
+    : EmailMessage(SourceKey, ToAddress, ToName);

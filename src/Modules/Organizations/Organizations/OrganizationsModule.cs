@@ -1,6 +1,8 @@
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Organizations.Contracts.Events;
+using ChaosModular.Organizations.Jobs;
+using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,5 +41,17 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<AuditLog>();
         services.AddScoped<OrganizationCredits>();
         services.AddScoped<AllocateCredits>();
+        services.AddScoped<UploadBulkInvite>();
+        services.AddScoped<ShowBulkInvite>();
+        services.AddScoped<ChangeBulkInviteRoles>();
+        services.AddScoped<SendBulkInvite>();
+        services.AddScoped<RunBulkInvite>();
+        services.AddScoped<BulkInviteJob>();
+        services.AddScoped<BulkInviteResults>();
+        services.AddScoped<ListBulkInvites>();
+        services.AddScoped<ReviewRemovalCsv>();
     }
+
+    public void RegisterRecurringJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<BulkInviteJob>(BulkInviteJob.SweepJobId, j => j.SweepAsync(CancellationToken.None), "*/5 * * * *");
 }

@@ -116,6 +116,14 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     "Your own account, products and credits stay as they are. If you think this is a mistake, contact the organization's administrator.",
                 ],
                 ("Open your account", portal + AccountsRoutes.Account)),
+            OrganizationBulkInviteReportEmail m => Compose(
+                $"Your bulk invite to {m.Organization} has finished",
+                greeting,
+                [
+                    $"The invitations from {m.FileName} are done: {Count(m.Invited)} of {Count(m.Rows)} row(s) invited, {Count(m.NotSent)} not sent.",
+                    "The result of every row is attached as a CSV file; the status page shows them too.",
+                ],
+                ("Open the status page", portal + OrganizationUsersRoutes.BulkInvite(m.BulkInviteId))),
             _ => throw new InvalidOperationException($"{email.GetType().Name} has no email template."),
         };
     }

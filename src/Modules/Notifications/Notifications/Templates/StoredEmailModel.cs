@@ -22,6 +22,7 @@ internal static class StoredEmailModel
         ["organization-administrator-appointed"] = typeof(OrganizationAdministratorAppointedEmail),
         ["organization-invitation"] = typeof(OrganizationInvitationEmail),
         ["organization-removal"] = typeof(OrganizationRemovalEmail),
+        ["organization-bulk-invite-report"] = typeof(OrganizationBulkInviteReportEmail),
     };
 
     private static readonly Dictionary<Type, string> Names = Kinds.ToDictionary(k => k.Value, k => k.Key);

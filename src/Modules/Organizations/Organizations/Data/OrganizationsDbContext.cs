@@ -11,6 +11,8 @@ internal sealed class OrganizationsDbContext(DbContextOptions<OrganizationsDbCon
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<BulkInvite> BulkInvites => Set<BulkInvite>();
+    public DbSet<BulkInviteRow> BulkInviteRows => Set<BulkInviteRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -68,6 +70,38 @@ internal sealed class OrganizationsDbContext(DbContextOptions<OrganizationsDbCon
             b.Property(x => x.After).HasMaxLength(1000);
             b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
             b.HasIndex(x => new { x.OrganizationId, x.AtUtc });
+        });
+        modelBuilder.Entity<BulkInvite>(b =>
+        {
+            b.ToTable("bulk_invites");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.Id).ValueGeneratedNever();
+            b.Property(x => x.UploadedBy).HasMaxLength(64).IsRequired();
+            b.Property(x => x.UploadedByEmail).HasMaxLength(256).IsRequired();
+            b.Property(x => x.FileName).HasMaxLength(200).IsRequired();
+            b.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(x => new { x.OrganizationId, x.UploadedUtc });
+            b.HasIndex(x => x.Status);
+        });
+        modelBuilder.Entity<BulkInviteRow>(b =>
+        {
+            b.ToTable("bulk_invite_rows");
+            b.HasKey(x => new { x.BulkInviteId, x.Line });
+            b.Property(x => x.Line).ValueGeneratedNever();
+            b.Property(x => x.Email).HasMaxLength(BulkInviteRow.MaxEmailLength).IsRequired();
+            b.Property(x => x.EmailKey).HasMaxLength(BulkInviteRow.MaxEmailLength).IsRequired();
+            b.Property(x => x.RoleText).HasMaxLength(BulkInviteRow.MaxRoleLength).IsRequired();
+            b.Property(x => x.Role).HasConversion<string>().HasMaxLength(16);
+            b.Property(x => x.State).HasConversion<string>().HasMaxLength(24);
+            b.Property(x => x.AccountId).HasMaxLength(64);
+            // The claim: a row's result is written only where none was, so two runs of the job never both invite it.
+            b.Property(x => x.Outcome).HasConversion<string>().HasMaxLength(24).IsConcurrencyToken();
+            b.Property(x => x.PendingToken).HasMaxLength(64);
+            b.HasOne<BulkInvite>().WithMany().HasForeignKey(x => x.BulkInviteId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => new { x.BulkInviteId, x.State });
+            b.HasIndex(x => new { x.BulkInviteId, x.EmailKey });
+            b.HasIndex(x => new { x.BulkInviteId, x.Outcome });
         });
     }
 

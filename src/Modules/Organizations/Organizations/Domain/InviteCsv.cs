@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
-using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace ChaosModular.Organizations.Domain;
 
@@ -15,6 +11,9 @@ internal enum InviteRowState
     DuplicateInFile,
     UnknownAccount,
     AlreadyMember,
+
+    /// <summary>The account belongs to another organization: an account can be in only one, so it cannot accept.</summary>
+    InAnotherOrganization,
 }
 
 /// <param name="Line">The row's line in the file (the header is line 1), so the admin can find it.</param>
@@ -36,7 +35,7 @@ internal sealed record InviteCsvRow(int Line, string Email, string RoleText)
 /// </summary>
 internal static partial class InviteCsv
 {
-    public const int MaxBytes = 5 * 1024 * 1024;
+    public const int MaxBytes = CsvFile.MaxBytes;
 
     /// <summary>The template offered for download.</summary>
     public const string Template = "email,role\r\nanna@example.com,Member\r\nben@example.com,Guest\r\n";
@@ -46,61 +45,8 @@ internal static partial class InviteCsv
 
     public static (IReadOnlyList<InviteCsvRow> Rows, string? Problem) Read(byte[] file)
     {
-        if (file.Length > MaxBytes)
-        {
-            return ([], $"The file is larger than {MaxBytes / (1024 * 1024)} MB. Split it into smaller files of email,role rows.");
-        }
-        string text;
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(file);
-        }
-        catch (DecoderFallbackException)
-        {
-            return ([], "This is not a CSV text file (it is not UTF-8 text). Save the sheet as \"CSV UTF-8\" and upload that.");
-        }
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            return ([], "This is not a CSV text file. Save the sheet as \"CSV UTF-8\" and upload that.");
-        }
-        text = text.TrimStart('\uFEFF');
-        var firstLine = text.Split('\n', 2)[0];
-        var delimiter = firstLine.Contains(';', StringComparison.Ordinal) && !firstLine.Contains(',', StringComparison.Ordinal) ? ";" : ",";
-        string? badData = null;
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            Delimiter = delimiter,
-            HasHeaderRecord = true,
-            IgnoreBlankLines = true,
-            TrimOptions = TrimOptions.Trim,
-            MissingFieldFound = null,
-            HeaderValidated = null,
-            BadDataFound = args => badData ??= $"Line {args.Context.Parser?.RawRow}: a quote is not closed or is inside an unquoted field.",
-        };
-        using var reader = new StringReader(text);
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header)
-        {
-            return ([], "The file is empty. Download the template and fill in one email,role row per person.");
-        }
-        var emailColumn = Array.FindIndex(header, h => h.Trim().Equals("email", StringComparison.OrdinalIgnoreCase));
-        var roleColumn = Array.FindIndex(header, h => h.Trim().Equals("role", StringComparison.OrdinalIgnoreCase));
-        if (emailColumn < 0 || roleColumn < 0)
-        {
-            return ([], "The first line must be the header email,role (download the template).");
-        }
-        var rows = new List<InviteCsvRow>();
-        while (csv.Read())
-        {
-            var email = csv.TryGetField<string>(emailColumn, out var e) ? e ?? "" : "";
-            var role = csv.TryGetField<string>(roleColumn, out var r) ? r ?? "" : "";
-            if (email.Length == 0 && role.Length == 0)
-            {
-                continue;   // a line of separators only: blank for a spreadsheet
-            }
-            rows.Add(new InviteCsvRow(csv.Parser.RawRow, email, role));
-        }
-        return badData is null ? (rows, null) : ([], $"This file is not valid CSV. {badData}");
+        var (rows, problem) = CsvFile.Read(file, ["email", "role"], "email,role");
+        return ([.. rows.Select(r => new InviteCsvRow(r.Line, r.Cells[0], r.Cells[1]))], problem);
     }
 
     public static bool IsEmail(string value) => value.Length <= 256 && EmailPattern().IsMatch(value);
@@ -110,7 +56,12 @@ internal static partial class InviteCsv
     /// then what the portal knows (no account with that email; already in this organization).
     /// </summary>
     public static IReadOnlyList<(InviteCsvRow Row, InviteRowState State)> Review(IReadOnlyList<InviteCsvRow> rows,
-        Func<string, bool> isRegistered, Func<string, bool> isMember)
+        Func<string, bool> isRegistered, Func<string, bool> isMember) =>
+        Review(rows, isRegistered, isMember, _ => false);
+
+    /// <summary>As above, and last: the account is in another organization (it could not accept).</summary>
+    public static IReadOnlyList<(InviteCsvRow Row, InviteRowState State)> Review(IReadOnlyList<InviteCsvRow> rows,
+        Func<string, bool> isRegistered, Func<string, bool> isMember, Func<string, bool> isInAnotherOrganization)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         return [.. rows.Select(row => (row,
@@ -119,6 +70,7 @@ internal static partial class InviteCsv
             : !seen.Add(row.Email) ? InviteRowState.DuplicateInFile
             : !isRegistered(row.Email) ? InviteRowState.UnknownAccount
             : isMember(row.Email) ? InviteRowState.AlreadyMember
+            : isInAnotherOrganization(row.Email) ? InviteRowState.InAnotherOrganization
             : InviteRowState.Ready))];
     }
 }

@@ -13,7 +13,8 @@ namespace ChaosModular.Organizations.Features;
 /// </summary>
 internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdministrators administrators, OrganizationAudit audit, IAccountsApi accounts, INotificationsApi notifications, TimeProvider clock)
 {
-    public const int MaxAtOnce = 500;
+    /// <summary>As many as a removal file may name.</summary>
+    public const int MaxAtOnce = RemovalCsv.MaxRows;
 
     public sealed record Person(Guid MembershipId, string Email, string? Name, OrganizationRole Role)
     {
