@@ -36,5 +36,10 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<AcceptInvitation>();
         services.AddScoped<RemoveUsers>();
         services.AddScoped<OrganizationAudit>();
+        services.AddScoped<AllocateLicenses>();
+        services.AddScoped<AllocateFromCsv>();
+        services.AddScoped<RevokeAllocation>();
+        services.AddScoped<ShowProducts>();
+        services.AddScoped<UserAllocations>();
     }
 }
