@@ -19,8 +19,11 @@ public interface ILicenseAllocationsApi
     /// </summary>
     Task<AllocationOutcome> AllocateAsync(AllocationRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Ends an active allocation of the account and frees its seats; null when there is none (already ended, or another account's).</summary>
-    Task<AllocationSummary?> RevokeAsync(string organizationAccountId, Guid allocationId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Ends an allocation of the account and frees its seats. <see cref="AllocationRevocation.Allocation"/> is null when the
+    /// account has no such allocation; <see cref="AllocationRevocation.Revoked"/> is false when it had already ended.
+    /// </summary>
+    Task<AllocationRevocation> RevokeAsync(string organizationAccountId, Guid allocationId, CancellationToken cancellationToken);
 
     /// <summary>The active allocations of the account to these users (one call for a page of users).</summary>
     Task<IReadOnlyList<AllocationSummary>> AllocationsOfAsync(string organizationAccountId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
@@ -50,6 +53,9 @@ public sealed record AllocationOutcome(IReadOnlyList<AllocationSummary> Allocate
 {
     public bool Succeeded => Problems.Count == 0 && Shortfalls.Count == 0;
 }
+
+/// <param name="Revoked">True only for the call that ended it (a claim): a second revoke, or one after it expired, is false.</param>
+public sealed record AllocationRevocation(AllocationSummary? Allocation, bool Revoked);
 
 /// <param name="OrganizationId">The organization that allocated it.</param>
 /// <param name="ExpiresOn">The last day the user may use it.</param>

@@ -17,14 +17,15 @@ internal sealed class LicenseAllocationsApi(LicensingDbContext db, AllocateSeats
     public Task<AllocationOutcome> AllocateAsync(AllocationRequest request, CancellationToken cancellationToken) =>
         allocate.HandleAsync(request, cancellationToken);
 
-    public async Task<AllocationSummary?> RevokeAsync(string organizationAccountId, Guid allocationId, CancellationToken cancellationToken)
+    public async Task<AllocationRevocation> RevokeAsync(string organizationAccountId, Guid allocationId, CancellationToken cancellationToken)
     {
-        var allocation = await db.Allocations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == allocationId && a.CustomerId == organizationAccountId && a.EndedUtc == null, cancellationToken);
-        if (allocation is null || !await ledger.EndAllocationAsync(allocation.Id, AllocationEnded.Revoked, cancellationToken))
+        var allocation = await db.Allocations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == allocationId && a.CustomerId == organizationAccountId, cancellationToken);
+        if (allocation is null)
         {
-            return null;
+            return new AllocationRevocation(null, false);
         }
-        return (await LicenseAllocations.SummariesAsync(db, catalog, [allocation], cancellationToken))[0];
+        var revoked = await ledger.EndAllocationAsync(allocation.Id, AllocationEnded.Revoked, cancellationToken);
+        return new AllocationRevocation((await LicenseAllocations.SummariesAsync(db, catalog, [allocation], cancellationToken))[0], revoked);
     }
 
     public Task<IReadOnlyList<AllocationSummary>> AllocationsOfAsync(string organizationAccountId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>

@@ -20,10 +20,15 @@ internal sealed class RevokeAllocation(OrganizationsDbContext db, OrganizationAd
         {
             return new Result(Outcome.NotFound);
         }
-        if (await allocations.RevokeAsync(organization.AccountId, allocationId, cancellationToken) is not { } revoked)
+        var revocation = await allocations.RevokeAsync(organization.AccountId, allocationId, cancellationToken);
+        if (revocation.Allocation is not { } revoked)
         {
-            // Not this account's, or ended meanwhile (revoked by another administrator, expired, its holder left).
-            return new Result(Outcome.AlreadyEnded);
+            return new Result(Outcome.NotFound);
+        }
+        if (!revocation.Revoked)
+        {
+            // Ended meanwhile: revoked by another administrator, expired, or its holder left.
+            return new Result(Outcome.AlreadyEnded, Allocation: revoked);
         }
         var email = await db.Memberships.AsNoTracking().Where(m => m.AccountId == revoked.UserId).Select(m => m.Email).FirstOrDefaultAsync(cancellationToken)
             ?? revoked.UserId;
