@@ -250,7 +250,7 @@ public sealed partial class LicenseAllocationTests(AllocationPortalFactory facto
 
         Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
         Assert.Equal(2, (await LicenseAsync(premium)).Allocated);
-        Assert.Equal([anna.Email, ben.Email], (await ProductsPageAsync(org)).Select(r => r.Email).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { anna.Email, ben.Email }.Order(StringComparer.Ordinal), (await ProductsPageAsync(org)).Select(r => r.Email).Order(StringComparer.Ordinal));
         Assert.Empty(await factory.InLicensing(db => db.Allocations.Where(a => a.LicenseId == premium && a.ExpiresOn != Today.AddDays(20)).ToListAsync()));
     }
 
