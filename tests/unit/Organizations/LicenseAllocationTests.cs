@@ -169,6 +169,11 @@ public sealed partial class LicenseAllocationTests(AllocationPortalFactory facto
         var anna = await JoinAsync(org);
         var ben = await JoinAsync(org, OrganizationRole.Guest);
         var start = OrganizationProductsRoutes.Assign + "?" + Ids(anna, ben);
+        // Manual selection from the Products page lists the members and guests to tick; the Users list's bottom bar sends the ticked ones here.
+        var pick = await org.Client.GetPageAsync(OrganizationProductsRoutes.Assign);
+        Assert.Contains($"value=\"{anna.MembershipId}\"", pick, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{ben.MembershipId}\"", pick, StringComparison.Ordinal);
+        Assert.Contains($"formaction=\"{OrganizationProductsRoutes.Assign}\"", await org.Client.GetPageAsync(OrganizationUsersRoutes.Users), StringComparison.Ordinal);
 
         Assert.Contains("Continue with 2 users", await org.Client.GetPageAsync(start), StringComparison.Ordinal);
         Assert.Contains("data-testid=\"product-choices\"", await org.Client.GetPageAsync(start + "&Step=Products"), StringComparison.Ordinal);
