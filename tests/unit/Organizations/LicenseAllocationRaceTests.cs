@@ -75,4 +75,47 @@ public sealed class LicenseAllocationRaceTests(LicenseServerPostgresFactory fact
         Assert.Equal(license.Allocated, await factory.InLicensing(db => db.Allocations.Where(a => a.LicenseId == licenseId && a.EndedUtc == null).SumAsync(a => a.Seats)));
         Assert.Equal(license.InUse, await factory.InLicensing(db => db.Leases.Where(l => l.LicenseId == licenseId && l.EndedUtc == null).SumAsync(l => l.Seats)));
     }
+
+    [Fact]
+    public async Task Revokes_and_a_leaving_member_racing_to_end_one_allocation_free_its_seats_once()
+    {
+        var account = await ServerAccount.SignUpAsync(factory);
+        var licenseId = await account.LicenseAsync(seats: Seats, plan: "vray-premium-annual");
+        var organizationId = Guid.NewGuid();
+        var until = factory.Services.GetRequiredService<TimeProvider>().Today().AddDays(30);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var api = scope.ServiceProvider.GetRequiredService<ILicenseAllocationsApi>();
+            Assert.True((await api.AllocateAsync(new AllocationRequest(account.UserId, organizationId, account.UserId,
+                [new AllocationLine("leaver", "leaver@example.com", "vray-premium", 2, until), new AllocationLine("stayer", "stayer@example.com", "vray-premium", 1, until)]),
+                CancellationToken.None)).Succeeded);
+        }
+        var allocationId = await factory.InLicensing(db => db.Allocations.Where(a => a.UserId == "leaver").Select(a => a.Id).SingleAsync());
+
+        using var start = new SemaphoreSlim(0);
+        var revokes = Enumerable.Range(0, 12).Select(async _ =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var api = scope.ServiceProvider.GetRequiredService<ILicenseAllocationsApi>();
+            await start.WaitAsync();
+            return (await api.RevokeAsync(account.UserId, allocationId, CancellationToken.None)).Revoked;
+        });
+        var leaving = Enumerable.Range(0, 4).Select(async _ =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetRequiredService<ChaosModular.Licensing.IntegrationEventHandlers.AllocationsEndWhenMemberLeaves>();
+            await start.WaitAsync();
+            await handler.HandleAsync(new ChaosModular.Organizations.Contracts.Events.OrganizationMemberLeft(
+                Guid.NewGuid(), DateTime.UtcNow, organizationId, account.UserId, Guid.NewGuid(), "leaver", "leaver@example.com"), CancellationToken.None);
+            return false;
+        });
+        List<Task<bool>> calls = [.. revokes, .. leaving];
+        start.Release(calls.Count);
+        var answers = await Task.WhenAll(calls);
+
+        Assert.True(answers.Count(a => a) <= 1);
+        var license = await account.LicenseOfAsync(licenseId);
+        Assert.Equal((1, Seats - 1), (license.Allocated, license.Availability.Available));
+        Assert.NotNull(await factory.InLicensing(db => db.Allocations.Where(a => a.Id == allocationId).Select(a => a.EndedUtc).SingleAsync()));
+    }
 }
