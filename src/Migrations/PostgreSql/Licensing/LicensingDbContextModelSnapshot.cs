@@ -60,6 +60,61 @@ namespace ChaosModular.Migrations.PostgreSql.Licensing
                     b.ToTable("activation_codes", "licensing");
                 });
 
+            modelBuilder.Entity("ChaosModular.Licensing.Domain.Allocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("ExpiresOn")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("LicenseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndedUtc", "ExpiresOn");
+
+                    b.HasIndex("LicenseId", "EndedUtc");
+
+                    b.HasIndex("UserId", "EndedUtc");
+
+                    b.HasIndex("CustomerId", "EndedUtc", "UserId");
+
+                    b.ToTable("allocations", "licensing");
+                });
+
             modelBuilder.Entity("ChaosModular.Licensing.Domain.Borrow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -216,6 +271,9 @@ namespace ChaosModular.Migrations.PostgreSql.Licensing
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Allocated")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Borrowed")
                         .HasColumnType("integer");
@@ -384,6 +442,15 @@ namespace ChaosModular.Migrations.PostgreSql.Licensing
                     b.HasIndex("DispatchedUtc");
 
                     b.ToTable("outbox_messages", "licensing");
+                });
+
+            modelBuilder.Entity("ChaosModular.Licensing.Domain.Allocation", b =>
+                {
+                    b.HasOne("ChaosModular.Licensing.Domain.License", null)
+                        .WithMany()
+                        .HasForeignKey("LicenseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ChaosModular.Licensing.Domain.Borrow", b =>

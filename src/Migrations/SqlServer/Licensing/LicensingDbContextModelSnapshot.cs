@@ -60,6 +60,61 @@ namespace ChaosModular.Migrations.SqlServer.Licensing
                     b.ToTable("activation_codes", "licensing");
                 });
 
+            modelBuilder.Entity("ChaosModular.Licensing.Domain.Allocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("nvarchar(24)");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateOnly>("ExpiresOn")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("LicenseId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("int");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndedUtc", "ExpiresOn");
+
+                    b.HasIndex("LicenseId", "EndedUtc");
+
+                    b.HasIndex("UserId", "EndedUtc");
+
+                    b.HasIndex("CustomerId", "EndedUtc", "UserId");
+
+                    b.ToTable("allocations", "licensing");
+                });
+
             modelBuilder.Entity("ChaosModular.Licensing.Domain.Borrow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -216,6 +271,9 @@ namespace ChaosModular.Migrations.SqlServer.Licensing
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Allocated")
+                        .HasColumnType("int");
 
                     b.Property<int>("Borrowed")
                         .HasColumnType("int");
@@ -385,6 +443,15 @@ namespace ChaosModular.Migrations.SqlServer.Licensing
                     b.HasIndex("DispatchedUtc");
 
                     b.ToTable("outbox_messages", "licensing");
+                });
+
+            modelBuilder.Entity("ChaosModular.Licensing.Domain.Allocation", b =>
+                {
+                    b.HasOne("ChaosModular.Licensing.Domain.License", null)
+                        .WithMany()
+                        .HasForeignKey("LicenseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ChaosModular.Licensing.Domain.Borrow", b =>

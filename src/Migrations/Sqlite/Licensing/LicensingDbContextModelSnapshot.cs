@@ -56,6 +56,61 @@ namespace ChaosModular.Migrations.Sqlite.Licensing
                     b.ToTable("activation_codes", "licensing");
                 });
 
+            modelBuilder.Entity("ChaosModular.Licensing.Domain.Allocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("ExpiresOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LicenseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Seats")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndedUtc", "ExpiresOn");
+
+                    b.HasIndex("LicenseId", "EndedUtc");
+
+                    b.HasIndex("UserId", "EndedUtc");
+
+                    b.HasIndex("CustomerId", "EndedUtc", "UserId");
+
+                    b.ToTable("allocations", "licensing");
+                });
+
             modelBuilder.Entity("ChaosModular.Licensing.Domain.Borrow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -212,6 +267,9 @@ namespace ChaosModular.Migrations.Sqlite.Licensing
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Allocated")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Borrowed")
                         .HasColumnType("INTEGER");
@@ -380,6 +438,15 @@ namespace ChaosModular.Migrations.Sqlite.Licensing
                     b.HasIndex("DispatchedUtc");
 
                     b.ToTable("outbox_messages", "licensing");
+                });
+
+            modelBuilder.Entity("ChaosModular.Licensing.Domain.Allocation", b =>
+                {
+                    b.HasOne("ChaosModular.Licensing.Domain.License", null)
+                        .WithMany()
+                        .HasForeignKey("LicenseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("ChaosModular.Licensing.Domain.Borrow", b =>

@@ -4,6 +4,7 @@ using ChaosModular.Licensing.Jobs;
 using ChaosModular.Licensing.Signing;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Organizations.Contracts.Events;
 using ChaosModular.Subscriptions.Contracts.Events;
 using Hangfire;
 using Microsoft.AspNetCore.Routing;
@@ -48,6 +49,11 @@ public sealed class LicensingModule : IModule
         services.AddIntegrationEventHandler<SubscriptionRenewed, LicenseFollowsSubscription>();
         services.AddIntegrationEventHandler<SubscriptionExpired, LicenseFollowsSubscription>();
         services.AddLicenseServerApi(configuration);
+        services.AddScoped<AllocateSeats>();
+        services.AddScoped<LicenseAllocations>();
+        services.AddScoped<EndLapsedAllocations>();
+        services.AddScoped<ILicenseAllocationsApi, LicenseAllocationsApi>();
+        services.AddIntegrationEventHandler<OrganizationMemberLeft, AllocationsEndWhenMemberLeaves>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

@@ -50,6 +50,11 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<BulkInviteResults>();
         services.AddScoped<ListBulkInvites>();
         services.AddScoped<ReviewRemovalCsv>();
+        services.AddScoped<AllocateLicenses>();
+        services.AddScoped<AllocateFromCsv>();
+        services.AddScoped<RevokeAllocation>();
+        services.AddScoped<ShowProducts>();
+        services.AddScoped<UserAllocations>();
     }
 
     public void RegisterRecurringJobs(IRecurringJobManager jobs) =>

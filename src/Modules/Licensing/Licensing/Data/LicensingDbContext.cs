@@ -12,6 +12,7 @@ internal sealed class LicensingDbContext(DbContextOptions<LicensingDbContext> op
     public DbSet<Borrow> Borrows => Set<Borrow>();
     public DbSet<FileActivation> FileActivations => Set<FileActivation>();
     public DbSet<ActivationCode> ActivationCodes => Set<ActivationCode>();
+    public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -101,6 +102,23 @@ internal sealed class LicensingDbContext(DbContextOptions<LicensingDbContext> op
             // A request file is accepted once: its replay (or a racing double upload) fails here.
             b.HasIndex(x => x.Nonce).IsUnique();
             b.HasIndex(x => x.ServerId);
+        });
+        modelBuilder.Entity<Allocation>(b =>
+        {
+            b.ToTable("allocations");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.Id).ValueGeneratedNever();
+            b.Property(x => x.CustomerId).HasMaxLength(64).IsRequired();
+            b.Property(x => x.UserId).HasMaxLength(64).IsRequired();
+            b.Property(x => x.CreatedBy).HasMaxLength(64).IsRequired();
+            b.Property(x => x.EndReason).HasConversion<string>().HasMaxLength(24);
+            b.Ignore(x => x.IsActive);
+            b.HasOne<License>().WithMany().HasForeignKey(x => x.LicenseId).OnDelete(DeleteBehavior.Restrict);
+            // The organization's pages (its account's allocations, by user), what a user holds, a license's seats, the lapse job.
+            b.HasIndex(x => new { x.CustomerId, x.EndedUtc, x.UserId });
+            b.HasIndex(x => new { x.UserId, x.EndedUtc });
+            b.HasIndex(x => new { x.LicenseId, x.EndedUtc });
+            b.HasIndex(x => new { x.EndedUtc, x.ExpiresOn });
         });
         modelBuilder.Entity<ActivationCode>(b =>
         {

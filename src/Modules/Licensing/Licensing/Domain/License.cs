@@ -6,20 +6,26 @@ internal enum LicenseState
     Expired,
 }
 
-/// <summary>How a license's seats are spread: held by license servers, borrowed for offline use, and free.</summary>
-internal readonly record struct Availability(int Quantity, int InUse, int Borrowed)
+/// <summary>
+/// How a license's seats are spread: held by license servers, borrowed for offline use, allocated by the account's
+/// organization to its members and guests, and free. An allocated seat is reserved for its user: the account's own
+/// servers and borrows cannot take it, so every seat check counts all three.
+/// </summary>
+internal readonly record struct Availability(int Quantity, int InUse, int Borrowed, int Allocated)
 {
-    /// <summary>Never below zero: a license that lost seats can hold more leases and borrows than it has until they end.</summary>
-    public int Available => Math.Max(0, Quantity - InUse - Borrowed);
+    public int Taken => InUse + Borrowed + Allocated;
+
+    /// <summary>Never below zero: a license that lost seats can hold more than it has until what is taken ends.</summary>
+    public int Available => Math.Max(0, Quantity - Taken);
 
     /// <summary>Seats taken beyond the quantity (after a reduction or an expiry), which must be ended.</summary>
-    public int OverAllocated => Math.Max(0, InUse + Borrowed - Quantity);
+    public int OverAllocated => Math.Max(0, Taken - Quantity);
 
     /// <summary>Shares of the bar, in per cent of the larger of the quantity and what is taken, so they never exceed 100.</summary>
-    public (double InUse, double Borrowed, double Free) Percentages()
+    public (double InUse, double Borrowed, double Allocated, double Free) Percentages()
     {
-        var whole = Math.Max(Quantity, InUse + Borrowed);
-        return whole == 0 ? (0, 0, 0) : (100.0 * InUse / whole, 100.0 * Borrowed / whole, 100.0 * Available / whole);
+        var whole = Math.Max(Quantity, Taken);
+        return whole == 0 ? (0, 0, 0, 0) : (100.0 * InUse / whole, 100.0 * Borrowed / whole, 100.0 * Allocated / whole, 100.0 * Available / whole);
     }
 }
 
@@ -46,6 +52,9 @@ internal sealed class License
     /// <summary>Seats borrowed for offline use.</summary>
     public int Borrowed { get; private set; }
 
+    /// <summary>Seats the account's organization allocated to its members and guests (kept by the allocation records).</summary>
+    public int Allocated { get; private set; }
+
     /// <summary>The last day it may be used.</summary>
     public DateOnly ExpiresOn { get; private set; }
     public LicenseState State { get; private set; }
@@ -67,7 +76,7 @@ internal sealed class License
     /// <summary>Only floating workstation seats are borrowed for offline use.</summary>
     public bool CanBeBorrowed => LicenseType == "FloatingWorkstation";
 
-    public Availability Availability => new(State == LicenseState.Active ? Quantity : 0, InUse, Borrowed);
+    public Availability Availability => new(State == LicenseState.Active ? Quantity : 0, InUse, Borrowed, Allocated);
 
     public static License For(Guid subscriptionId, string customerId, DateTime utcNow) => new()
     {

@@ -87,8 +87,8 @@ internal sealed class ActivateFromFile(LicensingDbContext db, SeatLedger ledger,
             var remaining = wanted.Seats;
             foreach (var license in licenses.Where(l => l.ProductCode == wanted.Product && l.CanBeServed))
             {
-                var fresh = await db.Licenses.AsNoTracking().Where(l => l.Id == license.Id).Select(l => new { l.Quantity, l.InUse, l.Borrowed }).SingleAsync(cancellationToken);
-                var take = Math.Min(remaining, new Availability(fresh.Quantity, fresh.InUse, fresh.Borrowed).Available);
+                var fresh = await db.Licenses.AsNoTracking().Where(l => l.Id == license.Id).Select(l => new { l.Quantity, l.InUse, l.Borrowed, l.Allocated }).SingleAsync(cancellationToken);
+                var take = Math.Min(remaining, new Availability(fresh.Quantity, fresh.InUse, fresh.Borrowed, fresh.Allocated).Available);
                 if (take > 0 && await ledger.TryTakeAsync(license.Id, take, SeatUse.Lease, cancellationToken))
                 {
                     granted.Add((license, take));
@@ -142,10 +142,10 @@ internal sealed class ActivateFromFile(LicensingDbContext db, SeatLedger ledger,
         var today = clock.Today();
         var counts = await db.Licenses.AsNoTracking()
             .Where(l => l.CustomerId == customerId && l.ProductCode == wanted.Product && l.State == LicenseState.Active && l.ExpiresOn >= today)
-            .Select(l => new { l.Quantity, l.InUse, l.Borrowed }).ToListAsync(cancellationToken);
-        var free = counts.Sum(c => new Availability(c.Quantity, c.InUse, c.Borrowed).Available);
+            .Select(l => new { l.Quantity, l.InUse, l.Borrowed, l.Allocated }).ToListAsync(cancellationToken);
+        var free = counts.Sum(c => new Availability(c.Quantity, c.InUse, c.Borrowed, c.Allocated).Available);
         return $"The server asks for {wanted.Seats} seat(s) of {name}, but only {free} of your {counts.Sum(c => c.Quantity)} are free "
-            + $"({counts.Sum(c => c.InUse)} in use, {counts.Sum(c => c.Borrowed)} borrowed). Nothing was activated: free seats or ask for fewer.";
+            + $"({counts.Sum(c => c.InUse)} in use, {counts.Sum(c => c.Borrowed)} borrowed, {counts.Sum(c => c.Allocated)} allocated to your organization's users). Nothing was activated: free seats or ask for fewer.";
     }
 
     /// <summary>Also what the upload page says when it refuses a request body too large to read at all.</summary>

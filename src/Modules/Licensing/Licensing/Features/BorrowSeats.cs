@@ -127,10 +127,10 @@ internal sealed class BorrowSeats(LicensingDbContext db, SeatLedger ledger, Sign
 
     private async Task<string> NoSeatsFreeAsync(Guid licenseId, int seats, CancellationToken cancellationToken)
     {
-        var counts = await db.Licenses.AsNoTracking().Where(l => l.Id == licenseId).Select(l => new { l.Quantity, l.InUse, l.Borrowed }).SingleAsync(cancellationToken);
-        var availability = new Availability(counts.Quantity, counts.InUse, counts.Borrowed);
+        var counts = await db.Licenses.AsNoTracking().Where(l => l.Id == licenseId).Select(l => new { l.Quantity, l.InUse, l.Borrowed, l.Allocated }).SingleAsync(cancellationToken);
+        var availability = new Availability(counts.Quantity, counts.InUse, counts.Borrowed, counts.Allocated);
         return $"No seats free for {seats} more: {availability.Available} of the license's {availability.Quantity} are free "
-            + $"({availability.InUse} in use, {availability.Borrowed} borrowed). Nothing was borrowed: free seats or borrow fewer.";
+            + $"({availability.InUse} in use, {availability.Borrowed} borrowed, {availability.Allocated} allocated). Nothing was borrowed: free seats or borrow fewer.";
     }
 
     private Choice ChoiceOf(License license, ProductSummary? product, DateOnly today)

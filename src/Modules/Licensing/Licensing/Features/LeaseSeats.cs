@@ -74,8 +74,8 @@ internal sealed class LeaseSeats(LicensingDbContext db, SeatLedger ledger, TimeP
             }
         }
         var ids = leasable.Select(l => l.Id).ToList();
-        var counts = await db.Licenses.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Quantity, l.InUse, l.Borrowed }).ToListAsync(cancellationToken);
-        var free = counts.Sum(l => new Availability(l.Quantity, l.InUse, l.Borrowed).Available);
+        var counts = await db.Licenses.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(l => new { l.Quantity, l.InUse, l.Borrowed, l.Allocated }).ToListAsync(cancellationToken);
+        var free = counts.Sum(l => new Availability(l.Quantity, l.InUse, l.Borrowed, l.Allocated).Available);
         return ServerCallOutcome<ServerLease>.Refuse(Refusal.Conflict,
             $"No seats free: {seats} seat(s) asked, the {named} has {free} free{(ids.Count > 1 ? " across its licenses (a lease is of one license)" : "")}.");
     }

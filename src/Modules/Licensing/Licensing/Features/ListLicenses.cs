@@ -1,9 +1,14 @@
 using ChaosModular.Catalog.Contracts;
+using ChaosModular.Organizations.Contracts;
 
 namespace ChaosModular.Licensing.Features;
 
-/// <summary>Licensing › Licenses: the customer's licenses with their availability, filtered by family and state, a page at a time.</summary>
-internal sealed class ListLicenses(LicensingDbContext db, ICatalogApi catalog)
+/// <summary>
+/// Licensing › Licenses: the customer's licenses with their availability, filtered by family and state, a page at a
+/// time, and what their organization allocated to them. A member sees only the allocations (no personal licenses);
+/// a guest sees both.
+/// </summary>
+internal sealed class ListLicenses(LicensingDbContext db, ICatalogApi catalog, IOrganizationsApi organizations, LicenseAllocations allocations)
 {
     public const int PageSize = 25;
 
@@ -11,10 +16,18 @@ internal sealed class ListLicenses(LicensingDbContext db, ICatalogApi catalog)
 
     public sealed record Row(Guid Id, string ProductName, string FamilyName, string? LicenseType, int Quantity, Availability Availability, DateOnly ExpiresOn, LicenseState State);
 
-    public sealed record Result(PagedResult<Row> Licenses, IReadOnlyList<ProductFamilySummary> Families);
+    public sealed record Result(PagedResult<Row> Licenses, IReadOnlyList<ProductFamilySummary> Families, FromOrganization? Organization = null);
+
+    /// <param name="IsMember">A member uses only the allocations: personal licenses are not listed.</param>
+    public sealed record FromOrganization(string Name, bool IsMember, IReadOnlyList<AllocationSummary> Allocations);
 
     public async Task<Result> HandleAsync(string customerId, Filter filter, CancellationToken cancellationToken)
     {
+        var organization = await FromOrganizationAsync(customerId, cancellationToken);
+        if (organization is { IsMember: true })
+        {
+            return new Result(new PagedResult<Row>([], 1, PageSize, 0), [], organization);
+        }
         var query = db.Licenses.AsNoTracking().Where(l => l.CustomerId == customerId);
         if (!string.IsNullOrEmpty(filter.Family))
         {
@@ -32,7 +45,17 @@ internal sealed class ListLicenses(LicensingDbContext db, ICatalogApi catalog)
         var names = await ProductNames.OfAsync(catalog, licenses.Select(l => l.ProductCode), cancellationToken);
         var rows = licenses.Select(l => new Row(l.Id, names[l.ProductCode], families.FirstOrDefault(f => f.Code == l.FamilyCode)?.Name ?? l.FamilyCode,
             l.LicenseType, l.Quantity, l.Availability, l.ExpiresOn, l.State)).ToList();
-        return new Result(new PagedResult<Row>(rows, page, size, total), families);
+        return new Result(new PagedResult<Row>(rows, page, size, total), families, organization);
+    }
+
+    private async Task<FromOrganization?> FromOrganizationAsync(string customerId, CancellationToken cancellationToken)
+    {
+        if (await organizations.MembershipAsync(customerId, cancellationToken) is not { Role: OrganizationRole.Member or OrganizationRole.Guest } membership)
+        {
+            return null;
+        }
+        var held = (await allocations.HeldByAsync(customerId, cancellationToken)).Where(a => a.OrganizationId == membership.OrganizationId).ToList();
+        return new FromOrganization(membership.OrganizationName, membership.Role == OrganizationRole.Member, held);
     }
 }
 

@@ -4,11 +4,11 @@ namespace ChaosModular.Licensing.Features;
 /// Takes and gives back a license's seats; every lease, file activation and borrow goes through here.
 /// <para>
 /// A seat is taken by one conditional UPDATE that adds to the license's count only while
-/// <c>in use + borrowed + the new seats ≤ quantity</c> (and the license is active and unexpired). The database
+/// <c>in use + borrowed + allocated + the new seats ≤ quantity</c> (and the license is active and unexpired). The database
 /// serialises racing updates of the row and re-checks the condition on the row the winner left, so fifty requests
 /// for a five-seat license get exactly five seats whatever the timing: the claim pattern (<see cref="Claims"/>),
-/// with the count as the token. The lease or borrow row is written in the same transaction as the count, so they
-/// never disagree; ending one is a claim on its row (only the call that ends it gives the seats back).
+/// with the count as the token. The lease, borrow or allocation row is written in the same transaction as the count, so
+/// they never disagree; ending one is a claim on its row (only the call that ends it gives the seats back).
 /// </para>
 /// </summary>
 internal sealed class SeatLedger(LicensingDbContext db, TimeProvider clock)
@@ -18,12 +18,45 @@ internal sealed class SeatLedger(LicensingDbContext db, TimeProvider clock)
     {
         var today = clock.Today();
         var free = db.Licenses.Where(l => l.Id == licenseId && l.State == LicenseState.Active && l.ExpiresOn >= today
-            && l.InUse + l.Borrowed + seats <= l.Quantity);
+            && l.InUse + l.Borrowed + l.Allocated + seats <= l.Quantity);
         var updated = use == SeatUse.Lease
             ? await free.ExecuteUpdateAsync(s => s.SetProperty(l => l.InUse, l => l.InUse + seats), cancellationToken)
             : await free.ExecuteUpdateAsync(s => s.SetProperty(l => l.Borrowed, l => l.Borrowed + seats), cancellationToken);
         return updated == 1;
     }
+
+    /// <summary>
+    /// Reserves seats for organization users (allocations, whose rows the caller writes in the same transaction): the
+    /// same claim, which also needs the license to last until <paramref name="lastExpiresOn"/>, the latest of their days.
+    /// </summary>
+    public async Task<bool> TryAllocateAsync(Guid licenseId, int seats, DateOnly lastExpiresOn, CancellationToken cancellationToken)
+    {
+        var today = clock.Today();
+        var updated = await db.Licenses.Where(l => l.Id == licenseId && l.State == LicenseState.Active && l.ExpiresOn >= today && l.ExpiresOn >= lastExpiresOn
+                && l.InUse + l.Borrowed + l.Allocated + seats <= l.Quantity)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Allocated, l => l.Allocated + seats), cancellationToken);
+        return updated == 1;
+    }
+
+    /// <summary>Ends an active allocation for <paramref name="reason"/> and frees its seats; false when it had already ended.</summary>
+    public Task<bool> EndAllocationAsync(Guid allocationId, AllocationEnded reason, CancellationToken cancellationToken) =>
+        InTransactionAsync(async ct =>
+        {
+            var allocation = await db.Allocations.AsNoTracking().Where(a => a.Id == allocationId).Select(a => new { a.LicenseId, a.Seats }).SingleOrDefaultAsync(ct);
+            if (allocation is null)
+            {
+                return false;
+            }
+            var now = clock.UtcNow();
+            var ended = await db.Allocations.Where(a => a.Id == allocationId && a.EndedUtc == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.EndedUtc, now).SetProperty(a => a.EndReason, reason), ct);
+            if (ended == 1)
+            {
+                await db.Licenses.Where(l => l.Id == allocation.LicenseId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.Allocated, l => l.Allocated - allocation.Seats), ct);
+            }
+            return ended == 1;
+        }, cancellationToken);
 
     /// <summary>Ends an active lease for <paramref name="reason"/> and frees its seats; false when it had already ended.</summary>
     public Task<bool> EndLeaseAsync(Guid leaseId, SeatsEnded reason, CancellationToken cancellationToken) =>
@@ -68,8 +101,8 @@ internal sealed class SeatLedger(LicensingDbContext db, TimeProvider clock)
         }, cancellationToken);
 
     /// <summary>
-    /// After a license lost seats or expired: ends online leases, newest first, until what is taken fits the quantity
-    /// (their servers hear it at the next heartbeat). Seats in files a machine verifies offline (response files,
+    /// After a license lost seats or expired: ends online leases, newest first, then allocations, newest first, until what
+    /// is taken fits the quantity (servers hear it at the next heartbeat). Seats in files a machine verifies offline (response files,
     /// borrows) cannot be taken back; while the license is still over its quantity they are marked to end at their
     /// date and not be renewed, and the pages say so. Returns how many leases ended.
     /// </summary>
@@ -106,6 +139,21 @@ internal sealed class SeatLedger(LicensingDbContext db, TimeProvider clock)
             }
             license = await Counts(licenseId, cancellationToken);
         }
+        // Then allocations, newest first like leases: the users who got seats last lose them first.
+        var allocationReason = license is { Active: true } ? AllocationEnded.SeatsReduced : AllocationEnded.LicenseExpired;
+        var allocations = license is { Over: > 0 }
+            ? await db.Allocations.AsNoTracking().Where(a => a.LicenseId == licenseId && a.EndedUtc == null)
+                .OrderByDescending(a => a.CreatedUtc).ThenByDescending(a => a.Id).Select(a => a.Id).ToListAsync(cancellationToken)
+            : [];
+        foreach (var allocationId in allocations)
+        {
+            if (license is null || license.Over <= 0)
+            {
+                break;
+            }
+            await EndAllocationAsync(allocationId, allocationReason, cancellationToken);
+            license = await Counts(licenseId, cancellationToken);
+        }
         if (license is { Over: > 0 })
         {
             await MarkOfflineSeatsAsync(licenseId, license.Over, cancellationToken);
@@ -137,13 +185,13 @@ internal sealed class SeatLedger(LicensingDbContext db, TimeProvider clock)
     {
         var today = clock.Today();
         var row = await db.Licenses.AsNoTracking().Where(l => l.Id == licenseId)
-            .Select(l => new { l.State, l.ExpiresOn, l.Quantity, l.InUse, l.Borrowed }).SingleOrDefaultAsync(cancellationToken);
+            .Select(l => new { l.State, l.ExpiresOn, l.Quantity, l.InUse, l.Borrowed, l.Allocated }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return null;
         }
         var active = row.State == LicenseState.Active && row.ExpiresOn >= today;
-        return new LicenseCounts(active, new Availability(active ? row.Quantity : 0, row.InUse, row.Borrowed).OverAllocated);
+        return new LicenseCounts(active, new Availability(active ? row.Quantity : 0, row.InUse, row.Borrowed, row.Allocated).OverAllocated);
     }
 
     /// <summary>Runs in the caller's transaction when there is one (a file activation taking several licenses' seats at once).</summary>

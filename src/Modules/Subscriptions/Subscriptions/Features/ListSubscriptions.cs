@@ -1,14 +1,18 @@
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Licensing.Contracts;
+using ChaosModular.Organizations.Contracts;
 
 namespace ChaosModular.Subscriptions.Features;
 
 /// <summary>
 /// The Active and Expired Products lists: a customer's subscriptions filtered by product family, a date
 /// range on the expiration (next renewal for active ones, the day it ended for expired ones) and currency.
+/// A member of an organization sees no personal subscriptions, only what the organization allocated to them (on
+/// Active Products); a guest sees both.
 /// </summary>
-internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing)
+internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing,
+    IOrganizationsApi organizations, ILicenseAllocationsApi allocations)
 {
     public sealed record Filter(string? Family, DateOnly? ExpiresFrom, DateOnly? ExpiresTo, string? Currency);
 
@@ -16,10 +20,18 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
     public sealed record Row(Subscription Subscription, string ProductName, string FamilyName, bool CanUpgrade, bool PaymentDue, LicenseKeyInfo? LicenseKey);
 
     public sealed record Result(IReadOnlyList<Row> Rows, bool HasAny, IReadOnlyList<ProductFamilySummary> Families, IReadOnlyList<string> Currencies,
-        PaymentMethodSummary? PaymentMethod, string? FilterError);
+        PaymentMethodSummary? PaymentMethod, string? FilterError, FromOrganization? Organization = null);
+
+    /// <param name="IsMember">A member uses only the allocations: personal subscriptions are not listed.</param>
+    public sealed record FromOrganization(string Name, bool IsMember, IReadOnlyList<AllocationSummary> Allocations);
 
     public async Task<Result> HandleAsync(string customerId, SubscriptionStatus status, Filter filter, CancellationToken cancellationToken)
     {
+        var organization = await FromOrganizationAsync(customerId, status, cancellationToken);
+        if (organization is { IsMember: true })
+        {
+            return new Result([], false, [], [], null, null, organization);
+        }
         var mine = db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId && s.Status == status);
         var currencies = await mine.Select(s => s.Currency).Distinct().OrderBy(c => c).ToListAsync(cancellationToken);
         var hasAny = currencies.Count > 0;
@@ -73,6 +85,19 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
             families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, upgradeable.Contains((s.PlanCode, s.Currency)), paymentDue.Contains(s.Id),
             keys.GetValueOrDefault(s.Id))).ToList();
         var method = status == SubscriptionStatus.Active ? await billing.DefaultPaymentMethodAsync(customerId, cancellationToken) : null;
-        return new Result(rows, hasAny, families.Where(f => f.ServiceUrl is null).ToList(), currencies, method, error);
+        return new Result(rows, hasAny, families.Where(f => f.ServiceUrl is null).ToList(), currencies, method, error, organization);
+    }
+
+    /// <summary>A member's or guest's organization and, on Active Products, what it allocated to them; null for everyone else.</summary>
+    private async Task<FromOrganization?> FromOrganizationAsync(string customerId, SubscriptionStatus status, CancellationToken cancellationToken)
+    {
+        if (await organizations.MembershipAsync(customerId, cancellationToken) is not { Role: OrganizationRole.Member or OrganizationRole.Guest } membership)
+        {
+            return null;
+        }
+        var held = status == SubscriptionStatus.Active
+            ? (await allocations.HeldByAsync(customerId, cancellationToken)).Where(a => a.OrganizationId == membership.OrganizationId).ToList()
+            : [];
+        return new FromOrganization(membership.OrganizationName, membership.Role == OrganizationRole.Member, held);
     }
 }

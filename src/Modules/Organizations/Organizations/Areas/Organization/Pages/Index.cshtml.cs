@@ -1,7 +1,7 @@
 namespace ChaosModular.Organizations.Areas.Organization.Pages;
 
 /// <summary>Organization › Users: everyone in the organization and every open invitation, for its administrators only.</summary>
-internal sealed class IndexModel(ListOrganizationUsers list, ManageInvitation invitations, ICurrentCustomer customer) : PageModel
+internal sealed class IndexModel(ListOrganizationUsers list, ManageInvitation invitations, UserAllocations userAllocations, ICurrentCustomer customer) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Search { get; set; }
@@ -17,6 +17,10 @@ internal sealed class IndexModel(ListOrganizationUsers list, ManageInvitation in
 
     public ListOrganizationUsers.Result List { get; private set; } = null!;
 
+    /// <summary>What each membership on the page holds from the organization's licenses.</summary>
+    public IReadOnlyDictionary<Guid, IReadOnlyList<ChaosModular.Licensing.Contracts.AllocationSummary>> Allocations { get; private set; } =
+        new Dictionary<Guid, IReadOnlyList<ChaosModular.Licensing.Contracts.AllocationSummary>>();
+
     public bool Filtered => !string.IsNullOrWhiteSpace(Search) || Role is not null || Status is not null;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
@@ -26,6 +30,7 @@ internal sealed class IndexModel(ListOrganizationUsers list, ManageInvitation in
             return NotFound();
         }
         List = result;
+        Allocations = await userAllocations.ByMembershipAsync(result.Organization, [.. result.Users.Items.Select(u => u.MembershipId).OfType<Guid>()], cancellationToken);
         return Page();
     }
 

@@ -1,0 +1,30 @@
+using ChaosModular.Licensing.Contracts;
+
+namespace ChaosModular.Organizations.Features;
+
+/// <summary>
+/// Organization › Products: the organization account's licenses (quantity, in use by its servers, borrowed, allocated,
+/// free, expiry) and the allocations to users, 25 a page, each with its holder's email. A fixed number of queries:
+/// the licenses, a page of allocations, and the holders' memberships.
+/// </summary>
+internal sealed class ShowProducts(OrganizationsDbContext db, OrganizationAdministrators administrators, ILicenseAllocationsApi allocations)
+{
+    public const int PageSize = 25;
+
+    public sealed record Holder(AllocationSummary Allocation, string Email);
+
+    public sealed record Result(AdministeredOrganization Organization, IReadOnlyList<OrganizationLicense> Licenses, PagedResult<Holder> Holders);
+
+    public async Task<Result?> HandleAsync(string administratorId, int page, CancellationToken cancellationToken)
+    {
+        if (await administrators.FindAsync(administratorId, cancellationToken) is not { } organization)
+        {
+            return null;
+        }
+        var licenses = await allocations.LicensesAsync(organization.AccountId, cancellationToken);
+        var held = await allocations.AllocationsAsync(organization.AccountId, page, PageSize, cancellationToken);
+        var emails = await UserAllocations.EmailsAsync(db, organization.Id, [.. held.Items.Select(a => a.UserId)], cancellationToken);
+        return new Result(organization, licenses, new PagedResult<Holder>(
+            [.. held.Items.Select(a => new Holder(a, emails.GetValueOrDefault(a.UserId, a.UserId)))], held.Page, held.PageSize, held.TotalCount));
+    }
+}
