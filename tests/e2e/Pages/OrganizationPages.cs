@@ -52,6 +52,36 @@ public sealed class OrganizationUsersPage(IPage page) : PortalPage(page)
         return users;
     }
 
+    public ILocator Role(string email) => Row(email).GetByTestId("user-role");
+
+    public async Task<BulkInvitePage> OpenBulkInviteAsync()
+    {
+        await Page.GetByTestId("invite-user").ClickAsync();
+        await Page.GetByTestId("tab-bulk").ClickAsync();
+        var bulk = new BulkInvitePage(Page);
+        await bulk.ExpectOpenAsync();
+        return bulk;
+    }
+
+    /// <summary>Ticks the users, then Assign products → Continue with N users → the products with licenses per user → the date (the latest offered) → Assign to N users.</summary>
+    public async Task AssignToTickedAsync(IReadOnlyList<string> emails, string productCode, int licensesPerUser)
+    {
+        foreach (var email in emails)
+        {
+            await Row(email).GetByTestId("select-user").CheckAsync();
+        }
+        await Page.GetByTestId("assign-selected").ClickAsync();
+        await Expect(Page.GetByTestId("assign-user")).ToHaveCountAsync(emails.Count);
+        await Page.GetByTestId("continue-users").ClickAsync();
+        var product = Page.Locator($"[data-testid=product-choice][data-product=\"{productCode}\"]");
+        await product.GetByRole(AriaRole.Checkbox).CheckAsync();
+        await product.GetByRole(AriaRole.Spinbutton).FillAsync(licensesPerUser.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Page.GetByTestId("continue-products").ClickAsync();
+        await Page.GetByTestId("continue-date").ClickAsync();
+        await Expect(Page.GetByTestId("assign")).ToHaveTextAsync($"Assign to {emails.Count} users");
+        await Page.GetByTestId("assign").ClickAsync();
+    }
+
     /// <summary>Invite users › Individual: sends one invitation and comes back to the list.</summary>
     public async Task InviteAsync(string email, string role)
     {
@@ -82,4 +112,82 @@ public sealed class InvitationPage(IPage page) : PortalPage(page)
         Regex.Match(emailText, @"https?://\S+/organization/invitations/[A-Za-z0-9_\-]+").Value is { Length: > 0 } link
             ? link
             : throw new InvalidOperationException("The invitation email has no accept link: " + emailText);
+}
+
+/// <summary>Invite users › Bulk (/organization/invite/bulk) and the pages a bulk invite goes through.</summary>
+public sealed class BulkInvitePage(IPage page) : PortalPage(page)
+{
+    protected override string Path => "/organization/invite/bulk";
+
+    /// <summary>Uploads the file and lands on its review page.</summary>
+    public async Task<BulkInviteReviewPage> UploadAsync(string file)
+    {
+        await Page.GetByLabel("CSV file").SetInputFilesAsync(file);
+        await Page.GetByTestId("upload").ClickAsync();
+        var review = new BulkInviteReviewPage(Page);
+        await Expect(review.ReadyCount).ToBeVisibleAsync();
+        return review;
+    }
+}
+
+/// <summary>/organization/bulk-invites/{id}/review: every row's state; roles change here before anything is sent.</summary>
+public sealed class BulkInviteReviewPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator ReadyCount => Page.GetByTestId("ready-count");
+
+    public ILocator Row(string email) => Page.Locator($"[data-testid=review-row][data-email=\"{email}\"]");
+
+    public async Task ChangeRoleAsync(string email, string role)
+    {
+        await Row(email).First.GetByRole(AriaRole.Combobox).SelectOptionAsync(role);
+        await Page.GetByTestId("save-roles").ClickAsync();
+        await Expect(Row(email).First).ToHaveAttributeAsync("data-role", role);
+    }
+
+    public async Task<BulkInviteStatusPage> SendAsync()
+    {
+        await Page.GetByTestId("send-invites").ClickAsync();
+        var status = new BulkInviteStatusPage(Page);
+        await Expect(status.Status).ToBeVisibleAsync();
+        return status;
+    }
+}
+
+/// <summary>/organization/bulk-invites/{id}: the progress bar, counts and each row's result; it reloads itself while sending.</summary>
+public sealed class BulkInviteStatusPage(IPage page)
+{
+    public IPage Page { get; } = page;
+
+    public ILocator Status => Page.GetByTestId("bulk-status");
+
+    public ILocator Progress => Page.GetByTestId("progress");
+
+    public ILocator Counts => Page.GetByTestId("bulk-counts");
+}
+
+/// <summary>Remove users › Via .csv (/organization/remove/csv): upload emails, review who goes, remove them.</summary>
+public sealed class RemoveUsersByCsvPage(IPage page) : PortalPage(page)
+{
+    protected override string Path => "/organization/remove/csv";
+
+    public ILocator Summary => Page.GetByTestId("removal-summary");
+
+    public ILocator ConfirmButton => Page.GetByTestId("confirm-remove");
+
+    public async Task UploadAsync(string file)
+    {
+        await Page.GetByLabel("CSV file").SetInputFilesAsync(file);
+        await Page.GetByTestId("upload").ClickAsync();
+        await Expect(Summary).ToBeVisibleAsync();
+    }
+}
+
+/// <summary>Organization › Products (/organization/products): the organization's licenses, allocated and free seats.</summary>
+public sealed class OrganizationProductsPage(IPage page) : PortalPage(page)
+{
+    protected override string Path => "/organization/products";
+
+    public ILocator License(string productCode) => Page.Locator($"[data-testid=organization-license][data-product=\"{productCode}\"]");
 }
