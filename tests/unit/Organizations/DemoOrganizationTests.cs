@@ -1,5 +1,7 @@
 using System.Net;
 using ChaosModular.Accounts.Contracts;
+using ChaosModular.CloudCredits.Contracts;
+using ChaosModular.Licensing.Contracts;
 using ChaosModular.Organizations.Contracts;
 
 namespace ChaosModular.UnitTests.Organizations;
@@ -25,6 +27,12 @@ public sealed class DemoOrganizationTests(SqlitePortalFactory factory) : IClassF
         Assert.Equal(2, rows.Count(r => r is { Role: "Guest", Status: "Active" }));
         Assert.Contains((DemoPeople.Invited.Email, "Guest", "Invited"), rows);
         Assert.Contains(DemoPeople.Guests[0].Email, await admin.GetPageAsync(OrganizationsRoutes.AuditLog), StringComparison.Ordinal);
+
+        // A bulk invite from a small file has run to the end: Nora was invited by it.
+        var bulk = await admin.GetPageAsync(OrganizationUsersRoutes.BulkInvites);
+        Assert.Contains("new-starters.csv", bulk, StringComparison.Ordinal);
+        Assert.Contains("data-status=\"Finished\"", bulk, StringComparison.Ordinal);
+        Assert.Contains((DemoPeople.BulkInvited.Email, "Member", "Invited"), rows);
     }
 
     [Fact]
@@ -39,5 +47,14 @@ public sealed class DemoOrganizationTests(SqlitePortalFactory factory) : IClassF
         var account = await accounts.FindCustomerByEmailAsync(DemoPeople.MemberEmail, CancellationToken.None);
         var membership = await scope.ServiceProvider.GetRequiredService<IOrganizationsApi>().MembershipAsync(account!.UserId, CancellationToken.None);
         Assert.Equal(("Demo Studio", OrganizationRole.Member), (membership?.OrganizationName, membership?.Role));
+
+        // The member's side: one license seat and 150 cloud credits from Demo Studio.
+        var seat = Assert.Single(await scope.ServiceProvider.GetRequiredService<ILicenseAllocationsApi>().HeldByAsync(account.UserId, CancellationToken.None));
+        Assert.Equal(1, seat.Seats);
+        var licensing = await member.GetPageAsync("/licensing");
+        Assert.Contains("data-testid=\"allocation-row\"", licensing, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"personal-licenses\"", licensing, StringComparison.Ordinal);
+        var credits = Assert.Single(await scope.ServiceProvider.GetRequiredService<ICloudCreditsApi>().AllocationsAsync(membership!.OrganizationId, [account.UserId], CancellationToken.None));
+        Assert.Equal(150m, credits.Limit);
     }
 }

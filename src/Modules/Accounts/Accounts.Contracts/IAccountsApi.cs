@@ -49,6 +49,9 @@ public static class DemoPeople
     public static readonly IReadOnlyList<(string Name, string Email)> Guests =
         [("Gina Guest", "gina.guest@chaosmodular.local"), ("Gus Guest", "gus.guest@chaosmodular.local")];
 
+    /// <summary>Invited by the demo organization's finished bulk invite.</summary>
+    public static readonly (string Name, string Email) BulkInvited = ("Nora Newcomer", "nora.newcomer@chaosmodular.local");
+
     /// <summary>Invited to the demo organization, not yet answered.</summary>
     public static readonly (string Name, string Email) Invited = ("Ivy Invited", "ivy.invited@chaosmodular.local");
 }

@@ -54,7 +54,7 @@ internal sealed class AccountsSeeder(
         await EnsureUserAsync("Support Desk", options.SupportEmail, options.SupportPassword, "BG", PortalRoles.Support, cancellationToken);
         // The demo organization's people (Organizations makes them members and guests of Demo Studio).
         await EnsureUserAsync("Demo Member", options.DemoMemberEmail, options.DemoMemberPassword, "DE", null, cancellationToken);
-        foreach (var (name, email) in DemoPeople.Members.Concat(DemoPeople.Guests).Append(DemoPeople.Invited))
+        foreach (var (name, email) in DemoPeople.Members.Concat(DemoPeople.Guests).Append(DemoPeople.Invited).Append(DemoPeople.BulkInvited))
         {
             await EnsureUserAsync(name, email, RandomPassword(), "NL", null, cancellationToken);
         }
