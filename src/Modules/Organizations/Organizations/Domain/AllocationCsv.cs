@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace ChaosModular.Organizations.Domain;
 
@@ -36,7 +33,7 @@ internal sealed record AllocatableProduct(string Code, string Name, DateOnly Las
 /// </summary>
 internal static class AllocationCsv
 {
-    public const int MaxBytes = 5 * 1024 * 1024;
+    public const int MaxBytes = CsvFile.MaxBytes;
 
     /// <summary>Rows in one file: the review page lists them all and carries them to the confirm step.</summary>
     public const int MaxRows = 1000;
@@ -45,65 +42,14 @@ internal static class AllocationCsv
 
     public static (IReadOnlyList<AllocationCsvRow> Rows, string? Problem) Read(byte[] file)
     {
-        if (file.Length > MaxBytes)
+        var (rows, problem) = CsvFile.Read(file, ["email", "product", "expires"], "email,product,expires");
+        if (problem is not null)
         {
-            return ([], $"The file is larger than {MaxBytes / (1024 * 1024)} MB. Split it into smaller files of email,product,expires rows.");
+            return ([], problem);
         }
-        string text;
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(file);
-        }
-        catch (DecoderFallbackException)
-        {
-            return ([], "This is not a CSV text file (it is not UTF-8 text). Save the sheet as \"CSV UTF-8\" and upload that.");
-        }
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            return ([], "This is not a CSV text file. Save the sheet as \"CSV UTF-8\" and upload that.");
-        }
-        text = text.TrimStart('\uFEFF');
-        var firstLine = text.Split('\n', 2)[0];
-        var delimiter = firstLine.Contains(';', StringComparison.Ordinal) && !firstLine.Contains(',', StringComparison.Ordinal) ? ";" : ",";
-        string? badData = null;
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            Delimiter = delimiter,
-            HasHeaderRecord = true,
-            IgnoreBlankLines = true,
-            TrimOptions = TrimOptions.Trim,
-            MissingFieldFound = null,
-            HeaderValidated = null,
-            BadDataFound = args => badData ??= $"Line {args.Context.Parser?.RawRow}: a quote is not closed or is inside an unquoted field.",
-        };
-        using var reader = new StringReader(text);
-        using var csv = new CsvReader(reader, config);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header)
-        {
-            return ([], "The file is empty. Download the template and fill in one email,product,expires row per seat.");
-        }
-        int Column(string name) => Array.FindIndex(header, h => h.Trim().Equals(name, StringComparison.OrdinalIgnoreCase));
-        var (emailColumn, productColumn, expiresColumn) = (Column("email"), Column("product"), Column("expires"));
-        if (emailColumn < 0 || productColumn < 0 || expiresColumn < 0)
-        {
-            return ([], "The first line must be the header email,product,expires (download the template).");
-        }
-        var rows = new List<AllocationCsvRow>();
-        while (csv.Read())
-        {
-            string Field(int column) => csv.TryGetField<string>(column, out var value) ? value ?? "" : "";
-            var (email, product, expires) = (Field(emailColumn), Field(productColumn), Field(expiresColumn));
-            if (email.Length == 0 && product.Length == 0 && expires.Length == 0)
-            {
-                continue;   // a line of separators only: blank for a spreadsheet
-            }
-            if (rows.Count == MaxRows)
-            {
-                return ([], $"The file has more than {MaxRows} rows. Split it into smaller files.");
-            }
-            rows.Add(new AllocationCsvRow(csv.Parser.RawRow, email, product, expires));
-        }
-        return badData is null ? (rows, null) : ([], $"This file is not valid CSV. {badData}");
+        return rows.Count > MaxRows
+            ? ([], $"The file has more than {MaxRows} rows. Split it into smaller files.")
+            : ([.. rows.Select(r => new AllocationCsvRow(r.Line, r.Cells[0], r.Cells[1], r.Cells[2]))], null);
     }
 
     /// <summary>The product a cell names: its code or its name, in any case; null when the organization has no such product.</summary>
