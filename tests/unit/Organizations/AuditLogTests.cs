@@ -115,6 +115,8 @@ public sealed partial class AuditLogTests(OrganizationPortalFactory factory) : I
         var tomorrow = Day(factory.Clock!.GetUtcNow().UtcDateTime.AddDays(1));
         Assert.Equal(7, (await ActionsAsync(admin.Client, $"?from={started}&to={today}")).Count);
         Assert.Empty(await ActionsAsync(admin.Client, $"?from={tomorrow}"));
+        // A page number past the end (even one too large to skip to) shows the last page.
+        Assert.Equal(7, (await ActionsAsync(admin.Client, $"?p={int.MaxValue}")).Count);
     }
 
     [Fact]

@@ -30,8 +30,9 @@ internal sealed class AuditLog(OrganizationsDbContext db, OrganizationAdministra
             return null;
         }
         var query = Query(organization.Id, filter);
-        var page = Math.Max(1, filter.Page);
         var total = await query.CountAsync(cancellationToken);
+        // Past the last page (or a number too large to skip to) shows the last page.
+        var page = Math.Clamp(filter.Page, 1, Math.Max(1, (total + PageSize - 1) / PageSize));
         var rows = await Rows(query).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
         return new Result(organization, new PagedResult<Row>(rows, page, PageSize, total));
     }

@@ -64,6 +64,10 @@ internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdminis
         }
         var removed = new List<string>();
         var kept = new List<string>();
+        // The names for the emails, in one call for everyone named (not one per removal).
+        var accountIds = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organization.Id && requested.Contains(m.Id))
+            .Select(m => m.AccountId).ToListAsync(cancellationToken);
+        var names = (await accounts.FindCustomersAsync(accountIds, cancellationToken)).ToDictionary(c => c.UserId, c => c.Name, StringComparer.Ordinal);
         foreach (var id in requested)
         {
             db.ChangeTracker.Clear();
@@ -91,7 +95,7 @@ internal sealed class RemoveUsers(OrganizationsDbContext db, OrganizationAdminis
                 continue;
             }
             removed.Add(membership.Email);
-            var name = (await accounts.FindCustomerAsync(membership.AccountId, cancellationToken))?.Name ?? membership.Email;
+            var name = names.GetValueOrDefault(membership.AccountId) ?? membership.Email;
             await notifications.QueueEmailAsync(new OrganizationRemovalEmail(
                 $"organization-removal:{membership.Id:N}", membership.Email, name, organization.Name, now), cancellationToken);
         }

@@ -5,9 +5,12 @@ namespace ChaosModular.Organizations.Areas.Organization.Pages;
 
 /// <summary>Assign products via a .csv file (email,product,expires): upload, review every row, then allocate all or nothing.</summary>
 [RequestSizeLimit(AllocationCsv.MaxBytes + 256 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = AllocationCsv.MaxBytes + 256 * 1024)]
+// The review carries each row back as four hidden fields: up to MaxRows rows, above the default 1,024 form values.
+[RequestFormLimits(MultipartBodyLengthLimit = AllocationCsv.MaxBytes + 256 * 1024, ValueCountLimit = AssignCsvModel.MaxFormValues)]
 internal sealed class AssignCsvModel(AllocateFromCsv csv, ICurrentCustomer customer) : PageModel
 {
+    public const int MaxFormValues = AllocationCsv.MaxRows * 4 + 64;
+
     /// <summary>A reviewed row carried to the confirm step.</summary>
     public sealed class RowInput
     {
