@@ -166,6 +166,12 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
 
+                    b.Property<Guid?>("AutoPayClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AutoPayClaimedUntilUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("AutoPayFailures")
                         .HasColumnType("integer");
 

@@ -166,6 +166,12 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .HasPrecision(18, 4)
                         .HasColumnType("decimal(18,4)");
 
+                    b.Property<Guid?>("AutoPayClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("AutoPayClaimedUntilUtc")
+                        .HasColumnType("datetime2");
+
                     b.Property<int>("AutoPayFailures")
                         .HasColumnType("int");
 

@@ -85,6 +85,12 @@ namespace ChaosModular.Migrations.SqlServer.Subscriptions
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
+                    b.Property<Guid?>("ClaimId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ClaimedUntilUtc")
+                        .HasColumnType("datetime2");
+
                     b.Property<DateTime?>("ClosedUtc")
                         .HasColumnType("datetime2");
 

@@ -162,6 +162,12 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AutoPayClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AutoPayClaimedUntilUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("AutoPayFailures")
                         .HasColumnType("INTEGER");
 

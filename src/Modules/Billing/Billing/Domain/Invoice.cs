@@ -74,6 +74,12 @@ internal sealed class Invoice
     public Guid? PaymentLockId { get; private set; }
     public DateTime? PaymentLockUntilUtc { get; private set; }
 
+    /// <summary>The automatic payment run's batch that holds this invoice (see <c>AutomaticPaymentJob</c>); set by conditional updates only.</summary>
+    public Guid? AutoPayClaimId { get; private set; }
+
+    /// <summary>Until when that batch holds it: no other run attempts it before then (a crashed run's claim simply lapses).</summary>
+    public DateTime? AutoPayClaimedUntilUtc { get; private set; }
+
     /// <summary>Optimistic concurrency: two payments of one invoice cannot both be saved.</summary>
     public Guid Version { get; private set; }
 

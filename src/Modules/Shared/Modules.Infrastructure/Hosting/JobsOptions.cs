@@ -13,6 +13,18 @@ public sealed class JobsOptions
 
     public int WorkerCount { get; set; } = 4;
 
+    /// <summary>
+    /// How many drain jobs a bulk run (renewals, automatic payments) enqueues besides draining itself, so every
+    /// worker thread of every Worker process takes batches. None on SQLite (one writer, jobs in Web's memory).
+    /// </summary>
+    public int DrainJobs { get; set; } = 6;
+
+    /// <summary>
+    /// Test and benchmark switch: the Worker triggers these recurring jobs (ids, comma-separated) once as it starts,
+    /// instead of waiting for their schedule.
+    /// </summary>
+    public string? TriggerOnStart { get; set; }
+
     /// <summary>How often scheduled jobs and retries are picked up.</summary>
     public int SchedulePollingSeconds { get; set; } = 5;
 }

@@ -65,6 +65,7 @@ public static class ModuleHost
                 _ => new Hangfire.InMemory.InMemoryStorage(),
             };
         });
+        services.AddSingleton<DrainFanOut>();
         services.AddHangfire((sp, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -116,7 +117,7 @@ public static class ModuleHost
             ? p
             : DatabaseProvider.Sqlite;
 
-    private sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IReadOnlyList<IModule> modules) : IHostedService
+    private sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IReadOnlyList<IModule> modules, IOptions<JobsOptions> jobs) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -124,6 +125,10 @@ public static class ModuleHost
             foreach (var module in modules)
             {
                 module.RegisterRecurringJobs(recurring);
+            }
+            foreach (var jobId in (jobs.Value.TriggerOnStart ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                recurring.Trigger(jobId);
             }
             return Task.CompletedTask;
         }

@@ -13,6 +13,14 @@ public static class Claims
     public const int DefaultAttempts = 10;
 
     /// <summary>
+    /// True on PostgreSQL, where a batch claim is one <c>UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id</c>:
+    /// concurrent claimers take disjoint batches without waiting for each other. Elsewhere a batch is claimed with a
+    /// conditional <c>ExecuteUpdate</c> on the ids just read (still only once per row; a claimer that loses a race reads again).
+    /// </summary>
+    public static bool ClaimsWithSkipLocked(this DbContext db) =>
+        string.Equals(db.Database.ProviderName, "Npgsql.EntityFrameworkCore.PostgreSQL", StringComparison.Ordinal);
+
+    /// <summary>
     /// Runs <paramref name="step"/> in its own transaction and commits what it saved, repeating the whole step
     /// (tracker cleared, transaction rolled back) when saving meets a concurrency conflict. The step reads,
     /// decides, changes and returns; it may call <c>SaveChanges</c> itself, and whatever it left unsaved is

@@ -57,6 +57,12 @@ internal sealed class Order
     public DateTime CreatedUtc { get; private set; }
     public DateTime? ClosedUtc { get; private set; }
 
+    /// <summary>The renewal run's batch that holds this order (see <c>RenewSubscriptions</c>); set and read by conditional updates only.</summary>
+    public Guid? ClaimId { get; private set; }
+
+    /// <summary>Until when that batch holds it: no other run progresses it before then (a crashed run's claim simply lapses).</summary>
+    public DateTime? ClaimedUntilUtc { get; private set; }
+
     public string SourceReference => $"subscriptions:order:{Id:N}";
 
     public static Order Place(Guid id, string customerId, OrderKind kind, Guid? subscriptionId, string planCode, int seats, string currency, decimal pricePerSeat,

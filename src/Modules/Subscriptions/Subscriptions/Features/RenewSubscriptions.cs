@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace ChaosModular.Subscriptions.Features;
 
 /// <summary>
-/// The daily renewal run, safe to repeat and to resume after a crash:
+/// The daily renewal run, safe to repeat, to run on several workers at once and to resume after a crash:
 /// <list type="number">
 /// <item>Subscriptions past their renewal date with auto-renewal off expire (and the customer is told).</item>
 /// <item>Those with auto-renewal on get one renewal order per renewal date (a unique index makes a second
@@ -17,91 +17,205 @@ namespace ChaosModular.Subscriptions.Features;
 /// <item>Paid renewals extend the period. Unpaid ones follow Billing's retry schedule; when Billing has no
 /// attempts left the invoice is voided and the subscription expires.</item>
 /// </list>
+/// Steps 1 and 2's orders are <see cref="PrepareAsync"/> (set-based, by one run at a time); the invoicing, charging
+/// and completing is <see cref="DrainAsync"/>, which any number of runs do at once: each claims a batch of open renewal
+/// orders (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, progresses each one, and claims the next batch until no
+/// order is left to claim. A claim is never released early, so an order is progressed once per run (a declined one
+/// waits for the next run, a crashed batch's orders are taken again once its claim lapses).
 /// </summary>
 internal sealed class RenewSubscriptions(
     SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, CancelOrder cancel, ICatalogApi catalog, TimeProvider clock, ILogger<RenewSubscriptions> logger)
 {
-    private const int Batch = 500;
+    public const int BatchSize = 200;
 
+    /// <summary>Pages of subscriptions read (and orders inserted) at once by <see cref="PrepareAsync"/>.</summary>
+    private const int PageSize = 1000;
+
+    /// <summary>Shorter than the hourly run's interval, so an order left unpaid (or a crashed batch) is looked at again next run.</summary>
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(30);
+
+    private readonly Dictionary<string, string> _productNames = new(StringComparer.Ordinal);
+
+    /// <summary>Prepares then drains, in this scope: the whole run for one worker.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await PrepareAsync(cancellationToken);
+        await DrainAsync(cancellationToken);
+    }
+
+    /// <summary>Expires what does not renew and places every due renewal order, page by page.</summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
     {
         var today = clock.Today();
         await ExpireWithoutAutoRenewalAsync(today, cancellationToken);
-        await StartRenewalsAsync(today, cancellationToken);
-        await ProgressRenewalsAsync(cancellationToken);
+        await PlaceRenewalOrdersAsync(today, cancellationToken);
+    }
+
+    /// <summary>Claims and progresses batches of open renewal orders until none is left to claim; returns how many this call progressed.</summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var progressed = 0;
+        while (await ClaimBatchAsync(cancellationToken) is { Count: > 0 } batch)
+        {
+            progressed += await ProgressBatchAsync(batch, cancellationToken);
+        }
+        return progressed;
     }
 
     private async Task ExpireWithoutAutoRenewalAsync(DateOnly today, CancellationToken cancellationToken)
     {
-        var ids = await db.Subscriptions.AsNoTracking()
-            .Where(s => s.Status == SubscriptionStatus.Active && !s.AutoRenew && s.RenewsOn <= today)
-            .OrderBy(s => s.RenewsOn).Select(s => s.Id).Take(Batch).ToListAsync(cancellationToken);
-        foreach (var id in ids)
+        // Keyset pages: one that cannot be expired now (a concurrent change) is not read again in this run.
+        var after = Guid.Empty;
+        while (true)
         {
-            await ExpireAsync(id, reason: null, cancellationToken);
+            var ids = await db.Subscriptions.AsNoTracking()
+                .Where(s => s.Status == SubscriptionStatus.Active && !s.AutoRenew && s.RenewsOn <= today && s.Id.CompareTo(after) > 0)
+                .OrderBy(s => s.Id).Select(s => s.Id).Take(PageSize).ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                return;
+            }
+            foreach (var id in ids)
+            {
+                await ExpireAsync(id, reason: null, cancellationToken);
+            }
+            after = ids[^1];
         }
     }
 
-    private async Task StartRenewalsAsync(DateOnly today, CancellationToken cancellationToken)
+    private async Task PlaceRenewalOrdersAsync(DateOnly today, CancellationToken cancellationToken)
     {
-        var due = await db.Subscriptions.AsNoTracking()
-            .Where(s => s.Status == SubscriptionStatus.Active && s.AutoRenew && s.RenewsOn <= today
-                && !db.Orders.Any(o => o.SubscriptionId == s.Id && o.RenewalOf == s.RenewsOn))
-            .OrderBy(s => s.RenewsOn).Take(Batch).ToListAsync(cancellationToken);
-        foreach (var s in due)
+        var after = Guid.Empty;
+        while (true)
         {
-            var seats = s.SeatsAtRenewal;
-            var amount = (s.PricePerSeatPerTerm * seats).Rounded();
-            db.Orders.Add(Order.Place(Guid.NewGuid(), s.CustomerId, OrderKind.Renewal, s.Id, s.PlanCode, seats, s.Currency, s.PricePerSeat, amount.Amount,
-                clock.GetUtcNow().UtcDateTime, renewalOf: s.RenewsOn));
-            // False when another run recorded this renewal first; it is progressed below like any other.
-            await db.TryInsertOnceAsync(cancellationToken);
+            var due = await db.Subscriptions.AsNoTracking()
+                .Where(s => s.Status == SubscriptionStatus.Active && s.AutoRenew && s.RenewsOn <= today && s.Id.CompareTo(after) > 0
+                    && !db.Orders.Any(o => o.SubscriptionId == s.Id && o.RenewalOf == s.RenewsOn))
+                .OrderBy(s => s.Id).Take(PageSize).ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                return;
+            }
+            var now = clock.GetUtcNow().UtcDateTime;
+            var orders = due.Select(s => Order.Place(Guid.NewGuid(), s.CustomerId, OrderKind.Renewal, s.Id, s.PlanCode, s.SeatsAtRenewal, s.Currency, s.PricePerSeat,
+                (s.PricePerSeatPerTerm * s.SeatsAtRenewal).Rounded().Amount, now, renewalOf: s.RenewsOn)).ToList();
+            db.Orders.AddRange(orders);
+            // Not Claims.TryInsertOnceAsync for the page: one order placed meanwhile by another run fails the page's insert,
+            // and then each order is inserted on its own (false for the ones another run recorded first).
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                foreach (var order in orders)
+                {
+                    db.Orders.Add(order);
+                    await db.TryInsertOnceAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                }
+            }
             db.ChangeTracker.Clear();
+            after = due[^1].Id;
         }
     }
 
-    private async Task ProgressRenewalsAsync(CancellationToken cancellationToken)
+    /// <summary>Claims up to <see cref="BatchSize"/> open renewal orders that no other run holds; empty when none is left.</summary>
+    private async Task<List<Order>> ClaimBatchAsync(CancellationToken cancellationToken)
     {
-        var open = await db.Orders.AsNoTracking()
-            .Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment)
-            .OrderBy(o => o.CreatedUtc).Take(Batch).ToListAsync(cancellationToken);
-        foreach (var order in open)
+        var claimId = Guid.NewGuid();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now.Add(ClaimFor);
+        List<Guid> ids;
+        if (db.ClaimsWithSkipLocked())
+        {
+            ids = await db.Database.SqlQuery<Guid>($"""
+                UPDATE subscriptions.orders SET "ClaimId" = {claimId}, "ClaimedUntilUtc" = {until}
+                WHERE "Id" IN (
+                    SELECT "Id" FROM subscriptions.orders
+                    WHERE "Kind" = 'Renewal' AND "Status" = 'AwaitingPayment' AND ("ClaimedUntilUtc" IS NULL OR "ClaimedUntilUtc" <= {now})
+                    ORDER BY "CreatedUtc" LIMIT {BatchSize}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING "Id" AS "Value"
+                """).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            while (true)
+            {
+                var candidates = await Claimable(db.Orders.AsNoTracking(), now).OrderBy(o => o.CreatedUtc).Select(o => o.Id).Take(BatchSize).ToListAsync(cancellationToken);
+                if (candidates.Count == 0)
+                {
+                    return [];
+                }
+                var claimed = await Claimable(db.Orders, now).Where(o => candidates.Contains(o.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimId, claimId).SetProperty(o => o.ClaimedUntilUtc, until), cancellationToken);
+                if (claimed > 0)
+                {
+                    ids = await db.Orders.AsNoTracking().Where(o => candidates.Contains(o.Id) && o.ClaimId == claimId).Select(o => o.Id).ToListAsync(cancellationToken);
+                    break;
+                }
+                // Another run claimed all of these between the read and the update: read the next ones.
+            }
+        }
+        return ids.Count == 0
+            ? []
+            : await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.CreatedUtc).ToListAsync(cancellationToken);
+    }
+
+    private static IQueryable<Order> Claimable(IQueryable<Order> orders, DateTime now) =>
+        orders.Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && (o.ClaimedUntilUtc == null || o.ClaimedUntilUtc <= now));
+
+    private async Task<int> ProgressBatchAsync(List<Order> batch, CancellationToken cancellationToken)
+    {
+        // One read of the batch's subscriptions and of the product names not seen yet in this run.
+        var subscriptionIds = batch.Select(o => o.SubscriptionId!.Value).ToList();
+        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        foreach (var code in subscriptions.Values.Select(s => s.ProductCode).Distinct(StringComparer.Ordinal).Where(c => !_productNames.ContainsKey(c)).ToList())
+        {
+            _productNames[code] = (await catalog.ProductAsync(code, cancellationToken))?.Name ?? code;
+        }
+        var progressed = 0;
+        foreach (var order in batch)
         {
             try
             {
-                await ProgressAsync(order.Id, cancellationToken);
+                db.ChangeTracker.Clear();
+                await ProgressAsync(order, subscriptions[order.SubscriptionId!.Value], cancellationToken);
+                progressed++;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // One customer's problem (say, no billing information) must not stop everyone else's renewal.
                 logger.LogError(ex, "Renewal order {OrderId} could not be progressed; it is retried on the next run", order.Id);
-                db.ChangeTracker.Clear();
             }
         }
+        db.ChangeTracker.Clear();
+        return progressed;
     }
 
-    private async Task ProgressAsync(Guid orderId, CancellationToken cancellationToken)
+    private async Task ProgressAsync(Order order, Subscription subscription, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
-        var order = await db.Orders.SingleAsync(o => o.Id == orderId, cancellationToken);
-        var subscription = await db.Subscriptions.AsNoTracking().SingleAsync(s => s.Id == order.SubscriptionId, cancellationToken);
         if (subscription.Status != SubscriptionStatus.Active || subscription.RenewsOn != order.RenewalOf)
         {
             await cancel.HandleAsync(order.Id, "The subscription changed before the renewal was paid.", cancellationToken);
             return;
         }
-        if (order.InvoiceId is null)
+        var invoiceId = order.InvoiceId;
+        if (invoiceId is null)
         {
-            var product = (await catalog.ProductAsync(subscription.ProductCode, cancellationToken))?.Name ?? subscription.ProductCode;
+            var product = _productNames[subscription.ProductCode];
             var periodEnd = Subscription.RenewalAfter(subscription.ActivatedOn, subscription.RenewsOn, subscription.Term).AddDays(-1);
             var invoice = await billing.CreateInvoiceAsync(new CreateInvoice(order.CustomerId, order.Currency,
                 [new CreateInvoiceLine(string.Create(CultureInfo.InvariantCulture, $"{product}, {(subscription.IsAnnual ? "annual" : "monthly")} renewal"),
                     order.Seats, order.PricePerSeat, subscription.RenewsOn, periodEnd, order.PlanCode)],
                 order.SourceReference, DueOn: subscription.RenewsOn), cancellationToken);
-            order.Invoiced(invoice.InvoiceId, invoice.Number);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.Orders.Where(o => o.Id == order.Id)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.InvoiceId, invoice.InvoiceId).SetProperty(x => x.InvoiceNumber, invoice.Number), cancellationToken);
             // The renewal day's charge is the invoice's first automatic attempt: a decline counts toward
             // Billing's retry schedule and emails the customer. Repeating it (after a crash) charges nothing twice.
+            invoiceId = invoice.InvoiceId;
             var charge = await billing.CollectAutomaticallyAsync(invoice.InvoiceId, CancellationToken.None);
             if (charge.Paid)
             {
@@ -109,7 +223,7 @@ internal sealed class RenewSubscriptions(
                 return;
             }
         }
-        var state = await billing.InvoiceStateAsync(order.InvoiceId!.Value, cancellationToken);
+        var state = await billing.InvoiceStateAsync(invoiceId.Value, cancellationToken);
         switch (state)
         {
             case { Status: "Paid" }:

@@ -1,0 +1,117 @@
+using ChaosModular.Billing.Data;
+using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Gateways;
+using ChaosModular.Catalog.Contracts;
+using ChaosModular.Subscriptions.Data;
+using ChaosModular.Subscriptions.Domain;
+using ChaosModular.Subscriptions.Features;
+using ChaosModular.Subscriptions.Jobs;
+using ChaosModular.UnitTests.Billing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChaosModular.UnitTests.Subscriptions;
+
+/// <summary>
+/// On PostgreSQL, renewals at volume: one run drains every due renewal (more than one claimed batch, more than the old
+/// cap of 500 per run), one customer's failure does not stop the others, and two runners at once renew each
+/// subscription once (one order, one invoice, one charge), each taking its own batches.
+/// </summary>
+public sealed class RenewalDrainTests
+{
+    private static readonly DateOnly RenewalDay = new(2026, 7, 2);
+
+    private static FakeTimeProvider ClockAt(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(6, 0)), TimeSpan.Zero));
+
+    private sealed record Scenario(PostgresPortalFactory Factory, CountingGateway Gateway, BillingCustomer Customer, List<Guid> Due, Guid Failing);
+
+    /// <summary><paramref name="due"/> monthly subscriptions of one paying customer renewing today, and one of a customer without billing information.</summary>
+    private static async Task<Scenario> SetUpAsync(int due)
+    {
+        var gateway = new CountingGateway();
+        var factory = new PostgresPortalFactory { Clock = ClockAt(RenewalDay), TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        await using var scope = factory.Services.CreateAsyncScope();
+        var plan = await scope.ServiceProvider.GetRequiredService<ICatalogApi>().PlanAsync("corona-solo-monthly", CancellationToken.None)
+            ?? throw new InvalidOperationException("No plan corona-solo-monthly");
+        Subscription Start(string customerId)
+        {
+            var s = Subscription.Start(Guid.NewGuid(), customerId, plan.Code, plan.Product.Code, plan.Product.FamilyCode, plan.Term.ToTerm(), plan.PriceIn("EUR")!.Value, 1, RenewalDay.AddMonths(-1));
+            Assert.Equal(RenewalDay, s.RenewsOn);
+            return s;
+        }
+        var subscriptions = Enumerable.Range(0, due).Select(_ => Start(customer.UserId)).ToList();
+        var failing = Start($"no-billing-information-{Guid.NewGuid():N}");
+        var db = scope.ServiceProvider.GetRequiredService<SubscriptionsDbContext>();
+        db.Subscriptions.AddRange(subscriptions);
+        db.Subscriptions.Add(failing);
+        await db.SaveChangesAsync();
+        return new(factory, gateway, customer, subscriptions.Select(s => s.Id).ToList(), failing.Id);
+    }
+
+    /// <summary>Each due subscription renewed once: one completed order, one paid invoice and one charge each, and nothing more.</summary>
+    private static async Task AssertRenewedOnceAsync(Scenario scenario)
+    {
+        var factory = scenario.Factory;
+        var subscriptions = await factory.InSubscriptions(db => db.Subscriptions.AsNoTracking().Where(s => scenario.Due.Contains(s.Id)).ToListAsync());
+        Assert.All(subscriptions, s => Assert.Equal((SubscriptionStatus.Active, RenewalDay, RenewalDay.AddMonths(1)), (s.Status, s.PeriodStart, s.RenewsOn)));
+        var orders = await factory.InSubscriptions(db => db.Orders.AsNoTracking().Where(o => scenario.Due.Contains(o.SubscriptionId!.Value)).ToListAsync());
+        Assert.Equal(scenario.Due.Count, orders.Count);
+        Assert.Equal(scenario.Due.Count, orders.Select(o => o.SubscriptionId).Distinct().Count());
+        Assert.All(orders, o => Assert.Equal((OrderKind.Renewal, OrderStatus.Completed), (o.Kind, o.Status)));
+        var invoices = await InBilling(factory, db => db.Invoices.AsNoTracking().Where(i => i.CustomerId == scenario.Customer.UserId).ToListAsync());
+        Assert.Equal(scenario.Due.Count, invoices.Count);
+        Assert.All(invoices, i => Assert.Equal(InvoiceStatus.Paid, i.Status));
+        Assert.Equal(orders.Select(o => o.InvoiceId!.Value).Order(), invoices.Select(i => i.Id).Order());
+        Assert.Equal(scenario.Due.Count, await InBilling(factory, db => db.Payments.CountAsync(p => p.CustomerId == scenario.Customer.UserId && p.Status == PaymentStatus.Succeeded)));
+        Assert.Equal(scenario.Due.Count, scenario.Gateway.ChargesByKey.Count);
+        Assert.All(scenario.Gateway.ChargesByKey, c => Assert.Equal(1, c.Value));
+    }
+
+    private static async Task<T> InBilling<T>(PortalFactory factory, Func<BillingDbContext, Task<T>> query)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<BillingDbContext>());
+    }
+
+    [Fact]
+    public async Task One_run_renews_all_1200_due_in_several_batches_and_a_failing_customer_does_not_stop_the_others()
+    {
+        var scenario = await SetUpAsync(1200);
+        await using var factory = scenario.Factory;
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RenewalJob>().RunAsync(CancellationToken.None);
+        }
+
+        Assert.True(scenario.Due.Count > 2 * RenewSubscriptions.BatchSize);
+        await AssertRenewedOnceAsync(scenario);
+        // The customer without billing information: the order is placed, waits (claimed) for the next run, and nothing was charged.
+        var failed = Assert.Single(await factory.InSubscriptions(db => db.Orders.AsNoTracking().Where(o => o.SubscriptionId == scenario.Failing).ToListAsync()));
+        Assert.Equal((OrderStatus.AwaitingPayment, (Guid?)null), (failed.Status, failed.InvoiceId));
+        Assert.Equal(RenewalDay, (await factory.SubscriptionAsync(scenario.Failing)).RenewsOn);
+    }
+
+    [Fact]
+    public async Task Two_runners_at_once_renew_each_subscription_once()
+    {
+        var scenario = await SetUpAsync(700);
+        await using var factory = scenario.Factory;
+        using var start = new SemaphoreSlim(0);
+
+        var runners = Enumerable.Range(0, 2).Select(async _ =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var renew = scope.ServiceProvider.GetRequiredService<RenewSubscriptions>();
+            await start.WaitAsync();
+            await renew.PrepareAsync(CancellationToken.None);
+            return await renew.DrainAsync(CancellationToken.None);
+        }).ToList();
+        start.Release(2);
+        var progressed = await Task.WhenAll(runners);
+
+        // Every order progressed by exactly one runner: without the claims both runners would work through the same orders.
+        Assert.Equal(scenario.Due.Count, progressed.Sum());
+        await AssertRenewedOnceAsync(scenario);
+    }
+}
