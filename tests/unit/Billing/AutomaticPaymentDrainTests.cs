@@ -87,6 +87,9 @@ public sealed class AutomaticPaymentDrainTests
     {
         var scenario = await SetUpAsync(700);
         await using var factory = scenario.Factory;
+        // The demo data's customers have invoices due too; the runners attempt those as well.
+        var now = DueDay.ToDateTime(new TimeOnly(6, 0));
+        var dueNow = await BillingScope.InBilling(factory, db => db.Invoices.CountAsync(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc <= now));
         using var start = new SemaphoreSlim(0);
 
         var runners = Enumerable.Range(0, 2).Select(async _ =>
@@ -100,7 +103,8 @@ public sealed class AutomaticPaymentDrainTests
         var attempted = await Task.WhenAll(runners);
 
         // Every invoice attempted by exactly one runner (the failing one by neither): without the claims both would go through the same invoices.
-        Assert.Equal(scenario.Due.Count, attempted.Sum());
+        Assert.True(dueNow > scenario.Due.Count);
+        Assert.Equal(dueNow - 1, attempted.Sum());
         await AssertChargedOnceAsync(scenario);
     }
 }

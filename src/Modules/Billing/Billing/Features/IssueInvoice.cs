@@ -4,7 +4,7 @@ namespace ChaosModular.Billing.Features;
 
 /// <summary>
 /// Issues an invoice at the customer's billing information as it is now, numbered INV-yyyy-nnnnnn
-/// without gaps or duplicates (the year's counter is bumped under optimistic concurrency).
+/// without gaps or duplicates (the year's counter is bumped in the invoice's own transaction).
 /// </summary>
 internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock)
 {
@@ -29,20 +29,29 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
         var tax = TaxPolicy.For(billing.Seller.Country, profile.Country, profile.VatId);
         for (var attempt = 1; ; attempt++)
         {
-            var number = await NextNumberAsync(issued.Year, cancellationToken);
-            var invoice = Invoice.Issue(number, request.CustomerId, request.Currency, issued, billing.PaymentTermDays, tax.RatePercent, profile.Snapshot(),
-                request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference,
-                request.DueOn);
-            db.Invoices.Add(invoice);
+            // The year's counter is bumped in the invoice's own transaction: the bump holds the counter's row until the
+            // invoice is saved, so concurrent issuers (the renewal drains) take numbers one after another instead of
+            // conflicting, and a failed insert gives its number back.
+            var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             try
             {
+                var number = await NextNumberAsync(issued.Year, cancellationToken);
+                var invoice = Invoice.Issue(number, request.CustomerId, request.Currency, issued, billing.PaymentTermDays, tax.RatePercent, profile.Snapshot(),
+                    request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference,
+                    request.DueOn);
+                db.Invoices.Add(invoice);
                 await db.SaveChangesAsync(cancellationToken);
+                if (ownTransaction is not null)
+                {
+                    await ownTransaction.CommitAsync(cancellationToken);
+                }
                 return invoice;
             }
-            // Not Claims.RetryOnConflictAsync/TryInsertOnceAsync alone: a conflict is either the counter (take the next number) or the source (return the winner's).
-            catch (DbUpdateException)
+            // Not Claims.RetryOnConflictAsync/TryInsertOnceAsync alone: a conflict is either the counter's first row of the year (take the next number) or the source (return the winner's).
+            catch (DbUpdateException) when (ownTransaction is not null)
             {
-                // Another invoice took the number, or (the unique source index) the same source was issued concurrently.
+                // The year's first invoice was issued concurrently, or (the unique source index) the same source was issued concurrently.
+                await ownTransaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
                 if (await IssuedForAsync(request, cancellationToken) is { } concurrent)
                 {
@@ -51,6 +60,13 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
                 if (attempt >= Attempts)
                 {
                     throw;
+                }
+            }
+            finally
+            {
+                if (ownTransaction is not null)
+                {
+                    await ownTransaction.DisposeAsync();
                 }
             }
         }
@@ -64,14 +80,15 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
 
     private async Task<string> NextNumberAsync(int year, CancellationToken cancellationToken)
     {
-        var counter = await db.InvoiceNumbers.SingleOrDefaultAsync(c => c.Year == year, cancellationToken);
-        if (counter is null)
+        var version = Guid.NewGuid();
+        var bumped = await db.InvoiceNumbers.Where(c => c.Year == year)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Last, c => c.Last + 1).SetProperty(c => c.Version, version), cancellationToken);
+        if (bumped == 0)
         {
-            counter = new InvoiceNumberCounter { Year = year, Last = 0, Version = Guid.NewGuid() };
-            db.InvoiceNumbers.Add(counter);
+            db.InvoiceNumbers.Add(new InvoiceNumberCounter { Year = year, Last = 1, Version = version });
+            return $"INV-{year}-{1:000000}";
         }
-        counter.Last++;
-        counter.Version = Guid.NewGuid();
-        return $"INV-{year}-{counter.Last:000000}";
+        var last = await db.InvoiceNumbers.AsNoTracking().Where(c => c.Year == year).Select(c => c.Last).SingleAsync(cancellationToken);
+        return $"INV-{year}-{last:000000}";
     }
 }
