@@ -54,10 +54,16 @@ internal sealed class AccountVolume(
             arguments.BatchSize, cancellationToken));
         logger.LogInformation("{Count} subscriptions and their licenses.", subscriptions.Count);
 
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await ServeAndBorrowAsync(random, customer.UserId, arguments.ServedLicenses, report, cancellationToken);
+        logger.LogInformation("License servers, leases and borrows: {Seconds:0.0} s.", watch.Elapsed.TotalSeconds);
+        watch.Restart();
         var cards = await PaymentMethodsAsync(random, customer.UserId, arguments.PaymentMethods, report, cancellationToken);
         await InvoicesAsync(random, customer.UserId, plans, cards, arguments, report, cancellationToken);
+        logger.LogInformation("Cards, invoices and payments: {Seconds:0.0} s.", watch.Elapsed.TotalSeconds);
+        watch.Restart();
         await OrganizationUsersAsync(random, customer.UserId, organization.Id, arguments, report, cancellationToken);
+        logger.LogInformation("Organization users and allocations: {Seconds:0.0} s.", watch.Elapsed.TotalSeconds);
         return report;
     }
 

@@ -3,6 +3,7 @@ using ChaosModular.Modules.Infrastructure.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Volume;
 
@@ -30,6 +31,10 @@ internal static class VolumeHost
             // SQLite keeps jobs in memory and needs the Web role's in-process server; it never starts here.
             ["Jobs:RunServerInWeb"] = sqlite ? "true" : "false",
         });
+        // The tool's own settings (quiet logging) over those of the content root (run from src/Web, Web's appsettings.json).
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine([.. arguments.HostArguments]);
         configure?.Invoke(builder.Configuration);
         builder.AddChaosModules(ModuleList.All, HostRole.Web);
         builder.Services.AddScoped<AccountVolume>();
@@ -41,7 +46,10 @@ internal static class VolumeHost
     /// <summary>Migrates and seeds every module, then fills the profile.</summary>
     public static async Task<VolumeReport> RunAsync(IHost host, VolumeArguments arguments, CancellationToken cancellationToken)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await host.Services.InitializeModulesAsync(cancellationToken);
+        host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VolumeHost))
+            .LogInformation("Migrations and seeders: {Seconds:0.0} s.", watch.Elapsed.TotalSeconds);
         await using var scope = host.Services.CreateAsyncScope();
         return arguments.Profile == VolumeProfile.Account
             ? await scope.ServiceProvider.GetRequiredService<AccountVolume>().FillAsync(arguments, cancellationToken)
