@@ -27,6 +27,23 @@ internal sealed class JobsVolume(
     private static readonly (string Country, string City, string PostalCode)[] Places =
         [("DE", "Berlin", "10117"), ("NL", "Amsterdam", "1012"), ("BG", "Sofia", "1000"), ("FR", "Paris", "75001"), ("US", "Austin", "78701"), ("GB", "London", "EC1A")];
 
+    /// <summary>
+    /// A day <paramref name="terms"/> or more terms before today on today's day of the month, so that a renewal falls on
+    /// today (renewals keep the activation day: one activated on 28 February renews on the 28th, never on the 31st).
+    /// </summary>
+    public static DateOnly WholeTermsAgo(DateOnly today, Term term, int terms)
+    {
+        while (true)
+        {
+            var day = term == Term.Annual ? today.AddYears(-terms) : today.AddMonths(-terms);
+            if (day.Day == today.Day)
+            {
+                return day;
+            }
+            terms++;
+        }
+    }
+
     public async Task<VolumeReport> FillAsync(VolumeArguments arguments, CancellationToken cancellationToken)
     {
         var random = new Random(arguments.Seed);
@@ -58,6 +75,7 @@ internal sealed class JobsVolume(
 
         var byCode = plans.ToDictionary(p => p.Code, StringComparer.Ordinal);
         var due = 0;
+        var drawnDue = 0;
         var autoRenewOff = 0;
         for (var offset = 0; offset < arguments.JobSubscriptions; offset += arguments.BatchSize)
         {
@@ -67,10 +85,10 @@ internal sealed class JobsVolume(
                 var plan = random.Pick(plans);
                 var (currency, price) = random.Pick(plan.Prices);
                 var renewsToday = random.Next(100) < arguments.DuePercent;
+                drawnDue += renewsToday ? 1 : 0;
                 var autoRenew = random.Next(100) >= arguments.AutoRenewOffPercent;
                 // Due today: activated whole terms ago. Not due: activated lately, renewing after today.
-                var activated = renewsToday
-                    ? plan.SubscriptionTerm == Term.Annual ? today.AddYears(-1 - random.Next(3)) : today.AddMonths(-1 - random.Next(24))
+                var activated = renewsToday ? WholeTermsAgo(today, plan.SubscriptionTerm, 1 + random.Next(plan.SubscriptionTerm == Term.Annual ? 3 : 24))
                     : today.AddDays(-random.Next(1, 28));
                 var subscription = Volume.ActiveSubscription(random, customer.Id, plan, currency, price, 1 + random.Next(5), activated, autoRenew, today, renewToday: renewsToday);
                 due += subscription.RenewsOn == today ? 1 : 0;
@@ -83,6 +101,10 @@ internal sealed class JobsVolume(
             report.Add("licenses", batch.Count);
         }
         report.Add("subscriptions renewing today", due);
+        if (due != drawnDue)
+        {
+            throw new InvalidOperationException($"{drawnDue} subscriptions were to renew today, but {due} do.");
+        }
         report.Add("subscriptions auto-renew off", autoRenewOff);
         logger.LogInformation("{Count} subscriptions, {Due} renewing today.", arguments.JobSubscriptions, due);
 

@@ -14,7 +14,7 @@ namespace ChaosModular.Volume;
 /// </summary>
 internal static class VolumeHost
 {
-    public static IHost Build(VolumeArguments arguments, Action<IConfigurationBuilder>? configure = null)
+    public static IHost Build(VolumeArguments arguments, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -31,8 +31,8 @@ internal static class VolumeHost
             // SQLite keeps jobs in memory and needs the Web role's in-process server; it never starts here.
             ["Jobs:RunServerInWeb"] = sqlite ? "true" : "false",
         });
-        // The tool's own settings (quiet logging) over those of the content root (run from src/Web, Web's appsettings.json).
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true);
+        // The tool's own settings (quiet logging; named apart from appsettings.json so no build output meets Web's) over those of the content root (run from src/Web: Web's appsettings).
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "volume.settings.json"), optional: true);
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine([.. arguments.HostArguments]);
         configure?.Invoke(builder.Configuration);
@@ -40,6 +40,8 @@ internal static class VolumeHost
         builder.Services.AddScoped<AccountVolume>();
         builder.Services.AddScoped<JobsVolume>();
         builder.Services.AddScoped<VolumeCatalog>();
+        // The tests give a fixed clock here, so two runs of one seed are compared on the same "today".
+        services?.Invoke(builder.Services);
         return builder.Build();
     }
 
