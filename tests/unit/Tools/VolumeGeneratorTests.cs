@@ -163,7 +163,7 @@ public sealed class VolumeGeneratorTests : IDisposable
             await sp.GetRequiredService<SubscriptionsDbContext>().Subscriptions.CountAsync(),
             await licensing.Licenses.CountAsync(),
             await billing.Invoices.CountAsync(),
-            await billing.Set<Billing.Domain.InvoiceLine>().CountAsync(),
+            await billing.Set<ChaosModular.Billing.Domain.InvoiceLine>().CountAsync(),
             await billing.PaymentMethods.CountAsync(),
             await sp.GetRequiredService<OrganizationsDbContext>().Memberships.CountAsync(),
             await licensing.Leases.CountAsync(),
