@@ -23,6 +23,12 @@ internal static class VolumeHost
             EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Development,
             ApplicationName = typeof(VolumeHost).Assembly.GetName().Name,
         });
+        // The tool's own settings (quiet logging; named apart from appsettings.json so no build output meets Web's) over those
+        // of the content root (run from src/Web: Web's appsettings), then the environment, the arguments and the caller's.
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "volume.settings.json"), optional: true);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine([.. arguments.HostArguments]);
+        configure?.Invoke(builder.Configuration);
         var sqlite = string.Equals(builder.Configuration["Database:Provider"] ?? "Sqlite", "Sqlite", StringComparison.OrdinalIgnoreCase);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -31,11 +37,6 @@ internal static class VolumeHost
             // SQLite keeps jobs in memory and needs the Web role's in-process server; it never starts here.
             ["Jobs:RunServerInWeb"] = sqlite ? "true" : "false",
         });
-        // The tool's own settings (quiet logging; named apart from appsettings.json so no build output meets Web's) over those of the content root (run from src/Web: Web's appsettings).
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "volume.settings.json"), optional: true);
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddCommandLine([.. arguments.HostArguments]);
-        configure?.Invoke(builder.Configuration);
         builder.AddChaosModules(ModuleList.All, HostRole.Web);
         builder.Services.AddScoped<AccountVolume>();
         builder.Services.AddScoped<JobsVolume>();
