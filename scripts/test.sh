@@ -13,6 +13,7 @@ need=()
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi "Liberation" || need+=(fonts-liberation)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+command -v wrk >/dev/null || need+=(wrk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -34,6 +35,11 @@ dotnet build ChaosModular.sln -c Release -nologo -v q
 status=0
 dotnet test tests/unit/UnitTests.csproj -c Release --no-build --logger "trx;LogFileName=unit.trx" --results-directory "$results" || status=1
 dotnet test tests/e2e/E2E.csproj -c Release --no-build --logger "trx;LogFileName=e2e.trx" --results-directory "$results" || status=1
+
+# The performance harness on tiny sizes (about a minute), so it never rots: any page outside 2xx, a job or a bulk
+# invite not finished in time fails the run. It uses this script's PostgreSQL and the build above.
+BENCH_NO_BUILD=1 scripts/bench.sh --smoke >"$results/bench-smoke.log" 2>&1 || { tail -40 "$results/bench-smoke.log"; status=1; }
+tail -20 "$results/bench-smoke.log"
 
 # SQL Server cannot run here: its migrations are compiled above and scripted here on every run.
 mkdir -p artifacts/sqlserver

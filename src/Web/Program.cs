@@ -18,7 +18,14 @@ builder.Services.AddOptions<PortalOptions>()
     .ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
 
-builder.Services.AddRazorPages()
+builder.Services.AddRazorPages(o =>
+    {
+        // The benchmark's bare page (scripts/bench.sh) exists only in the Benchmark environment: no route elsewhere.
+        if (!builder.Environment.IsEnvironment(BenchmarkEnvironment.Name))
+        {
+            o.Conventions.AddPageRouteModelConvention(BenchmarkEnvironment.BarePage, page => page.Selectors.Clear());
+        }
+    })
     .ConfigureApplicationPartManager(parts =>
     {
         foreach (var assembly in ModuleList.All.Select(m => m.GetType().Assembly))

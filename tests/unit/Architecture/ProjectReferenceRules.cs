@@ -10,10 +10,11 @@ public sealed record ProjectInfo(string Path, IReadOnlyList<string> References)
     public bool IsAbstractions => Name == "Modules.Abstractions";
     public bool IsInfrastructure => Name == "Modules.Infrastructure";
     public bool IsComposition => Path == "Composition/Composition.csproj";
-    public bool IsHost => Path is "Web/Web.csproj" or "Worker/Worker.csproj";
+    /// <summary>A process composing the modules: Web, Worker, and the volume generator (a developer's tool that fills a database through the modules).</summary>
+    public bool IsHost => Path is "Web/Web.csproj" or "Worker/Worker.csproj" or "Tools/Volume/Volume.csproj";
     public bool IsMigrations => Path.StartsWith("Migrations/", StringComparison.Ordinal);
     /// <summary>A stand-alone tool under src/Tools (what a customer runs, knowing only a published spec).</summary>
-    public bool IsTool => Path.StartsWith("Tools/", StringComparison.Ordinal);
+    public bool IsTool => Path.StartsWith("Tools/", StringComparison.Ordinal) && !IsHost;
     public bool IsContracts => Path.StartsWith("Modules/", StringComparison.Ordinal) && Name.EndsWith(".Contracts", StringComparison.Ordinal);
     public bool IsModule => Path.StartsWith("Modules/", StringComparison.Ordinal) && !Path.StartsWith("Modules/Shared/", StringComparison.Ordinal) && !IsContracts;
     public string? ModuleName => IsModule ? Name : IsContracts ? Name[..^".Contracts".Length] : null;

@@ -48,7 +48,12 @@ public static class ModuleDatabase
     {
         await using var scope = services.CreateAsyncScope();
         var db = (DbContext)scope.ServiceProvider.GetRequiredService(module.DbContextType);
-        await db.Database.MigrateAsync(cancellationToken);
+        // Checked, not re-run: MigrateAsync also compares the model with the last snapshot on every call (a model diff per
+        // module at each start). With every migration applied, reading the history table is all a start needs.
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
         foreach (var seeder in scope.ServiceProvider.GetKeyedServices<IModuleSeeder>(module.Name))
         {
             await seeder.SeedAsync(cancellationToken);
