@@ -13,6 +13,10 @@ namespace ChaosModular.Modules.Infrastructure.Telemetry;
 
 public static class TelemetryServiceCollectionExtensions
 {
+    /// <summary>The names of the OTLP exporters' options (<c>IOptionsMonitor&lt;OtlpExporterOptions&gt;.Get</c>).</summary>
+    public const string TracesExporter = "traces";
+    public const string MetricsExporter = "metrics";
+
     /// <summary>Adds a module's backlog number to the portal's meter and the Support metrics page.</summary>
     public static IServiceCollection AddBacklogProbe<TProbe>(this IServiceCollection services) where TProbe : class, IBacklogProbe
     {
@@ -63,14 +67,17 @@ public static class TelemetryServiceCollectionExtensions
         void Exporter(OtlpExporterOptions o, string signalPath)
         {
             // With HTTP each signal has its own path under the collector's address; gRPC takes the address as is.
-            o.Endpoint = protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(endpoint, signalPath) : endpoint;
+            o.Endpoint = protocol == OtlpExportProtocol.HttpProtobuf
+                ? new Uri($"{endpoint.AbsoluteUri.TrimEnd('/')}/{signalPath}", UriKind.Absolute)
+                : endpoint;
             o.Protocol = protocol;
             o.Headers = options.Otlp.Headers;
         }
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService($"{options.ServiceName}.{role}", serviceInstanceId: Environment.MachineName))
-            .WithTracing(t => t.AddOtlpExporter(o => Exporter(o, "v1/traces")))
-            .WithMetrics(m => m.AddOtlpExporter(o => Exporter(o, "v1/metrics")));
+            // Named options: unnamed, both signals would share one OtlpExporterOptions and one endpoint.
+            .WithTracing(t => t.AddOtlpExporter(TracesExporter, o => Exporter(o, "v1/traces")))
+            .WithMetrics(m => m.AddOtlpExporter(MetricsExporter, o => Exporter(o, "v1/metrics")));
         return services;
     }
 
