@@ -2,6 +2,8 @@ using ChaosModular.Accounts.Contracts;
 using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Composition;
 using ChaosModular.Web;
+using ChaosModular.Web.Features;
+using ChaosModular.Web.Telemetry;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +19,10 @@ builder.Services.AddOptions<PortalOptions>()
     })
     .ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
+
+builder.Services.AddSingleton<RequestStatistics>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestStatistics>());
+builder.Services.AddScoped<SupportMetrics>();
 
 builder.Services.AddRazorPages(o =>
     {

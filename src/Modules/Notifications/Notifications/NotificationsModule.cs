@@ -1,9 +1,11 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Telemetry;
 using ChaosModular.Notifications.IntegrationEventHandlers;
 using ChaosModular.Notifications.Jobs;
 using ChaosModular.Notifications.Sending;
+using ChaosModular.Notifications.Telemetry;
 using ChaosModular.Notifications.Templates;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
@@ -35,6 +37,7 @@ public sealed class NotificationsModule : IModule
         services.AddScoped<INotificationsApi>(sp => sp.GetRequiredService<EmailRequests>());
         services.AddIntegrationEventHandler<CustomerRegistered, WelcomeEmailOnCustomerRegistered>();
         services.AddIntegrationEventHandler<PasswordChanged, NoticeOnPasswordChanged>();
+        services.AddBacklogProbe<EmailQueueProbe>();
     }
 
     public void RegisterRecurringJobs(IRecurringJobManager jobs) =>

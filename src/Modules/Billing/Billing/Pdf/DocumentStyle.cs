@@ -6,18 +6,20 @@ namespace ChaosModular.Billing.Pdf;
 /// <summary>What every Billing document shares: an A4 page and the three fonts (body, bold, title) it is set in.</summary>
 internal sealed record DocumentStyle(XFont Regular, XFont Bold, XFont Title)
 {
-    /// <summary>The fonts, once the embedded font resolver is in place.</summary>
-    public static DocumentStyle Standard
+    /// <summary>
+    /// The fonts, made once per process after the embedded font resolver is in place: XFont objects are immutable and
+    /// PDFsharp caches their glyph tables by font, so every document reuses the same ones.
+    /// </summary>
+    public static DocumentStyle Standard => Shared.Value;
+
+    private static readonly Lazy<DocumentStyle> Shared = new(() =>
     {
-        get
-        {
-            EmbeddedFonts.Install();
-            return new DocumentStyle(
-                new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Regular),
-                new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Bold),
-                new XFont(EmbeddedFonts.Family, 18, XFontStyleEx.Bold));
-        }
-    }
+        EmbeddedFonts.Install();
+        return new DocumentStyle(
+            new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Regular),
+            new XFont(EmbeddedFonts.Family, 9.5, XFontStyleEx.Bold),
+            new XFont(EmbeddedFonts.Family, 18, XFontStyleEx.Bold));
+    });
 
     public static PdfPage AddA4Page(PdfDocument document)
     {

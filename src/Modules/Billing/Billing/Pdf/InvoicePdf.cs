@@ -167,7 +167,12 @@ internal sealed class EmbeddedFonts : IFontResolver
     public FontResolverInfo? ResolveTypeface(string familyName, bool isBold, bool isItalic) =>
         new(isBold ? "DejaVuSans-Bold" : "DejaVuSans");
 
-    public byte[]? GetFont(string faceName)
+    /// <summary>Each face read from the assembly once per process; PDFsharp asks again for every new document.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Faces = new(StringComparer.Ordinal);
+
+    public byte[]? GetFont(string faceName) => Faces.GetOrAdd(faceName, Load);
+
+    private static byte[] Load(string faceName)
     {
         using var stream = typeof(EmbeddedFonts).Assembly.GetManifestResourceStream($"ChaosModular.Billing.Pdf.Fonts.{faceName}.ttf")
             ?? throw new InvalidOperationException($"Font {faceName} is not embedded.");

@@ -1,6 +1,8 @@
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Persistence;
+using ChaosModular.Modules.Infrastructure.Telemetry;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.SqlServer;
 using Microsoft.Extensions.Configuration;
@@ -11,7 +13,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Modules.Infrastructure.Hosting;
 
-/// <summary>What Web and Worker share: settings, the modules they list, Hangfire storage and start-up.</summary>
+/// <summary>What Web and Worker share: settings, the modules they list, telemetry, Hangfire storage and start-up.</summary>
 public static class ModuleHost
 {
     public static IHostApplicationBuilder AddChaosModules(this IHostApplicationBuilder builder, IReadOnlyList<IModule> modules, HostRole role)
@@ -43,6 +45,7 @@ public static class ModuleHost
                 [$"Database:Provider=Sqlite keeps background jobs in Web's memory, so it needs Jobs:RunServerInWeb=true and no separate Worker. Use PostgreSql or SqlServer to run a Worker (host: {role})."]);
         }
 
+        services.AddPortalTelemetry(configuration, role);
         foreach (var module in modules)
         {
             module.Register(services, configuration);
@@ -66,6 +69,9 @@ public static class ModuleHost
             };
         });
         services.AddSingleton<DrainFanOut>();
+        // Before AddHangfire, which only adds its process-wide provider when none is registered: this host's
+        // job telemetry filter joins Hangfire's global filters and attributes.
+        services.AddSingleton<IJobFilterProvider>(TelemetryServiceCollectionExtensions.HostJobFilters);
         services.AddHangfire((sp, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -8,6 +8,9 @@ public interface IOutboxStore
     Task<OutboxMessage?> FindAsync(Guid id, CancellationToken cancellationToken);
     Task<IReadOnlyList<Guid>> UndispatchedAsync(DateTime occurredBeforeUtc, int max, CancellationToken cancellationToken);
 
+    /// <summary>When the oldest message still waiting for dispatch occurred; null when none waits.</summary>
+    Task<DateTime?> OldestUndispatchedUtcAsync(CancellationToken cancellationToken);
+
     /// <summary>Dispatched before the given time but with handlers still not done (their jobs lost or failing).</summary>
     Task<IReadOnlyList<Guid>> UnfinishedAsync(DateTime dispatchedBeforeUtc, int max, CancellationToken cancellationToken);
 
@@ -30,6 +33,11 @@ internal sealed class OutboxStore<TContext>(TContext context) : IOutboxStore whe
             .Select(m => m.Id)
             .Take(max)
             .ToListAsync(cancellationToken);
+
+    public Task<DateTime?> OldestUndispatchedUtcAsync(CancellationToken cancellationToken) =>
+        context.OutboxMessages
+            .Where(m => m.DispatchedUtc == null)
+            .MinAsync(m => (DateTime?)m.OccurredUtc, cancellationToken);
 
     public async Task<IReadOnlyList<Guid>> UnfinishedAsync(DateTime dispatchedBeforeUtc, int max, CancellationToken cancellationToken) =>
         await context.OutboxMessages

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(ChaosModular.Benchmarks.ProrationBenchmarks).Assembly).Run(args);
