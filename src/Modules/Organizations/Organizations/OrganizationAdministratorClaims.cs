@@ -4,6 +4,7 @@ using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
 
 namespace ChaosModular.Organizations;
 
@@ -11,7 +12,7 @@ namespace ChaosModular.Organizations;
 /// The Organization menu follows membership, not a stored role: a signed-in account is in the role
 /// <see cref="PortalRoles.OrganizationAdministrator"/> while it is an administrator of an organization, so the
 /// layout's <c>IsInRole</c> and the <see cref="PortalPolicies.OrganizationAdministrator"/> policy read the database
-/// (one indexed query), remembered per account for <see cref="AdministratorMemory.Window"/> so a burst of page views
+/// (one indexed query), remembered per account for <see cref="AdministratorMemory.Window"/> (5 seconds) so a burst of page views
 /// pays it once. A change of membership saved in this process forgets the account at once; one made by another
 /// process (another Web instance, the Worker) is seen within the window at most. A role claim of that name that came
 /// from anywhere else is dropped.
@@ -45,14 +46,20 @@ internal sealed class OrganizationAdministratorClaims(OrganizationsDbContext db,
 }
 
 /// <summary>Whether an account administers an organization, remembered briefly (see <see cref="OrganizationAdministratorClaims"/>).</summary>
-internal sealed class AdministratorMemory(IMemoryCache cache)
+internal sealed class AdministratorMemory(IMemoryCache cache, IConfiguration configuration)
 {
-    /// <summary>The longest a removed administrator keeps the role on another process: 5 seconds.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    /// <summary><c>Organizations:AdministratorRoleSeconds</c>: the longest a removed administrator keeps the role on another process (5 seconds unless set; 0 reads it on every request).</summary>
+    public TimeSpan Window { get; } = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Organizations:AdministratorRoleSeconds", 5)));
 
     public bool? Recall(string accountId) => cache.TryGetValue(Key(accountId), out bool administrator) ? administrator : null;
 
-    public void Remember(string accountId, bool administrator) => cache.Set(Key(accountId), administrator, Window);
+    public void Remember(string accountId, bool administrator)
+    {
+        if (Window > TimeSpan.Zero)
+        {
+            cache.Set(Key(accountId), administrator, Window);
+        }
+    }
 
     public void Forget(string accountId) => cache.Remove(Key(accountId));
 
