@@ -15,7 +15,7 @@ public sealed class SqlCommandCounter(IHttpContextAccessor http) : DbCommandInte
 {
     public const string Header = "X-Test-Count-Sql";
 
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _commands = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<RecordedCommand>> _commands = new(StringComparer.Ordinal);
 
     public static void AddTo(IServiceCollection services)
     {
@@ -27,7 +27,7 @@ public sealed class SqlCommandCounter(IHttpContextAccessor http) : DbCommandInte
     public void Configure(string moduleName, DbContextOptionsBuilder options) => options.AddInterceptors(this);
 
     /// <summary>Requests <paramref name="path"/> with <paramref name="client"/> and returns the response and the SQL it ran.</summary>
-    public async Task<(HttpResponseMessage Response, IReadOnlyList<string> Commands)> RequestAsync(HttpClient client, string path)
+    public async Task<(HttpResponseMessage Response, IReadOnlyList<RecordedCommand> Commands)> RequestAsync(HttpClient client, string path)
     {
         var token = Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
@@ -41,7 +41,8 @@ public sealed class SqlCommandCounter(IHttpContextAccessor http) : DbCommandInte
     {
         if (http.HttpContext?.Request.Headers[Header].ToString() is { Length: > 0 } token)
         {
-            _commands.GetOrAdd(token, _ => new ConcurrentQueue<string>()).Enqueue(command.CommandText);
+            _commands.GetOrAdd(token, _ => new ConcurrentQueue<RecordedCommand>())
+                .Enqueue(new RecordedCommand(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => KeyValuePair.Create(p.ParameterName, p.Value))]));
         }
     }
 
@@ -83,4 +84,10 @@ public sealed class SqlCommandCounter(IHttpContextAccessor http) : DbCommandInte
         Record(command);
         return ValueTask.FromResult(result);
     }
+}
+
+/// <summary>A command as it was sent: its SQL and its parameters' names and values.</summary>
+public sealed record RecordedCommand(string Text, IReadOnlyList<KeyValuePair<string, object?>> Parameters)
+{
+    public override string ToString() => Text;
 }

@@ -109,7 +109,7 @@ public sealed class PageCommandCountTests(CountingPortalFactory factory, ITestOu
     };
 
     /// <summary>The commands of a warm view: the first view fills what a process keeps (catalog, role), the second is counted.</summary>
-    private async Task<IReadOnlyList<string>> CommandsOfAsync(string page, Account account)
+    private async Task<IReadOnlyList<RecordedCommand>> CommandsOfAsync(string page, Account account)
     {
         var path = PathOf(page, account);
         var (warm, _) = await factory.Counter.RequestAsync(account.Customer.Client.Http, path);
@@ -133,5 +133,38 @@ public sealed class PageCommandCountTests(CountingPortalFactory factory, ITestOu
         Assert.True(few.Count == many.Count,
             $"{page} ran {few.Count} SQL commands with 3 rows and {many.Count} with 60:\n--- 60 rows:\n{string.Join("\n---\n", many)}");
         Assert.InRange(many.Count, 1, 12);
+    }
+
+    [Fact]
+    public async Task The_administrator_role_is_read_once_per_window_and_forgotten_when_support_removes_the_administrator()
+    {
+        var first = await BillingCustomer.SignUpAsync(factory, card: null);
+        var second = await BillingCustomer.SignUpAsync(factory, card: null);
+        Guid organizationId, membershipId;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
+            var organization = Organization.SetUp(first.UserId, $"Studio {Guid.NewGuid():N}"[..20], "support-test", DateTime.UtcNow);
+            var membership = Membership.Join(organization.Id, first.UserId, first.Email, OrganizationRole.Administrator, DateTime.UtcNow);
+            db.Organizations.Add(organization);
+            db.Memberships.AddRange(membership, Membership.Join(organization.Id, second.UserId, second.Email, OrganizationRole.Administrator, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+            (organizationId, membershipId) = (organization.Id, membership.Id);
+        }
+
+        var (firstView, firstCommands) = await factory.Counter.RequestAsync(first.Client.Http, "/organization");
+        var (secondView, secondCommands) = await factory.Counter.RequestAsync(first.Client.Http, "/organization");
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (firstView.StatusCode, secondView.StatusCode));
+        Assert.Equal(firstCommands.Count - 1, secondCommands.Count);   // the role query is not repeated inside the window
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var removed = await scope.ServiceProvider.GetRequiredService<ChaosModular.Organizations.Features.RemoveAdministrator>()
+                .HandleAsync(organizationId, membershipId, CancellationToken.None);
+            Assert.Equal(ChaosModular.Organizations.Features.RemoveAdministrator.Outcome.Removed, removed.Outcome);
+        }
+        // Removed in this process: the role is gone on the next request, not an hour (the window here) later.
+        var (afterRemoval, _) = await factory.Counter.RequestAsync(first.Client.Http, "/organization");
+        Assert.NotEqual(HttpStatusCode.OK, afterRemoval.StatusCode);
     }
 }
