@@ -129,7 +129,7 @@ public sealed class PostgresPlanTests(PlanPostgresPortalFactory factory, ITestOu
                     plan.PricesPerSeat[0], 1 + (i % 4), today.AddDays(-(i % 300)));
             })));
             await InsertAsync<BillingDbContext>(db => db.Invoices.AddRange(Enumerable.Range(0, invoices / share).Select(i =>
-                Invoice.Issue($"T{index:D3}-{i:D6}", owner, "EUR", now.AddHours(-i), 14, 20m, billTo,
+                Invoice.Issue($"T{index:D3}-{i:D6}", owner, "EUR", now.AddHours(-i), 14, 20m, billTo with { },
                     [("V-Ray Solo annual", 1m, 470m, (DateOnly?)null, (DateOnly?)null, (string?)"vray-solo")]))));
             await InsertAsync<LicensingDbContext>(db => db.Licenses.AddRange(Enumerable.Range(0, licenses / share).Select(_ => License.For(Guid.NewGuid(), owner, now))));
             await InsertAsync<OrganizationsDbContext>(db =>
