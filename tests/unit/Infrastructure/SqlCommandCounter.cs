@@ -16,6 +16,10 @@ public sealed class SqlCommandCounter(IHttpContextAccessor http) : DbCommandInte
     public const string Header = "X-Test-Count-Sql";
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<RecordedCommand>> _commands = new(StringComparer.Ordinal);
+    private readonly AsyncLocal<ConcurrentQueue<RecordedCommand>?> _watched = new();
+
+    /// <summary>Records the commands run by this async flow (outside any request) into the returned queue from now on.</summary>
+    public ConcurrentQueue<RecordedCommand> Watch() => _watched.Value = new ConcurrentQueue<RecordedCommand>();
 
     public static void AddTo(IServiceCollection services)
     {
@@ -39,6 +43,7 @@ public sealed class SqlCommandCounter(IHttpContextAccessor http) : DbCommandInte
 
     private void Record(DbCommand command)
     {
+        _watched.Value?.Enqueue(new RecordedCommand(command.CommandText, []));
         if (http.HttpContext?.Request.Headers[Header].ToString() is { Length: > 0 } token)
         {
             _commands.GetOrAdd(token, _ => new ConcurrentQueue<RecordedCommand>())
