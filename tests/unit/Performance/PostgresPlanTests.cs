@@ -115,7 +115,12 @@ public sealed class PostgresPlanTests(PlanPostgresPortalFactory factory, ITestOu
         await using (var scope = factory.Services.CreateAsyncScope())
         {
             var catalog = scope.ServiceProvider.GetRequiredService<ICatalogApi>();
-            plans = [.. await Task.WhenAll(PlanCodes.Select(async code => (await catalog.PlanAsync(code, CancellationToken.None))!))];
+            var found = new List<PlanSummary>();
+            foreach (var code in PlanCodes)
+            {
+                found.Add((await catalog.PlanAsync(code, CancellationToken.None))!);
+            }
+            plans = [.. found];
             billTo = (await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Profiles.AsNoTracking().SingleAsync(p => p.CustomerId == customerId)).Snapshot();
         }
         // Every other account holds a tenth as much as the large one, so together they hold five times as much.
