@@ -75,6 +75,44 @@ public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : 
     }
 
     [Fact]
+    public async Task Active_and_expired_products_show_25_a_page_with_the_page_and_filters_in_the_url_and_a_page_past_the_end_shows_the_last()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        for (var i = 0; i < 30; i++)
+        {
+            await customer.GiveSubscriptionAsync("vray-solo-monthly", "EUR", 1, new DateOnly(2026, 6, 3).AddDays(i % 28));
+            await customer.GiveSubscriptionAsync("phoenix-annual", "USD", 1, new DateOnly(2025, 5, 1).AddDays(i), autoRenew: false, expired: true);
+        }
+        await customer.GiveSubscriptionAsync("corona-solo-monthly", "USD", 1, new DateOnly(2026, 6, 10));
+
+        var first = await Page(customer.Client, "/products?currency=EUR");
+        Assert.Equal(25, Rows(first));
+        Assert.Contains("Showing 1–25 of 30", first, StringComparison.Ordinal);
+        Assert.Contains("href=\"/products?currency=EUR&p=2\"", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"previous-page\"", first, StringComparison.Ordinal);
+
+        var second = await Page(customer.Client, "/products?currency=EUR&p=2");
+        Assert.Equal(5, Rows(second));
+        Assert.Contains("Showing 26–30 of 30", second, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"previous-page\"", second, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"next-page\"", second, StringComparison.Ordinal);
+        var firstIds = SubscriptionIds(first);
+        Assert.Empty(firstIds.Intersect(SubscriptionIds(second)));
+
+        var past = await Page(customer.Client, "/products?currency=EUR&p=99");
+        Assert.Equal(SubscriptionIds(second), SubscriptionIds(past));
+        Assert.Equal(firstIds, SubscriptionIds(await Page(customer.Client, "/products?currency=EUR&p=-3")));
+        Assert.Contains("Showing 1–25 of 31", await Page(customer.Client, "/products"), StringComparison.Ordinal);
+
+        var expired = await Page(customer.Client, "/products/expired");
+        Assert.Equal(25, Rows(expired));
+        Assert.Contains("Showing 1–25 of 30", expired, StringComparison.Ordinal);
+        Assert.Equal(5, Rows(await Page(customer.Client, "/products/expired?p=2")));
+    }
+
+    private static List<string> SubscriptionIds(string html) => SubscriptionId().Matches(html).Select(m => m.Groups[1].Value).ToList();
+
+    [Fact]
     public async Task Active_products_show_dates_auto_renewal_payment_method_and_licensings_key_for_every_V_Ray_subscription()
     {
         var customer = await BillingCustomer.SignUpAsync(factory);
@@ -411,6 +449,9 @@ public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : 
         var token = PortalClient.HiddenFields(html).First(f => f.Key == "__RequestVerificationToken");
         return await client.Http.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(form.Append(token)));
     }
+
+    [GeneratedRegex("data-testid=\"subscription-row\" data-subscription=\"([0-9a-f-]+)\"")]
+    private static partial Regex SubscriptionId();
 
     [GeneratedRegex("data-testid=\"subscription-row\"")]
     private static partial Regex SubscriptionRow();

@@ -16,6 +16,7 @@ public sealed class CatalogModule : IModule
         services.AddModuleDbContext<CatalogDbContext>(Name);
         services.AddOptions<CatalogOptions>().Bind(configuration.GetSection(CatalogOptions.Section));
         services.AddModuleSeeder<CatalogLoader>(Name);
+        services.AddSingleton<CatalogSnapshots>();
         services.AddScoped<ICatalogApi, CatalogApi>();
     }
 }

@@ -8,6 +8,9 @@ public interface ILicensingApi
 
     /// <summary>The customer's licence keys by subscription id (only subscriptions whose license has a key).</summary>
     Task<IReadOnlyDictionary<Guid, LicenseKeyInfo>> LicenseKeysAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>The licence keys of these subscriptions of the customer (a page of them), by subscription id.</summary>
+    Task<IReadOnlyDictionary<Guid, LicenseKeyInfo>> LicenseKeysAsync(string customerId, IReadOnlyCollection<Guid> subscriptionIds, CancellationToken cancellationToken);
 }
 
 /// <param name="Key">Five groups of five characters, e.g. K7QXM-….</param>

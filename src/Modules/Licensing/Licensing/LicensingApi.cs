@@ -13,4 +13,9 @@ internal sealed class LicensingApi(LicensingDbContext db) : ILicensingApi
     public async Task<IReadOnlyDictionary<Guid, LicenseKeyInfo>> LicenseKeysAsync(string customerId, CancellationToken cancellationToken) =>
         await db.Licenses.AsNoTracking().Where(l => l.CustomerId == customerId && l.LicenseKey != null)
             .ToDictionaryAsync(l => l.SubscriptionId, l => new LicenseKeyInfo(l.LicenseKey!, l.KeyForVersionsBefore ?? ""), cancellationToken);
+
+    public async Task<IReadOnlyDictionary<Guid, LicenseKeyInfo>> LicenseKeysAsync(string customerId, IReadOnlyCollection<Guid> subscriptionIds,
+        CancellationToken cancellationToken) =>
+        await db.Licenses.AsNoTracking().Where(l => l.CustomerId == customerId && l.LicenseKey != null && subscriptionIds.Contains(l.SubscriptionId))
+            .ToDictionaryAsync(l => l.SubscriptionId, l => new LicenseKeyInfo(l.LicenseKey!, l.KeyForVersionsBefore ?? ""), cancellationToken);
 }

@@ -1,5 +1,6 @@
 using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Modules.Infrastructure.Outbox;
+using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Organizations.Contracts.Events;
 using ChaosModular.Organizations.Jobs;
 using Hangfire;
@@ -22,6 +23,9 @@ public sealed class OrganizationsModule : IModule
         services.AddScoped<IOrganizationsApi, OrganizationsApi>();
         // The only claims transformation in the portal (ASP.NET Core runs one): it adds the organization administrator role from membership.
         services.AddScoped<IClaimsTransformation, OrganizationAdministratorClaims>();
+        services.AddMemoryCache();
+        services.AddSingleton<AdministratorMemory>();
+        services.AddSingleton<IModuleDbContextConfiguration, MembershipChanges>();
         services.AddScoped<FindAccount>();
         services.AddScoped<SetUpOrganization>();
         services.AddScoped<ListOrganizations>();

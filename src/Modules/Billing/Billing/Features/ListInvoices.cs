@@ -24,7 +24,10 @@ internal sealed class ListInvoices(BillingDbContext db, TimeProvider clock)
         var outstanding = Money.TotalsPerCurrency(unpaid.Select(i => new Money(i.Total - i.AmountPaid, i.Currency)));
         var credits = await db.Credits.AsNoTracking().Where(c => c.CustomerId == customerId).Select(c => new { c.Currency, c.Remaining }).ToListAsync(cancellationToken);
         var creditTotals = Money.TotalsPerCurrency(credits.Where(c => c.Remaining > 0).Select(c => new Money(c.Remaining, c.Currency)));
-        var hasAnyInvoice = await db.Invoices.AnyAsync(i => i.CustomerId == customerId, cancellationToken);
+        // Ordered as the (CustomerId, IssuedUtc) index is, so the probe is one index step: for a bare EXISTS PostgreSQL
+        // scans the whole table when a large customer makes an early match likely.
+        var hasAnyInvoice = await db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId).OrderByDescending(i => i.IssuedUtc)
+            .Select(i => (Guid?)i.Id).FirstOrDefaultAsync(cancellationToken) is not null;
 
         var query = db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId);
         if (!string.IsNullOrWhiteSpace(request.Search))

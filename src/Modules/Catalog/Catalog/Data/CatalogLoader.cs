@@ -112,7 +112,8 @@ internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family
 /// Loads the data file at start-up. Idempotent: a version already loaded is skipped; a newer one
 /// updates rows by code, replaces prices and builds, and retires what the file no longer lists.
 /// </summary>
-internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions> options, TimeProvider clock, ILogger<CatalogLoader> logger) : IModuleSeeder
+internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions> options, TimeProvider clock, CatalogSnapshots snapshots, ILogger<CatalogLoader> logger)
+    : IModuleSeeder
 {
     /// <summary>Loads <c>Catalog:DataFile</c> (relative paths are next to the binaries).</summary>
     public async Task SeedAsync(CancellationToken cancellationToken)
@@ -183,6 +184,7 @@ internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions
         state.LoadedUtc = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await snapshots.ReloadAsync(db, cancellationToken);
         logger.LogInformation("Loaded catalog version {Version}: {Products} products.", file.Version, file.Products.Count);
         return true;
     }

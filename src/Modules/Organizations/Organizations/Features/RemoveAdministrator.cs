@@ -8,7 +8,7 @@ namespace ChaosModular.Organizations.Features;
 /// racing for the last two administrators must not both succeed, so each first claims the organization's row (a write
 /// that the other waits for until this transaction ends) and only then counts the administrators left.
 /// </summary>
-internal sealed class RemoveAdministrator(OrganizationsDbContext db, OrganizationAudit audit, TimeProvider clock)
+internal sealed class RemoveAdministrator(OrganizationsDbContext db, OrganizationAudit audit, AdministratorMemory memory, TimeProvider clock)
 {
     public const string LastAdministrator = "An organization keeps at least one administrator.";
 
@@ -70,6 +70,7 @@ internal sealed class RemoveAdministrator(OrganizationsDbContext db, Organizatio
         audit.Record(organizationId, AuditAction.AdministratorRemoved, [administrator.Email], before: nameof(OrganizationRole.Administrator));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        memory.Forget(administrator.AccountId);
         return new Result(Outcome.Removed, administrator.Email);
     }
 }

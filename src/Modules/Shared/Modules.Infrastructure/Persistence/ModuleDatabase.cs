@@ -29,6 +29,10 @@ public static class ModuleDatabase
             var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             options.UseModuleDatabase(db.ParsedProvider, db.ConnectionString!, module, db.ContentRoot);
             options.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>());
+            foreach (var configure in sp.GetServices<IModuleDbContextConfiguration>())
+            {
+                configure.Configure(module, options);
+            }
         });
         services.AddHealthChecks().AddDbContextCheck<TContext>($"database-{module}");
         return services;
@@ -118,6 +122,15 @@ public static class ModuleDatabase
     private sealed class NullableUtcDateTimeConverter() : ValueConverter<DateTime?, DateTime?>(
         v => v == null ? v : v.Value.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v.Value.ToUniversalTime(), DateTimeKind.Utc),
         v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+}
+
+/// <summary>
+/// A hook for every module DbContext's options, applied after the provider and the outbox (e.g. the tests'
+/// command counter). None is registered in production.
+/// </summary>
+public interface IModuleDbContextConfiguration
+{
+    void Configure(string moduleName, DbContextOptionsBuilder options);
 }
 
 /// <summary>

@@ -14,23 +14,36 @@ namespace ChaosModular.Subscriptions.Features;
 internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing,
     IOrganizationsApi organizations, ILicenseAllocationsApi allocations)
 {
-    public sealed record Filter(string? Family, DateOnly? ExpiresFrom, DateOnly? ExpiresTo, string? Currency);
+    public const int PageSize = 25;
+
+    /// <param name="Page">1-based; a page past the last shows the last one.</param>
+    public sealed record Filter(string? Family, DateOnly? ExpiresFrom, DateOnly? ExpiresTo, string? Currency, int Page = 1);
 
     /// <param name="LicenseKey">The licence key Licensing gave the subscription's license; null when its family has no key-based versions.</param>
     public sealed record Row(Subscription Subscription, string ProductName, string FamilyName, bool CanUpgrade, bool PaymentDue, LicenseKeyInfo? LicenseKey);
 
-    public sealed record Result(IReadOnlyList<Row> Rows, bool HasAny, IReadOnlyList<ProductFamilySummary> Families, IReadOnlyList<string> Currencies,
-        PaymentMethodSummary? PaymentMethod, string? FilterError, FromOrganization? Organization = null);
+    /// <param name="Subscriptions">The page of rows that match the filters, with the count of them all.</param>
+    public sealed record Result(PagedResult<Row> Subscriptions, bool HasAny, IReadOnlyList<ProductFamilySummary> Families, IReadOnlyList<string> Currencies,
+        PaymentMethodSummary? PaymentMethod, string? FilterError, FromOrganization? Organization = null)
+    {
+        public static readonly PagedResult<Row> NoRows = new([], 1, PageSize, 0);
+
+        public IReadOnlyList<Row> Rows => Subscriptions.Items;
+    }
 
     /// <param name="IsMember">A member uses only the allocations: personal subscriptions are not listed.</param>
     public sealed record FromOrganization(string Name, bool IsMember, IReadOnlyList<AllocationSummary> Allocations);
 
+    /// <summary>
+    /// A fixed number of queries whatever the number of subscriptions: the currencies, the count, the page's rows, then
+    /// payment-due flags and licence keys of that page only; products and upgrades come from the in-memory catalog.
+    /// </summary>
     public async Task<Result> HandleAsync(string customerId, SubscriptionStatus status, Filter filter, CancellationToken cancellationToken)
     {
         var organization = await FromOrganizationAsync(customerId, status, cancellationToken);
         if (organization is { IsMember: true })
         {
-            return new Result([], false, [], [], null, null, organization);
+            return new Result(Result.NoRows, false, [], [], null, null, organization);
         }
         var mine = db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId && s.Status == status);
         var currencies = await mine.Select(s => s.Currency).Distinct().OrderBy(c => c).ToListAsync(cancellationToken);
@@ -53,16 +66,19 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
         {
             query = status == SubscriptionStatus.Active ? query.Where(s => s.RenewsOn <= to) : query.Where(s => s.ExpiredOn <= to);
         }
-        var subscriptions = status == SubscriptionStatus.Active
-            ? await query.OrderBy(s => s.RenewsOn).ThenBy(s => s.ProductCode).ToListAsync(cancellationToken)
-            : await query.OrderByDescending(s => s.ExpiredOn).ThenBy(s => s.ProductCode).ToListAsync(cancellationToken);
+        var total = hasAny ? await query.CountAsync(cancellationToken) : 0;
+        var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
+        var page = Math.Clamp(filter.Page, 1, pages);
+        var ordered = status == SubscriptionStatus.Active
+            ? query.OrderBy(s => s.RenewsOn).ThenBy(s => s.ProductCode).ThenBy(s => s.Id)
+            : query.OrderByDescending(s => s.ExpiredOn).ThenBy(s => s.ProductCode).ThenBy(s => s.Id);
+        var subscriptions = total == 0 ? [] : await ordered.Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
         var ids = subscriptions.Select(s => s.Id).ToList();
-        var paymentDue = await db.Orders.AsNoTracking()
+        var paymentDue = ids.Count == 0 ? [] : await db.Orders.AsNoTracking()
             .Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && o.SubscriptionId != null && ids.Contains(o.SubscriptionId.Value))
-            .Select(o => o.SubscriptionId!.Value).ToListAsync(cancellationToken);
+            .Select(o => o.SubscriptionId!.Value).ToHashSetAsync(cancellationToken);
 
         var families = await catalog.FamiliesAsync(cancellationToken);
-        // One catalog lookup per distinct product and plan, not per row.
         var products = new Dictionary<string, ProductSummary?>(StringComparer.Ordinal);
         foreach (var code in subscriptions.Select(s => s.ProductCode).Distinct(StringComparer.Ordinal))
         {
@@ -77,15 +93,15 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
                 upgradeable.UnionWith(targets.SelectMany(t => t.PricesPerSeat).Select(p => (plan, p.Currency)));
             }
         }
-        // One call for all the customer's keys, not one per row; Expired Products shows no keys, so it asks for none.
-        var keys = status == SubscriptionStatus.Active && subscriptions.Count > 0
-            ? await licensing.LicenseKeysAsync(customerId, cancellationToken)
+        // The page's keys in one call; Expired Products shows no keys, so it asks for none.
+        var keys = status == SubscriptionStatus.Active && ids.Count > 0
+            ? await licensing.LicenseKeysAsync(customerId, ids, cancellationToken)
             : new Dictionary<Guid, LicenseKeyInfo>();
         var rows = subscriptions.Select(s => new Row(s, products[s.ProductCode]?.Name ?? s.ProductCode,
             families.FirstOrDefault(f => f.Code == s.FamilyCode)?.Name ?? s.FamilyCode, upgradeable.Contains((s.PlanCode, s.Currency)), paymentDue.Contains(s.Id),
             keys.GetValueOrDefault(s.Id))).ToList();
         var method = status == SubscriptionStatus.Active ? await billing.DefaultPaymentMethodAsync(customerId, cancellationToken) : null;
-        return new Result(rows, hasAny, families.Where(f => f.ServiceUrl is null).ToList(), currencies, method, error, organization);
+        return new Result(new PagedResult<Row>(rows, page, PageSize, total), hasAny, families.Where(f => f.ServiceUrl is null).ToList(), currencies, method, error, organization);
     }
 
     /// <summary>A member's or guest's organization and, on Active Products, what it allocated to them; null for everyone else.</summary>

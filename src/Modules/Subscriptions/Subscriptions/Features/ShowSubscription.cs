@@ -31,7 +31,7 @@ internal sealed class ShowSubscription(SubscriptionsDbContext db, ICatalogApi ca
             .Where(o => o.CustomerId == customerId && (o.SubscriptionId == id || o.Id == id)
                 && (o.Status != OrderStatus.Cancelled || o.InvoiceId != null || o.Kind == OrderKind.Renewal))
             .OrderByDescending(o => o.CreatedUtc).Take(20).ToListAsync(cancellationToken);
-        var keys = await licensing.LicenseKeysAsync(customerId, cancellationToken);
+        var keys = await licensing.LicenseKeysAsync(customerId, [id], cancellationToken);
         return new View(subscription, product, canUpgrade, method, orders, keys.GetValueOrDefault(id));
     }
 }
