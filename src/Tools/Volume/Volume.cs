@@ -156,17 +156,19 @@ internal static class Volume
         public async Task SaveAsync(BillingDbContext db, CancellationToken cancellationToken)
         {
             db.ChangeTracker.Clear();
-            var existing = await db.InvoiceNumbers.ToDictionaryAsync(c => c.Year, cancellationToken);
+            var existing = await db.InvoiceNumbers.AsNoTracking().Select(c => c.Year).ToListAsync(cancellationToken);
             foreach (var counter in _counters.Values)
             {
-                if (existing.TryGetValue(counter.Year, out var stored))
+                var (last, version) = (counter.Last, Guid.NewGuid());
+                if (existing.Contains(counter.Year))
                 {
-                    stored.Last = counter.Last;
-                    stored.Version = Guid.NewGuid();
+                    // A set-based update: the generator's contexts track nothing, so changing a loaded counter would save nothing.
+                    await db.InvoiceNumbers.Where(c => c.Year == counter.Year)
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.Last, last).SetProperty(c => c.Version, version), cancellationToken);
                 }
                 else
                 {
-                    db.InvoiceNumbers.Add(new InvoiceNumberCounter { Year = counter.Year, Last = counter.Last, Version = Guid.NewGuid() });
+                    db.InvoiceNumbers.Add(new InvoiceNumberCounter { Year = counter.Year, Last = last, Version = version });
                 }
             }
             await db.SaveChangesAsync(cancellationToken);

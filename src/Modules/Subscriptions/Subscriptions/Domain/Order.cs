@@ -65,6 +65,21 @@ internal sealed class Order
 
     public string SourceReference => $"subscriptions:order:{Id:N}";
 
+    /// <summary>
+    /// The id of a subscription's renewal order for one renewal date, the same in every run: runs placing the same
+    /// renewals at once insert the same keys in the same order, so the second waits for the first and then finds it
+    /// (a unique violation) instead of the two deadlocking over the unique index in different orders.
+    /// </summary>
+    public static Guid RenewalId(Guid subscriptionId, DateOnly renewalOf)
+    {
+        Span<byte> input = stackalloc byte[20];
+        subscriptionId.TryWriteBytes(input);
+        BitConverter.TryWriteBytes(input[16..], renewalOf.DayNumber);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(input, hash);
+        return new Guid(hash[..16]);
+    }
+
     public static Order Place(Guid id, string customerId, OrderKind kind, Guid? subscriptionId, string planCode, int seats, string currency, decimal pricePerSeat,
         decimal amount, DateTime utcNow, DateOnly? renewalOf = null, string? fromPlanCode = null) => new()
         {

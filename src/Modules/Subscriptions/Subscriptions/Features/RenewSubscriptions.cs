@@ -97,7 +97,7 @@ internal sealed class RenewSubscriptions(
                 return;
             }
             var now = clock.GetUtcNow().UtcDateTime;
-            var orders = due.Select(s => Order.Place(Guid.NewGuid(), s.CustomerId, OrderKind.Renewal, s.Id, s.PlanCode, s.SeatsAtRenewal, s.Currency, s.PricePerSeat,
+            var orders = due.Select(s => Order.Place(Order.RenewalId(s.Id, s.RenewsOn), s.CustomerId, OrderKind.Renewal, s.Id, s.PlanCode, s.SeatsAtRenewal, s.Currency, s.PricePerSeat,
                 (s.PricePerSeatPerTerm * s.SeatsAtRenewal).Rounded().Amount, now, renewalOf: s.RenewsOn)).ToList();
             db.Orders.AddRange(orders);
             // Not Claims.TryInsertOnceAsync for the page: one order placed meanwhile by another run fails the page's insert,
@@ -106,7 +106,8 @@ internal sealed class RenewSubscriptions(
             {
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException)
+            // A transient failure (PostgreSQL's execution strategy wraps a deadlock) falls back the same way.
+            catch (Exception ex) when (ex is DbUpdateException || ex.InnerException is DbUpdateException)
             {
                 db.ChangeTracker.Clear();
                 foreach (var order in orders)
