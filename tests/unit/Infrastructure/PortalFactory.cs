@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChaosModular.Modules.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -34,6 +35,12 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
     /// <summary>Service replacements (test doubles of outside services), applied before the host starts.</summary>
     public Action<IServiceCollection>? TestServices { get; set; }
 
+    /// <summary>
+    /// The culture every request runs under, as a server whose system language it is (de-DE: a decimal comma).
+    /// Null: the test process's own culture.
+    /// </summary>
+    public CultureInfo? ServerCulture { get; set; }
+
     public string SupportEmail => "support@chaosmodular.local";
     public string SupportPassword => "SupportDesk#2026";
     public string DemoEmail => "demo@chaosmodular.local";
@@ -59,6 +66,10 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
             {
                 services.AddSingleton<TimeProvider>(Clock);
             }
+            if (ServerCulture is { } culture)
+            {
+                services.AddSingleton<IStartupFilter>(new ServerCultureFilter(culture));
+            }
             TestServices?.Invoke(services);
         });
     }
@@ -69,6 +80,21 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
         HandleCookies = true,
         BaseAddress = new Uri("http://localhost"),
     });
+}
+
+/// <summary>Runs each request under a fixed culture, first in the pipeline (before model binding reads the form).</summary>
+internal sealed class ServerCultureFilter(CultureInfo culture) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentUICulture = culture;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 /// <summary>The embedded default: SQLite files in a temporary folder, jobs in Web's memory.</summary>

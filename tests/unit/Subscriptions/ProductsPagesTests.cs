@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using ChaosModular.Billing.Contracts.Events;
@@ -14,14 +15,26 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChaosModular.UnitTests.Subscriptions;
 
 /// <summary>A portal whose clock stands at 2026-07-02 10:00 UTC.</summary>
-public sealed class ProductsPortalFactory : SqlitePortalFactory
+public class ProductsPortalFactory : SqlitePortalFactory
 {
     public static readonly DateOnly Today = new(2026, 7, 2);
 
     public ProductsPortalFactory() => Clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 2, 10, 0, 0, TimeSpan.Zero));
 }
 
-public sealed partial class ProductsPagesTests(ProductsPortalFactory factory) : IClassFixture<ProductsPortalFactory>
+/// <summary>The same portal on a server whose culture writes numbers with a decimal comma.</summary>
+public sealed class GermanProductsPortalFactory : ProductsPortalFactory
+{
+    public GermanProductsPortalFactory() => ServerCulture = CultureInfo.GetCultureInfo("de-DE");
+}
+
+/// <summary>
+/// Every products test again on a de-DE server: prices posted back by the review forms (ExpectedPrice) are machine
+/// values and must be read the same whatever the server's culture, and pages show amounts the same way.
+/// </summary>
+public sealed class ProductsPagesOnAGermanServerTests(GermanProductsPortalFactory factory) : ProductsPagesTests(factory), IClassFixture<GermanProductsPortalFactory>;
+
+public partial class ProductsPagesTests(ProductsPortalFactory factory) : IClassFixture<ProductsPortalFactory>
 {
     private static readonly DateOnly March1 = new(2026, 3, 1);   // an annual subscription from here renews on 2027-03-01: 242 of 365 days left today
 

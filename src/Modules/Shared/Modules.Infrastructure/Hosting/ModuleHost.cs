@@ -23,6 +23,7 @@ public static class ModuleHost
         services.AddSingleton(modules);
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentCustomer, CurrentCustomer>();
+        services.ConfigureOptions<InvariantFormValues>();
         services.AddSingleton(configuration["Testing:ClockOffsetFile"] is { Length: > 0 } clockFile ? new TravelClock(clockFile) : TimeProvider.System);
 
         services.AddOptions<DatabaseOptions>()
