@@ -115,6 +115,45 @@ public sealed partial class NewCustomerJourney(PortalFixture portal, ITestOutput
     });
 
     [Fact]
+    public Task A_locked_out_customer_sets_a_new_password_from_the_emailed_link_and_the_link_works_once() => JourneyAsync(async page =>
+    {
+        var customer = Customer.New(name: "Fern Forgetful", country: "AT");
+        const string newPassword = "Remembered2027Ab";
+        var signIn = await (await (await SignUpPage.OpenAsync(page)).CreateAccountAsync(customer)).Menu.SignOutAsync();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            await signIn.AttemptRefusedSignInAsync(customer.Email, $"Wrong{attempt}Password");
+        }
+        await Expect(signIn.Error).ToContainTextAsync("locked");
+
+        // Forgot password? on the sign-in page: the answer does not say whether the address has an account.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Forgot password?" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Forgot your password?" })).ToBeVisibleAsync();
+        await page.GetByLabel("Email").FillAsync(customer.Email);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send me a link" }).ClickAsync();
+        await Expect(page.GetByTestId("reset-requested")).ToHaveTextAsync(
+            "If an account uses that email address, we have sent it a link to set a new password. The link works once, for one hour.");
+
+        // The Worker emails the link; following it sets the new password and lifts the lockout.
+        var email = await Mailbox.WaitForAsync(customer.Email, "Set a new ChaosModular password");
+        var link = ResetLink().Match(email.Text).Groups[1].Value;
+        Assert.StartsWith($"{Portal.BaseUrl}reset-password?user=", link, StringComparison.Ordinal);
+        await page.GotoAsync(link);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(newPassword);
+        await page.GetByLabel("Confirm new password").FillAsync(newPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set password" }).ClickAsync();
+        signIn = new SignInPage(page);
+        await signIn.ExpectOpenAsync();
+        await Expect(page.GetByTestId("flash")).ToContainTextAsync("Your password was set.");
+        var products = await signIn.SignInAsync(customer.Email, newPassword);
+        await Expect(products.Menu.SignedInAs).ToHaveTextAsync(customer.Email);
+
+        // The link worked once.
+        await page.GotoAsync(link);
+        await Expect(page.GetByTestId("reset-link-invalid")).ToHaveTextAsync("This link has expired or was already used. Ask for a new one below.");
+    });
+
+    [Fact]
     public Task Changing_the_password_signs_out_the_customers_other_browser() => JourneyAsync(async page =>
     {
         var customer = Customer.New(name: "Dora Denoise", country: "FR");
@@ -153,4 +192,7 @@ public sealed partial class NewCustomerJourney(PortalFixture portal, ITestOutput
 
     [GeneratedRegex(@"^\d{9}$")]
     private static partial Regex NineDigits();
+
+    [GeneratedRegex(@"Set a new password: (\S+)")]
+    private static partial Regex ResetLink();
 }

@@ -11,4 +11,8 @@ public static class AccountsRoutes
     public const string SignOut = "/sign-out";
     public const string Account = "/account";
     public const string Password = "/account/password";
+    public const string ForgotPassword = "/forgot-password";
+
+    /// <summary>The emailed link: <c>?user={id}&amp;token={token}</c>.</summary>
+    public const string ResetPassword = "/reset-password";
 }

@@ -32,9 +32,11 @@ public sealed class AccountsModule : IModule
                 o.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
                 o.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
                 o.Lockout.AllowedForNewUsers = true;
+                o.Tokens.PasswordResetTokenProvider = PasswordResetTokens.Name;
             })
             .AddEntityFrameworkStores<AccountsDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<PasswordResetTokens>(PasswordResetTokens.Name);
 
         // A changed password renews the security stamp; checking it on every request signs other sessions out at once.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
@@ -64,6 +66,8 @@ public sealed class AccountsModule : IModule
 
         services.AddScoped<RegisterCustomer>();
         services.AddScoped<ChangePassword>();
+        services.AddScoped<RequestPasswordReset>();
+        services.AddScoped<ResetPassword>();
         services.AddModuleSeeder<AccountsSeeder>(Name);
         services.AddScoped<IAccountsApi, AccountsApi>();
     }

@@ -37,6 +37,7 @@ public sealed class NotificationsModule : IModule
         services.AddScoped<INotificationsApi>(sp => sp.GetRequiredService<EmailRequests>());
         services.AddIntegrationEventHandler<CustomerRegistered, WelcomeEmailOnCustomerRegistered>();
         services.AddIntegrationEventHandler<PasswordChanged, NoticeOnPasswordChanged>();
+        services.AddIntegrationEventHandler<PasswordResetRequested, ResetLinkOnPasswordResetRequested>();
         services.AddBacklogProbe<EmailQueueProbe>();
     }
 

@@ -16,3 +16,10 @@ internal sealed class NoticeOnPasswordChanged(EmailRequests emails) : IIntegrati
         emails.QueueEmailAsync(new PasswordChangedEmail(StoredEmailModel.EventSourceKey<PasswordChangedEmail>(integrationEvent.EventId),
             integrationEvent.Email, integrationEvent.Name, integrationEvent.OccurredUtc), cancellationToken);
 }
+
+internal sealed class ResetLinkOnPasswordResetRequested(EmailRequests emails) : IIntegrationEventHandler<PasswordResetRequested>
+{
+    public Task HandleAsync(PasswordResetRequested integrationEvent, CancellationToken cancellationToken) =>
+        emails.QueueEmailAsync(new PasswordResetEmail(StoredEmailModel.EventSourceKey<PasswordResetEmail>(integrationEvent.EventId),
+            integrationEvent.Email, integrationEvent.Name, integrationEvent.UserId, integrationEvent.Token, integrationEvent.ExpiresUtc), cancellationToken);
+}

@@ -7,3 +7,7 @@ internal sealed record WelcomeEmail(string SourceKey, string ToAddress, string T
 
 internal sealed record PasswordChangedEmail(string SourceKey, string ToAddress, string ToName, DateTime ChangedUtc)
     : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>Forgot password: the single-use link to set a new password.</summary>
+internal sealed record PasswordResetEmail(string SourceKey, string ToAddress, string ToName, string UserId, string Token, DateTime ExpiresUtc)
+    : EmailMessage(SourceKey, ToAddress, ToName);

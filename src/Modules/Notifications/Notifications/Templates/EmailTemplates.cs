@@ -47,6 +47,14 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     $"If you did not change it, contact support at once: {support}",
                 ],
                 ("Sign in", portal + AccountsRoutes.SignIn)),
+            PasswordResetEmail m => Compose(
+                "Set a new ChaosModular password",
+                greeting,
+                [
+                    $"Someone (we hope you) asked for a link to set a new password for your ChaosModular account. The link works once, until {Time(m.ExpiresUtc)} (UTC).",
+                    "If you did not ask for it, ignore this email: your password stays as it is.",
+                ],
+                ("Set a new password", $"{portal}{AccountsRoutes.ResetPassword}?user={Uri.EscapeDataString(m.UserId)}&token={Uri.EscapeDataString(m.Token)}")),
             ReceiptEmail m => Compose(
                 "Receipt for your ChaosModular payment",
                 greeting,

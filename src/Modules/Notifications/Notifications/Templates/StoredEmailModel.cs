@@ -15,6 +15,7 @@ internal static class StoredEmailModel
     {
         ["welcome"] = typeof(WelcomeEmail),
         ["password-changed"] = typeof(PasswordChangedEmail),
+        ["password-reset"] = typeof(PasswordResetEmail),
         ["receipt"] = typeof(ReceiptEmail),
         ["payment-failed"] = typeof(PaymentFailedEmail),
         ["renewal-reminder"] = typeof(RenewalReminderEmail),

@@ -41,7 +41,7 @@ internal sealed class SignInModel(SignInManager<PortalUser> signIn) : PageModel
             return LocalRedirect(SafeReturnUrl);
         }
         Error = result.IsLockedOut
-            ? $"Too many failed sign-in attempts. This account is locked for {AccountsModule.LockoutDuration.TotalMinutes:0} minutes; try again later or reset your password with support."
+            ? $"Too many failed sign-in attempts. This account is locked for {AccountsModule.LockoutDuration.TotalMinutes:0} minutes; try again later or set a new password with Forgot password."
             : "The email or password is not correct.";
         return Page();
     }
