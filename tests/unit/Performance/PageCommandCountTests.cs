@@ -135,6 +135,38 @@ public sealed class PageCommandCountTests(CountingPortalFactory factory, ITestOu
         Assert.InRange(many.Count, 1, 12);
     }
 
+    /// <summary>The commands of a warm view of each list page, pinned: a change that adds one to every request or to a page shows here.</summary>
+    [Theory]
+    [InlineData("/learning", 1)]            // the session check only: Web's own page reads nothing else
+    [InlineData("/products", 6)]            // session, membership, currencies with counts, the page with payment-due flags, keys, payment method
+    [InlineData("/products/expired", 4)]    // session, membership, currencies with counts, the page
+    public async Task A_warm_page_view_runs_a_pinned_number_of_SQL_commands(string path, int expected)
+    {
+        var account = await AccountWithAsync(30);
+
+        var (warm, _) = await factory.Counter.RequestAsync(account.Customer.Client.Http, path);
+        Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        var (response, commands) = await factory.Counter.RequestAsync(account.Customer.Client.Http, path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(commands.Count == expected, $"{path} ran {commands.Count} SQL commands, expected {expected}:\n{string.Join("\n---\n", commands)}");
+    }
+
+    [Fact]
+    public async Task A_signed_in_view_checks_the_session_in_one_command_and_keeps_the_cookie()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory, card: null);
+        await factory.Counter.RequestAsync(customer.Client.Http, "/learning");
+
+        var (response, commands) = await factory.Counter.RequestAsync(customer.Client.Http, "/learning");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var command = Assert.Single(commands);
+        Assert.Contains("AspNetUsers", command.Text, StringComparison.Ordinal);
+        // An unchanged session is not re-issued: no new sign-in cookie with every response.
+        Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("chaos.auth", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_administrator_role_is_read_once_per_window_and_forgotten_when_support_removes_the_administrator()
     {

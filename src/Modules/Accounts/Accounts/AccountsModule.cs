@@ -40,6 +40,7 @@ public sealed class AccountsModule : IModule
 
         // A changed password renews the security stamp; checking it on every request signs other sessions out at once.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddScoped<ISecurityStampValidator, SessionValidator>();
         services.ConfigureApplicationCookie(o =>
         {
             o.LoginPath = AccountsRoutes.SignIn;

@@ -35,8 +35,10 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
     public sealed record FromOrganization(string Name, bool IsMember, IReadOnlyList<AllocationSummary> Allocations);
 
     /// <summary>
-    /// A fixed number of queries whatever the number of subscriptions: the currencies, the count, the page's rows, then
-    /// payment-due flags and licence keys of that page only; products and upgrades come from the in-memory catalog.
+    /// A fixed number of queries whatever the number of subscriptions: the currencies with the count of matching rows per
+    /// currency (one grouped query gives the currency filter's list, whether the customer has any, and the pager's total),
+    /// the page's rows with their payment-due flag, then the licence keys of that page only; products and upgrades come
+    /// from the in-memory catalog.
     /// </summary>
     public async Task<Result> HandleAsync(string customerId, SubscriptionStatus status, Filter filter, CancellationToken cancellationToken)
     {
@@ -46,37 +48,63 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
             return new Result(Result.NoRows, false, [], [], null, null, organization);
         }
         var mine = db.Subscriptions.AsNoTracking().Where(s => s.CustomerId == customerId && s.Status == status);
-        var currencies = await mine.Select(s => s.Currency).Distinct().OrderBy(c => c).ToListAsync(cancellationToken);
+        var family = string.IsNullOrEmpty(filter.Family) ? null : filter.Family;
+        var currency = string.IsNullOrEmpty(filter.Currency) ? null : filter.Currency;
+        var (from, to) = (filter.ExpiresFrom, filter.ExpiresTo);
+        var counts = status == SubscriptionStatus.Active
+            ? await mine.GroupBy(s => s.Currency)
+                .Select(g => new
+                {
+                    Currency = g.Key,
+                    Matching = g.Count(s => (family == null || s.FamilyCode == family) && (currency == null || s.Currency == currency)
+                        && (from == null || s.RenewsOn >= from) && (to == null || s.RenewsOn <= to)),
+                })
+                .ToListAsync(cancellationToken)
+            : await mine.GroupBy(s => s.Currency)
+                .Select(g => new
+                {
+                    Currency = g.Key,
+                    Matching = g.Count(s => (family == null || s.FamilyCode == family) && (currency == null || s.Currency == currency)
+                        && (from == null || s.ExpiredOn >= from) && (to == null || s.ExpiredOn <= to)),
+                })
+                .ToListAsync(cancellationToken);
+        var currencies = counts.Select(c => c.Currency).Order(StringComparer.Ordinal).ToList();
         var hasAny = currencies.Count > 0;
+        var total = counts.Sum(c => c.Matching);
         var query = mine;
-        if (!string.IsNullOrEmpty(filter.Family))
+        if (family is not null)
         {
-            query = query.Where(s => s.FamilyCode == filter.Family);
+            query = query.Where(s => s.FamilyCode == family);
         }
-        if (!string.IsNullOrEmpty(filter.Currency))
+        if (currency is not null)
         {
-            query = query.Where(s => s.Currency == filter.Currency);
+            query = query.Where(s => s.Currency == currency);
         }
-        var error = filter is { ExpiresFrom: { } a, ExpiresTo: { } b } && a > b ? "The 'from' date is after the 'to' date." : null;
-        if (filter.ExpiresFrom is { } from)
+        var error = from is { } a && to is { } b && a > b ? "The 'from' date is after the 'to' date." : null;
+        if (from is not null)
         {
             query = status == SubscriptionStatus.Active ? query.Where(s => s.RenewsOn >= from) : query.Where(s => s.ExpiredOn >= from);
         }
-        if (filter.ExpiresTo is { } to)
+        if (to is not null)
         {
             query = status == SubscriptionStatus.Active ? query.Where(s => s.RenewsOn <= to) : query.Where(s => s.ExpiredOn <= to);
         }
-        var total = hasAny ? await query.CountAsync(cancellationToken) : 0;
         var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
         var page = Math.Clamp(filter.Page, 1, pages);
         var ordered = status == SubscriptionStatus.Active
             ? query.OrderBy(s => s.RenewsOn).ThenBy(s => s.ProductCode).ThenBy(s => s.Id)
             : query.OrderByDescending(s => s.ExpiredOn).ThenBy(s => s.ProductCode).ThenBy(s => s.Id);
-        var subscriptions = total == 0 ? [] : await ordered.Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
+        // A renewal order awaiting payment marks the row; asked with the page's rows, not in a query of its own.
+        var found = total == 0 ? [] : await ordered.Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(s => new
+            {
+                Subscription = s,
+                PaymentDue = db.Orders.Any(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && o.SubscriptionId == s.Id),
+            })
+            .ToListAsync(cancellationToken);
+        var subscriptions = found.Select(f => f.Subscription).ToList();
+        var paymentDue = found.Where(f => f.PaymentDue).Select(f => f.Subscription.Id).ToHashSet();
         var ids = subscriptions.Select(s => s.Id).ToList();
-        var paymentDue = ids.Count == 0 ? [] : await db.Orders.AsNoTracking()
-            .Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && o.SubscriptionId != null && ids.Contains(o.SubscriptionId.Value))
-            .Select(o => o.SubscriptionId!.Value).ToHashSetAsync(cancellationToken);
 
         var families = await catalog.FamiliesAsync(cancellationToken);
         var products = new Dictionary<string, ProductSummary?>(StringComparer.Ordinal);
