@@ -99,6 +99,30 @@ public sealed class EmailDeliveryTests
         Assert.Equal(1, smtp.ReceivedEmail.Count(m => m.ToAddresses.Any(a => a.Address == email)));
     }
 
+    /// <summary>A batch job sends its emails over one SMTP connection (MailKit: connect once, send many): each arrives once.</summary>
+    [Fact]
+    public async Task A_batch_of_emails_queued_at_once_arrives_each_once_over_smtp()
+    {
+        var port = Eventually.FreeTcpPort();
+        using var smtp = SimpleSmtpServer.Start(port);
+        await using var factory = PortalWithSmtp(port);
+        var emails = Enumerable.Range(0, 5)
+            .Select(i => new WelcomeEmail(StoredEmailModel.EventSourceKey<WelcomeEmail>(Guid.NewGuid()), $"batch{i}-{Guid.NewGuid():N}@example.test", $"Batch {i}", "123456782"))
+            .ToList();
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<EmailRequests>().QueueEmailsAsync(emails, CancellationToken.None);
+        }
+
+        foreach (var email in emails)
+        {
+            Assert.Contains($"Hello {email.ToName},", (await ReceivedBy(smtp, email.ToAddress)).TextBody, StringComparison.Ordinal);
+            await Eventually.Until(() => EmailTo(factory, email.ToAddress, e => e.SentUtc != null), Patience, "the email marked sent");
+        }
+        Assert.All(emails, email => Assert.Equal(1, smtp.ReceivedEmail.Count(m => m.ToAddresses.Any(a => a.Address == email.ToAddress))));
+    }
+
     [Fact]
     public async Task Without_an_smtp_host_emails_are_written_as_eml_files()
     {

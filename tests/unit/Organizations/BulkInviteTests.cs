@@ -451,12 +451,27 @@ public sealed class PostgresBulkInviteTests(PostgresPortalFactory factory) : Bul
         var invitations = await InvitationsAsync(organizationId);
         Assert.Equal(people.Count, invitations.Count);
         Assert.Equal(people.Select(p => p.UserId).Order(), invitations.Select(i => i.AccountId).Order());
+        var emailIds = new List<Guid>();
         foreach (var person in people)
         {
-            Assert.Single(await EmailsToAsync(person.Email));
+            emailIds.Add(Assert.Single(await EmailsToAsync(person.Email)).Id);
         }
+        // Each email is in exactly one queued sending job: no run queued another's (nor its own twice).
+        Assert.Equal(emailIds.Order(), QueuedEmailSends(emailIds).Order());
         Assert.Single(await AuditAsync(organizationId), a => a.Action == AuditAction.BulkInviteFinished);
         Assert.Single(await EmailsToAsync(admin.Email), e => e.Template == "organization-bulk-invite-report");
+    }
+
+    /// <summary>The ids among <paramref name="emailIds"/> held by queued email sending jobs, once per job that holds one.</summary>
+    private List<Guid> QueuedEmailSends(IReadOnlyCollection<Guid> emailIds)
+    {
+        var monitoring = Factory.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        return [.. monitoring.Queues()
+            .SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, 100_000))
+            .Select(j => j.Value.Job)
+            .Where(j => j?.Type == typeof(ChaosModular.Notifications.Jobs.EmailJobs))
+            .SelectMany(j => j!.Args[0] switch { Guid[] ids => ids, Guid id => [id], _ => [] })
+            .Where(emailIds.Contains)];
     }
 
     /// <summary>A Worker that lost its queued job (in memory, a crash before the enqueue): the sweep queues it again after ten quiet minutes, and not before.</summary>

@@ -8,4 +8,10 @@ public interface INotificationsApi
     /// same key (a retried job) does nothing.
     /// </summary>
     Task QueueEmailAsync(EmailMessage email, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="QueueEmailAsync"/> for many emails in one go (a bulk invite's batch): the ones whose source key is already
+    /// stored are left out, the rest stored together and sent by a few jobs rather than one per email.
+    /// </summary>
+    Task QueueEmailsAsync(IReadOnlyList<EmailMessage> emails, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using ChaosModular.Notifications.Sending;
 using ChaosModular.Notifications.Templates;
 using Hangfire;
@@ -8,8 +9,9 @@ using MimeKit;
 namespace ChaosModular.Notifications.Jobs;
 
 /// <summary>
-/// Sends one stored email. A failure (SMTP down) records the error and rethrows, so Hangfire retries
-/// on the schedule below; a sent email is never sent again by a repeated job.
+/// Sends stored emails, a chunk per job. Each email is claimed on its own: a failure (SMTP down) records its error
+/// and the others are still sent; then the job fails, so Hangfire retries on the schedule below and the retry sends
+/// only what is left (a sent email is never sent again by a repeated job).
 /// </summary>
 internal sealed class EmailJobs
 {
@@ -37,9 +39,41 @@ internal sealed class EmailJobs
         _jobs = jobs;
     }
 
+    /// <summary>The one-email job of earlier releases (still in a queue after an upgrade); a batch of one.</summary>
     [DisplayName("Send email {0}")]
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200])]
-    public async Task SendAsync(Guid emailId, CancellationToken cancellationToken)
+    public Task SendAsync(Guid emailId, CancellationToken cancellationToken) => SendBatchAsync([emailId], cancellationToken);
+
+    [DisplayName("Send a batch of emails")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200])]
+    public async Task SendBatchAsync(Guid[] emailIds, CancellationToken cancellationToken)
+    {
+        var failures = new List<Exception>();
+        await using (var sender = _transport.OpenSender())
+        {
+            foreach (var emailId in emailIds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (await SendOneAsync(emailId, sender, cancellationToken) is { } failure)
+                {
+                    failures.Add(failure);
+                }
+            }
+        }
+        if (failures.Count == 1 && emailIds.Length == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failures[0]);
+        }
+        if (failures.Count > 0)
+        {
+            throw new AggregateException(
+                string.Create(CultureInfo.InvariantCulture, $"{failures.Count} of {emailIds.Length} emails were not sent; the retry sends them (the sent ones are skipped)."),
+                failures);
+        }
+    }
+
+    /// <returns>The failure, recorded on the email; null when it was sent or was not this job's to send.</returns>
+    private async Task<Exception?> SendOneAsync(Guid emailId, IEmailSender sender, CancellationToken cancellationToken)
     {
         // Claim the email atomically: a duplicate job (a sweep, a double delivery) finds it taken or sent and stops.
         var now = _clock.GetUtcNow().UtcDateTime;
@@ -52,13 +86,14 @@ internal sealed class EmailJobs
                 .SetProperty(e => e.LastAttemptUtc, now), cancellationToken);
         if (claimed == 0)
         {
-            return;
+            return null;
         }
+        _db.ChangeTracker.Clear();
         var email = await _db.Emails.Include(e => e.Attachments).SingleAsync(e => e.Id == emailId, cancellationToken);
         try
         {
             var rendered = _templates.Render(StoredEmailModel.Deserialize(email.Template, email.SourceKey, email.ToAddress, email.ToName, email.ModelJson));
-            var message = new MimeMessage();
+            using var message = new MimeMessage();
             message.From.Add(MailboxAddress.Parse(_smtp.Value.From));
             message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));
             message.Subject = rendered.Subject;
@@ -69,23 +104,28 @@ internal sealed class EmailJobs
                 body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
             }
             message.Body = body.ToMessageBody();
-            await _transport.SendAsync(message, cancellationToken);
+            await sender.SendAsync(message, cancellationToken);
         }
         catch (Exception ex)
         {
-            // Release the claim so Hangfire's retry (or the sweep) can try again.
+            // Release the claim so Hangfire's retry (or the sweep) can try again; a stopping Worker stops the batch here.
             email.Failed(ex.Message);
             await _db.SaveChangesAsync(CancellationToken.None);
-            throw;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            return ex;
         }
         email.Sent(_clock.GetUtcNow().UtcDateTime);
         await _db.SaveChangesAsync(CancellationToken.None);
+        return null;
     }
 
     /// <summary>
     /// Re-enqueues unsent emails whose job was lost (an in-memory queue after a restart, a crash): never
     /// tried after five minutes, or not tried for an hour while Hangfire's retries are left. The claim in
-    /// <see cref="SendAsync"/> keeps a duplicate job from sending twice.
+    /// <see cref="SendOneAsync"/> keeps a duplicate job from sending twice.
     /// </summary>
     [DisplayName("Sweep unsent emails")]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
@@ -100,9 +140,9 @@ internal sealed class EmailJobs
             .Select(e => e.Id)
             .Take(500)
             .ToListAsync(cancellationToken);
-        foreach (var id in lost)
+        foreach (var chunk in lost.Chunk(IntegrationEventHandlers.EmailRequests.ChunkSize))
         {
-            _jobs.Enqueue<EmailJobs>(j => j.SendAsync(id, CancellationToken.None));
+            _jobs.Enqueue<EmailJobs>(j => j.SendBatchAsync(chunk, CancellationToken.None));
         }
     }
 }

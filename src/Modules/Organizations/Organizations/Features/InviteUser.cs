@@ -70,7 +70,13 @@ internal sealed class InviteUser(OrganizationsDbContext db, OrganizationAdminist
 internal sealed class InvitationEmails(INotificationsApi notifications)
 {
     public Task SendAsync(Invitation invitation, string organizationName, string inviteeName, string token, CancellationToken cancellationToken) =>
-        notifications.QueueEmailAsync(new OrganizationInvitationEmail(
-            $"organization-invitation:{invitation.Id:N}:{invitation.TokenHash[..16]}", invitation.Email, inviteeName,
-            organizationName, invitation.Role.ToString(), token, invitation.ExpiresUtc), cancellationToken);
+        notifications.QueueEmailAsync(Email(invitation, organizationName, inviteeName, token), cancellationToken);
+
+    /// <summary>A bulk invite's batch of invitations, queued in one call.</summary>
+    public Task SendAsync(IEnumerable<(Invitation Invitation, string InviteeName, string Token)> invitations, string organizationName, CancellationToken cancellationToken) =>
+        notifications.QueueEmailsAsync([.. invitations.Select(i => Email(i.Invitation, organizationName, i.InviteeName, i.Token))], cancellationToken);
+
+    private static OrganizationInvitationEmail Email(Invitation invitation, string organizationName, string inviteeName, string token) => new(
+        $"organization-invitation:{invitation.Id:N}:{invitation.TokenHash[..16]}", invitation.Email, inviteeName,
+        organizationName, invitation.Role.ToString(), token, invitation.ExpiresUtc);
 }

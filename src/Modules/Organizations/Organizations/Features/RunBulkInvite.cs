@@ -13,7 +13,8 @@ namespace ChaosModular.Organizations.Features;
 /// <item>ready rows are taken in batches, checked again (the account still exists, is still in no organization, has no
 /// open invitation) and each batch's invitations are saved in one transaction with the rows' results, written only
 /// where a row had none (<see cref="BulkInviteRow.Outcome"/> is a concurrency token: a second run's batch fails whole);</item>
-/// <item>then their emails are queued, the same as a single invite's, and the link tokens kept meanwhile are cleared;
+/// <item>then their emails are queued, the same as a single invite's but the batch's in one call, and the link tokens
+/// kept meanwhile are cleared;
 /// a run that stopped in between queues them again under the same source key, which Notifications sends once;</item>
 /// <item>when no row is left the bulk invite is finished, audited, and its report emailed to the administrator.</item>
 /// </list>
@@ -127,10 +128,7 @@ internal sealed class RunBulkInvite(
             // Another run took some of these rows first: none of this batch was saved; read what is left again.
             return true;
         }
-        foreach (var (invitation, token, name) in created)
-        {
-            await emails.SendAsync(invitation, organizationName, name, token, cancellationToken);
-        }
+        await emails.SendAsync(created.Select(c => (c.Invitation, c.Name, c.Token)), organizationName, cancellationToken);
         await ClearTokensAsync(bulk.Id, [.. created.Select(c => c.Invitation.Id)], cancellationToken);
         return true;
     }
@@ -150,10 +148,8 @@ internal sealed class RunBulkInvite(
             }
             var names = (await accounts.FindCustomersAsync([.. pending.Select(p => p.Invitation.AccountId)], cancellationToken))
                 .ToDictionary(c => c.UserId, c => c.Name, StringComparer.Ordinal);
-            foreach (var p in pending)
-            {
-                await emails.SendAsync(p.Invitation, organizationName, names.GetValueOrDefault(p.Invitation.AccountId) ?? p.Invitation.Email, p.Token, cancellationToken);
-            }
+            await emails.SendAsync(
+                pending.Select(p => (p.Invitation, names.GetValueOrDefault(p.Invitation.AccountId) ?? p.Invitation.Email, p.Token)), organizationName, cancellationToken);
             await ClearTokensAsync(bulk.Id, [.. pending.Select(p => p.Invitation.Id)], cancellationToken);
         }
     }

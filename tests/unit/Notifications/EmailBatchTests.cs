@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using ChaosModular.Notifications.Contracts;
+using ChaosModular.Notifications.Data;
+using ChaosModular.Notifications.IntegrationEventHandlers;
+using ChaosModular.Notifications.Jobs;
+using ChaosModular.Notifications.Sending;
+using ChaosModular.Notifications.Templates;
+using Hangfire;
+using MimeKit;
+
+namespace ChaosModular.UnitTests.Notifications;
+
+/// <summary>A transport that keeps what it was given, and refuses the next message to an address when told to.</summary>
+internal sealed class RecordingEmailTransport : IEmailTransport
+{
+    private readonly ConcurrentQueue<string> _delivered = new();
+    private readonly ConcurrentDictionary<string, int> _refusals = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> Delivered => _delivered;
+
+    public void RefuseNext(string address) => _refusals[address] = 1;
+
+    public IEmailSender OpenSender() => new Sender(this);
+
+    private sealed class Sender(RecordingEmailTransport transport) : IEmailSender
+    {
+        public Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+        {
+            var to = message.To.Mailboxes.Single().Address;
+            if (transport._refusals.TryRemove(to, out _))
+            {
+                throw new IOException($"550 mailbox {to} unavailable");
+            }
+            transport._delivered.Enqueue(to);
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>PostgreSQL with Hangfire's storage and no server: the test runs the sending jobs itself, through a recording transport.</summary>
+public sealed class EmailBatchFactory : PostgresPortalFactory
+{
+    public EmailBatchFactory() => TestServices = services => services.AddSingleton<IEmailTransport>(Transport);
+
+    internal RecordingEmailTransport Transport { get; } = new();
+}
+
+/// <summary>
+/// Queuing many emails at once (a bulk invite's batch): stored once per source key, sent by one job per chunk, and a chunk
+/// with a failing email sends the others and leaves the failed one to the retry.
+/// </summary>
+public sealed class EmailBatchTests(EmailBatchFactory factory) : IClassFixture<EmailBatchFactory>
+{
+    private static WelcomeEmail Welcome(string address) =>
+        new(StoredEmailModel.EventSourceKey<WelcomeEmail>(Guid.NewGuid()), address, "Batch", "123456782");
+
+    private static List<WelcomeEmail> Welcomes(string prefix, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => Welcome($"{prefix}-{i}-{Guid.NewGuid():N}@example.test"))];
+
+    private async Task QueueAsync(IReadOnlyList<EmailMessage> emails)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<EmailRequests>().QueueEmailsAsync(emails, CancellationToken.None);
+    }
+
+    private async Task<Dictionary<string, Guid>> StoredAsync(IEnumerable<EmailMessage> emails)
+    {
+        var keys = emails.Select(e => e.SourceKey).ToList();
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AsNoTracking()
+            .Where(e => keys.Contains(e.SourceKey)).ToDictionaryAsync(e => e.SourceKey, e => e.Id);
+    }
+
+    private async Task SendBatchAsync(Guid[] ids)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<EmailJobs>().SendBatchAsync(ids, CancellationToken.None);
+    }
+
+    /// <summary>The email ids of every queued sending job that holds any of <paramref name="ids"/>, a list per job.</summary>
+    private List<Guid[]> QueuedSends(IReadOnlyCollection<Guid> ids)
+    {
+        var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        return [.. monitoring.Queues()
+            .SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, 100_000))
+            .Select(j => j.Value.Job)
+            .Where(j => j?.Type == typeof(EmailJobs) && j.Method.Name == nameof(EmailJobs.SendBatchAsync))
+            .Select(j => (Guid[])j!.Args[0])
+            .Where(batch => batch.Any(ids.Contains))];
+    }
+
+    [Fact]
+    public async Task A_batch_queued_twice_stores_each_email_once_in_one_sending_job_and_sends_each_once()
+    {
+        var emails = Welcomes("twice", 3);
+
+        await QueueAsync(emails);
+        await QueueAsync([emails[1], emails[1]]);
+        await QueueAsync(emails);
+
+        var stored = await StoredAsync(emails);
+        Assert.Equal(3, stored.Count);
+        var ids = stored.Values.ToList();
+        var job = Assert.Single(QueuedSends(ids));
+        Assert.Equal(ids.Order(), job.Order());
+
+        await SendBatchAsync(job);
+        await SendBatchAsync(job);
+
+        foreach (var email in emails)
+        {
+            Assert.Single(factory.Transport.Delivered, a => a == email.ToAddress);
+        }
+    }
+
+    [Fact]
+    public async Task Emails_already_stored_are_left_out_and_a_large_batch_is_sent_by_a_job_per_hundred()
+    {
+        var first = Welcomes("part", 20);
+        await QueueAsync(first);
+        var all = Welcomes("large", 230).Concat<EmailMessage>(first).ToList();
+
+        await QueueAsync(all);
+
+        var stored = await StoredAsync(all);
+        Assert.Equal(250, stored.Count);
+        var jobs = QueuedSends([.. stored.Values]);
+        Assert.Equal([20, 30, 100, 100], jobs.Select(j => j.Length).Order());
+        Assert.Equal(stored.Values.Order(), jobs.SelectMany(j => j).Order());
+    }
+
+    [Fact]
+    public async Task A_failing_email_does_not_stop_the_batch_and_the_retry_sends_only_it()
+    {
+        var emails = Welcomes("flaky", 3);
+        await QueueAsync(emails);
+        var stored = await StoredAsync(emails);
+        var ids = emails.Select(e => stored[e.SourceKey]).ToArray();
+        factory.Transport.RefuseNext(emails[1].ToAddress);
+
+        var failure = await Assert.ThrowsAsync<AggregateException>(() => SendBatchAsync(ids));
+
+        Assert.Contains("550 mailbox", Assert.Single(failure.InnerExceptions).Message, StringComparison.Ordinal);
+        Assert.Equal([true, false, true], (await RowsAsync(ids)).Select(e => e.SentUtc is not null));
+        var refused = (await RowsAsync(ids))[1];
+        Assert.Contains("550 mailbox", refused.LastError, StringComparison.Ordinal);
+        Assert.Null(refused.LeaseUntilUtc);
+
+        // Hangfire's retry runs the same job again.
+        await SendBatchAsync(ids);
+
+        Assert.All(await RowsAsync(ids), e => Assert.NotNull(e.SentUtc));
+        Assert.Null((await RowsAsync(ids))[1].LastError);
+        foreach (var email in emails)
+        {
+            Assert.Single(factory.Transport.Delivered, a => a == email.ToAddress);
+        }
+    }
+
+    /// <summary>
+    /// Two callers queue the same emails at once (two runs of one bulk invite): the loser's insert meets the unique source
+    /// key, falls back to one email at a time, and each email is stored once and in exactly one sending job.
+    /// </summary>
+    [Fact]
+    public async Task Callers_queuing_the_same_batch_at_once_queue_each_email_once()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var emails = Welcomes($"race{round}", 40);
+            using var start = new SemaphoreSlim(0);
+            var callers = Enumerable.Range(0, 2).Select(async caller =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                var requests = scope.ServiceProvider.GetRequiredService<EmailRequests>();
+                await start.WaitAsync();
+                // Overlapping, not identical: each also has emails only it asks for.
+                await requests.QueueEmailsAsync([.. emails.Where((_, i) => i % 4 != caller)], CancellationToken.None);
+            }).ToList();
+            start.Release(callers.Count);
+            await Task.WhenAll(callers);
+
+            var stored = await StoredAsync(emails);
+            Assert.Equal(emails.Count, stored.Count);
+            Assert.Equal(stored.Values.Order(), QueuedSends([.. stored.Values]).SelectMany(j => j).Order());
+        }
+    }
+
+    private async Task<List<ChaosModular.Notifications.Domain.Email>> RowsAsync(Guid[] ids)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync();
+        return [.. ids.Select(id => rows.Single(e => e.Id == id))];
+    }
+}
