@@ -61,45 +61,24 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatica
     }
 
     /// <summary>Claims up to <see cref="BatchSize"/> due invoices that no other run holds; empty when none is left.</summary>
-    private async Task<List<Guid>> ClaimBatchAsync(CancellationToken cancellationToken)
-    {
-        var claimId = Guid.NewGuid();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var until = now.Add(ClaimFor);
-        if (db.ClaimsWithSkipLocked())
-        {
-            return await db.Database.SqlQuery<Guid>($"""
-                UPDATE billing.invoices SET "AutoPayClaimId" = {claimId}, "AutoPayClaimedUntilUtc" = {until}
-                WHERE "Id" IN (
-                    SELECT "Id" FROM billing.invoices
-                    WHERE "Status" = 'Open' AND "NextAutoPayUtc" IS NOT NULL AND "NextAutoPayUtc" <= {now}
-                        AND ("PaymentLockUntilUtc" IS NULL OR "PaymentLockUntilUtc" < {now})
-                        AND ("AutoPayClaimedUntilUtc" IS NULL OR "AutoPayClaimedUntilUtc" <= {now})
-                    ORDER BY "NextAutoPayUtc" LIMIT {BatchSize}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING "Id" AS "Value"
-                """).ToListAsync(cancellationToken);
-        }
-        while (true)
-        {
-            var candidates = await Claimable(db.Invoices.AsNoTracking(), now).OrderBy(i => i.NextAutoPayUtc).Select(i => i.Id).Take(BatchSize).ToListAsync(cancellationToken);
-            if (candidates.Count == 0)
-            {
-                return [];
-            }
-            // Not the version token: claiming for the job must not make a payment's or a void's saved copy stale.
-            var claimed = await Claimable(db.Invoices, now).Where(i => candidates.Contains(i.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.AutoPayClaimId, claimId).SetProperty(i => i.AutoPayClaimedUntilUtc, until), cancellationToken);
-            if (claimed > 0)
-            {
-                return await db.Invoices.AsNoTracking().Where(i => candidates.Contains(i.Id) && i.AutoPayClaimId == claimId).Select(i => i.Id).ToListAsync(cancellationToken);
-            }
-            // Another run claimed all of these between the read and the update: read the next ones.
-        }
-    }
+    private Task<List<Guid>> ClaimBatchAsync(CancellationToken cancellationToken) =>
+        // Not the version token: claiming for the job must not make a payment's or a void's saved copy stale.
+        db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, BatchSize, cancellationToken);
 
-    private static IQueryable<Invoice> Claimable(IQueryable<Invoice> invoices, DateTime now) =>
-        invoices.Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now
+    private BatchClaim<Invoice, DateTime?> Claim => new(
+        now => db.Invoices.Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now
             && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now)
-            && (i.AutoPayClaimedUntilUtc == null || i.AutoPayClaimedUntilUtc <= now));
+            && (i.AutoPayClaimedUntilUtc == null || i.AutoPayClaimedUntilUtc <= now)),
+        i => i.Id, i => i.AutoPayClaimId, i => i.AutoPayClaimedUntilUtc, i => i.NextAutoPayUtc,
+        (claimId, now, until, batchSize) => $"""
+            UPDATE billing.invoices SET "AutoPayClaimId" = {claimId}, "AutoPayClaimedUntilUtc" = {until}
+            WHERE "Id" IN (
+                SELECT "Id" FROM billing.invoices
+                WHERE "Status" = 'Open' AND "NextAutoPayUtc" IS NOT NULL AND "NextAutoPayUtc" <= {now}
+                    AND ("PaymentLockUntilUtc" IS NULL OR "PaymentLockUntilUtc" < {now})
+                    AND ("AutoPayClaimedUntilUtc" IS NULL OR "AutoPayClaimedUntilUtc" <= {now})
+                ORDER BY "NextAutoPayUtc" LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING "Id" AS "Value"
+            """);
 }

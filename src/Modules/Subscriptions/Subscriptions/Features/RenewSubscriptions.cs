@@ -125,48 +125,24 @@ internal sealed class RenewSubscriptions(
     /// <summary>Claims up to <see cref="BatchSize"/> open renewal orders that no other run holds; empty when none is left.</summary>
     private async Task<List<Order>> ClaimBatchAsync(CancellationToken cancellationToken)
     {
-        var claimId = Guid.NewGuid();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var until = now.Add(ClaimFor);
-        List<Guid> ids;
-        if (db.ClaimsWithSkipLocked())
-        {
-            ids = await db.Database.SqlQuery<Guid>($"""
-                UPDATE subscriptions.orders SET "ClaimId" = {claimId}, "ClaimedUntilUtc" = {until}
-                WHERE "Id" IN (
-                    SELECT "Id" FROM subscriptions.orders
-                    WHERE "Kind" = 'Renewal' AND "Status" = 'AwaitingPayment' AND ("ClaimedUntilUtc" IS NULL OR "ClaimedUntilUtc" <= {now})
-                    ORDER BY "CreatedUtc" LIMIT {BatchSize}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING "Id" AS "Value"
-                """).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            while (true)
-            {
-                var candidates = await Claimable(db.Orders.AsNoTracking(), now).OrderBy(o => o.CreatedUtc).Select(o => o.Id).Take(BatchSize).ToListAsync(cancellationToken);
-                if (candidates.Count == 0)
-                {
-                    return [];
-                }
-                var claimed = await Claimable(db.Orders, now).Where(o => candidates.Contains(o.Id))
-                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimId, claimId).SetProperty(o => o.ClaimedUntilUtc, until), cancellationToken);
-                if (claimed > 0)
-                {
-                    ids = await db.Orders.AsNoTracking().Where(o => candidates.Contains(o.Id) && o.ClaimId == claimId).Select(o => o.Id).ToListAsync(cancellationToken);
-                    break;
-                }
-                // Another run claimed all of these between the read and the update: read the next ones.
-            }
-        }
+        var ids = await db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, BatchSize, cancellationToken);
         return ids.Count == 0
             ? []
             : await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.CreatedUtc).ToListAsync(cancellationToken);
     }
 
-    private static IQueryable<Order> Claimable(IQueryable<Order> orders, DateTime now) =>
-        orders.Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && (o.ClaimedUntilUtc == null || o.ClaimedUntilUtc <= now));
+    private BatchClaim<Order, DateTime> Claim => new(
+        now => db.Orders.Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && (o.ClaimedUntilUtc == null || o.ClaimedUntilUtc <= now)),
+        o => o.Id, o => o.ClaimId, o => o.ClaimedUntilUtc, o => o.CreatedUtc,
+        (claimId, now, until, batchSize) => $"""
+            UPDATE subscriptions.orders SET "ClaimId" = {claimId}, "ClaimedUntilUtc" = {until}
+            WHERE "Id" IN (
+                SELECT "Id" FROM subscriptions.orders
+                WHERE "Kind" = 'Renewal' AND "Status" = 'AwaitingPayment' AND ("ClaimedUntilUtc" IS NULL OR "ClaimedUntilUtc" <= {now})
+                ORDER BY "CreatedUtc" LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING "Id" AS "Value"
+            """);
 
     private async Task<int> ProgressBatchAsync(List<Order> batch, CancellationToken cancellationToken)
     {
