@@ -267,7 +267,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             }
         }
 
-        // 3. Record the outcomes with one save. Should it conflict (a webhook recorded one meanwhile), each is recorded on its own.
+        // 3. Record the outcomes with one save. Should it fail (a webhook recorded one meanwhile, one outcome cannot be
+        // stored), each is recorded on its own, and one that still cannot be is left Pending for PendingPaymentsJob.
         foreach (var (payment, invoice, result) in answered)
         {
             await StageRecordAsync(payment, [invoice], result);
@@ -276,8 +277,9 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         {
             await db.SaveChangesAsync(CancellationToken.None);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException ex)
         {
+            logger.LogWarning(ex, "The outcomes of {Count} payments could not be recorded together; they are recorded one by one", answered.Count);
             db.ChangeTracker.Clear();
             foreach (var (payment, _, result) in answered)
             {
@@ -286,9 +288,9 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                     await CompletePendingAsync(payment.IdempotencyKey, result, CancellationToken.None);
                     db.ChangeTracker.Clear();
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception recordError) when (recordError is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "The outcome of payment {PaymentId} could not be recorded; PendingPaymentsJob asks the gateway again", payment.Id);
+                    logger.LogError(recordError, "The outcome of payment {PaymentId} could not be recorded; PendingPaymentsJob asks the gateway again", payment.Id);
                     db.ChangeTracker.Clear();
                 }
             }

@@ -13,8 +13,8 @@ namespace ChaosModular.Billing.Jobs;
 /// neither charge twice nor count a failure twice.
 /// <para>
 /// A run drains everything due: it enqueues drain jobs (<see cref="DrainFanOut"/>) and drains with them. Each drain
-/// claims a batch of due invoices (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, attempts each one (one
-/// failing invoice is logged and the others go on), and claims the next batch until none is left. A claim is not
+/// claims a batch of due invoices (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, attempts them together
+/// (<see cref="CollectAutomatically.HandleManyAsync"/>: one failing invoice is logged and the others go on), and claims the next batch until none is left. A claim is not
 /// released early, so an invoice is attempted once per run; a crashed batch's invoices are taken again once it lapses.
 /// </para>
 /// </summary>
@@ -42,20 +42,39 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatica
         var attempted = 0;
         while (await ClaimBatchAsync(cancellationToken) is { Count: > 0 } batch)
         {
-            foreach (var invoiceId in batch)
+            try
             {
-                try
-                {
-                    db.ChangeTracker.Clear();
-                    await collect.HandleAsync(invoiceId, cancellationToken);
-                    attempted++;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Automatic payment of invoice {InvoiceId} could not be attempted; it is tried again on the next run", invoiceId);
-                }
+                db.ChangeTracker.Clear();
+                // One invoice's failure is logged by the batch and the others go on; it is tried again on the next run.
+                attempted += (await collect.HandleManyAsync(batch, cancellationToken)).Count;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "A batch of {Count} automatic payments failed; its invoices are attempted one by one", batch.Count);
+                attempted += await EachAsync(batch, cancellationToken);
             }
             db.ChangeTracker.Clear();
+        }
+        return attempted;
+    }
+
+    private async Task<int> EachAsync(List<Guid> batch, CancellationToken cancellationToken)
+    {
+        var attempted = 0;
+        foreach (var invoiceId in batch)
+        {
+            try
+            {
+                db.ChangeTracker.Clear();
+                if (await collect.HandleAsync(invoiceId, cancellationToken) is not null)
+                {
+                    attempted++;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Automatic payment of invoice {InvoiceId} could not be attempted; it is tried again on the next run", invoiceId);
+            }
         }
         return attempted;
     }
