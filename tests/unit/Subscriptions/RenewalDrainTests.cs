@@ -49,7 +49,7 @@ public sealed class RenewalDrainTests
     }
 
     /// <summary>Each due subscription renewed once: one completed order, one paid invoice and one charge each, and nothing more.</summary>
-    private static async Task AssertRenewedOnceAsync(Scenario scenario)
+    private static async Task AssertRenewedOnceAsync(Scenario scenario, int chargesBeyond = 0)
     {
         var factory = scenario.Factory;
         var subscriptions = await factory.InSubscriptions(db => db.Subscriptions.AsNoTracking().Where(s => scenario.Due.Contains(s.Id)).ToListAsync());
@@ -63,7 +63,7 @@ public sealed class RenewalDrainTests
         Assert.All(invoices, i => Assert.Equal(InvoiceStatus.Paid, i.Status));
         Assert.Equal(orders.Select(o => o.InvoiceId!.Value).Order(), invoices.Select(i => i.Id).Order());
         Assert.Equal(scenario.Due.Count, await InBilling(factory, db => db.Payments.CountAsync(p => p.CustomerId == scenario.Customer.UserId && p.Status == PaymentStatus.Succeeded)));
-        Assert.Equal(scenario.Due.Count, scenario.Gateway.ChargesByKey.Count);
+        Assert.Equal(scenario.Due.Count + chargesBeyond, scenario.Gateway.ChargesByKey.Count);
         Assert.All(scenario.Gateway.ChargesByKey, c => Assert.Equal(1, c.Value));
     }
 
@@ -113,5 +113,54 @@ public sealed class RenewalDrainTests
         // Every order progressed by exactly one runner: without the claims both runners would work through the same orders.
         Assert.Equal(scenario.Due.Count, progressed.Sum());
         await AssertRenewedOnceAsync(scenario);
+    }
+
+    [Fact]
+    public async Task A_mixed_batch_renews_the_paid_waits_on_the_declined_cancels_the_changed_and_applies_the_orders_seats()
+    {
+        var scenario = await SetUpAsync(3);
+        await using var factory = scenario.Factory;
+        var declining = await BillingCustomer.SignUpAsync(factory, card: "4000000000000002");
+        Guid declined, changed, reduced;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var plan = await scope.ServiceProvider.GetRequiredService<ICatalogApi>().PlanAsync("corona-solo-monthly", CancellationToken.None);
+            Subscription Start(string customerId, int seats) =>
+                Subscription.Start(Guid.NewGuid(), customerId, plan!.Code, plan.Product.Code, plan.Product.FamilyCode, plan.Term.ToTerm(), plan.PriceIn("EUR")!.Value, seats, RenewalDay.AddMonths(-1));
+            var db = scope.ServiceProvider.GetRequiredService<SubscriptionsDbContext>();
+            var subscriptions = new[] { Start(declining.UserId, 1), Start(scenario.Customer.UserId, 1), Start(scenario.Customer.UserId, 3) };
+            Assert.Null(subscriptions[2].ReduceSeatsAtRenewal(2));
+            db.Subscriptions.AddRange(subscriptions);
+            await db.SaveChangesAsync();
+            (declined, changed, reduced) = (subscriptions[0].Id, subscriptions[1].Id, subscriptions[2].Id);
+        }
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RenewSubscriptions>().PrepareAsync(CancellationToken.None);
+        }
+        // After the orders were placed: one subscription expires, the other keeps its seats after all (the order was placed for 2).
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SubscriptionsDbContext>();
+            (await db.Subscriptions.SingleAsync(s => s.Id == changed)).Expire();
+            Assert.Null((await db.Subscriptions.SingleAsync(s => s.Id == reduced)).KeepSeats());
+            await db.SaveChangesAsync();
+        }
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RenewSubscriptions>().DrainAsync(CancellationToken.None);
+        }
+
+        await AssertRenewedOnceAsync(scenario with { Due = [.. scenario.Due, reduced] }, chargesBeyond: 1);   // and the declined card's one charge
+        var orders = await factory.InSubscriptions(db => db.Orders.AsNoTracking().Where(o => o.SubscriptionId == declined || o.SubscriptionId == changed || o.SubscriptionId == reduced)
+            .ToDictionaryAsync(o => o.SubscriptionId!.Value));
+        Assert.Equal((OrderStatus.AwaitingPayment, true), (orders[declined].Status, orders[declined].InvoiceId is not null));
+        Assert.Equal((OrderStatus.Cancelled, (Guid?)null), (orders[changed].Status, orders[changed].InvoiceId));
+        Assert.Equal((OrderStatus.Completed, 2), (orders[reduced].Status, orders[reduced].Seats));
+        Assert.Equal(RenewalDay, (await factory.SubscriptionAsync(declined)).RenewsOn);
+        Assert.Equal((SubscriptionStatus.Active, 2), ((await factory.SubscriptionAsync(reduced)).Status, (await factory.SubscriptionAsync(reduced)).Seats));
+        var declinedInvoice = await InBilling(factory, db => db.Invoices.AsNoTracking().SingleAsync(i => i.Id == orders[declined].InvoiceId));
+        Assert.Equal((InvoiceStatus.Open, 1), (declinedInvoice.Status, declinedInvoice.AutoPayFailures));
     }
 }

@@ -17,6 +17,13 @@ public interface IBillingApi
     Task<InvoiceSummary> CreateInvoiceAsync(CreateInvoice request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="CreateInvoiceAsync"/> for many invoices at once (the renewal run's batch): one transaction, numbers consecutive in
+    /// input order. Answers in input order; a request that cannot be issued (no billing information) gets its error instead of an
+    /// invoice and the others are issued. Asking again with the same source references returns the same invoices.
+    /// </summary>
+    Task<IReadOnlyList<CreateInvoiceResult>> CreateInvoicesAsync(IReadOnlyList<CreateInvoice> requests, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A purchase in one call: issues the invoice (once per <see cref="CreateInvoice.SourceReference"/>, which is
     /// required and is also the payment's idempotency key), applies credits, charges the rest with the default
     /// method and answers Paid, Declined (the invoice is already voided, nothing is owed) or Pending (the payment
@@ -32,6 +39,13 @@ public interface IBillingApi
     /// the automatic payment job does; calling again for the same attempt charges nothing twice.
     /// </summary>
     Task<ChargeResult> CollectAutomaticallyAsync(Guid invoiceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="CollectAutomaticallyAsync(Guid, CancellationToken)"/> for many invoices at once, each with its own payment (the
+    /// renewal run's batch). An invoice whose attempt could not be made (logged) is missing from the answer and is tried again later;
+    /// a decline or an unanswered charge of one invoice does not affect the others.
+    /// </summary>
+    Task<IReadOnlyDictionary<Guid, ChargeResult>> CollectAutomaticallyAsync(IReadOnlyList<Guid> invoiceIds, CancellationToken cancellationToken);
 
     /// <summary>
     /// Voids an unpaid invoice nobody is paying (its order was declined or abandoned). False when it is paid,
@@ -53,6 +67,9 @@ public interface IBillingApi
 public sealed record CreateInvoice(string CustomerId, string Currency, IReadOnlyList<CreateInvoiceLine> Lines, string? SourceReference = null, DateOnly? DueOn = null);
 
 public sealed record CreateInvoiceLine(string Description, decimal Quantity, decimal UnitPrice, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? ProductReference);
+
+/// <param name="Error">Why the invoice could not be issued, when <paramref name="Invoice"/> is null.</param>
+public sealed record CreateInvoiceResult(InvoiceSummary? Invoice, string? Error);
 
 public sealed record InvoiceSummary(Guid InvoiceId, string Number, Money Total, Money Balance, string Status, DateTime DueUtc);
 

@@ -7,12 +7,20 @@ internal sealed class BillingApi(BillingDbContext db, IssueInvoice issue, Purcha
     public async Task<InvoiceSummary> CreateInvoiceAsync(CreateInvoice request, CancellationToken cancellationToken) =>
         Summary(await issue.HandleAsync(request, cancellationToken));
 
+    public async Task<IReadOnlyList<CreateInvoiceResult>> CreateInvoicesAsync(IReadOnlyList<CreateInvoice> requests, CancellationToken cancellationToken) =>
+        (await issue.HandleManyAsync(requests, cancellationToken))
+            .Select(r => r.Invoice is { } invoice ? new CreateInvoiceResult(Summary(invoice), null) : new CreateInvoiceResult(null, r.Error!.Message))
+            .ToList();
+
     public Task<PurchaseResult> PurchaseAsync(CreateInvoice request, CancellationToken cancellationToken) =>
         purchase.HandleAsync(request, cancellationToken);
 
     public async Task<ChargeResult> CollectAutomaticallyAsync(Guid invoiceId, CancellationToken cancellationToken) =>
         ChargeInvoice.Result(await collect.HandleAsync(invoiceId, cancellationToken)
             ?? throw new InvalidOperationException($"Invoice {invoiceId} does not exist."));
+
+    public async Task<IReadOnlyDictionary<Guid, ChargeResult>> CollectAutomaticallyAsync(IReadOnlyList<Guid> invoiceIds, CancellationToken cancellationToken) =>
+        (await collect.HandleManyAsync(invoiceIds, cancellationToken)).ToDictionary(o => o.Key, o => ChargeInvoice.Result(o.Value));
 
     public Task<bool> VoidInvoiceAsync(Guid invoiceId, string reason, CancellationToken cancellationToken) =>
         voidInvoice.HandleAsync(invoiceId, reason, cancellationToken);

@@ -205,6 +205,13 @@ internal sealed class Invoice
         Version = Guid.NewGuid();
     }
 
+    /// <summary>A batch claimed its invoices with one lock id; each invoice's own payment takes its lock over.</summary>
+    public void HandPaymentLockTo(Guid paymentId)
+    {
+        PaymentLockId = paymentId;
+        Version = Guid.NewGuid();
+    }
+
     public void ReleasePaymentLock()
     {
         PaymentLockId = null;

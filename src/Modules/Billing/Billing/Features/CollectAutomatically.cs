@@ -1,4 +1,5 @@
 using ChaosModular.Notifications.Contracts;
+using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Billing.Features;
 
@@ -10,7 +11,8 @@ namespace ChaosModular.Billing.Features;
 /// invoice and the attempt, so a repeated, concurrent or crashed call neither charges twice nor counts a
 /// failure twice.
 /// </summary>
-internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay, INotificationsApi notifications, TimeProvider clock)
+internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay, INotificationsApi notifications, TimeProvider clock,
+    ILogger<CollectAutomatically> logger)
 {
     public const string VoidedReason = "This invoice was voided; nothing is due.";
     public const string NoAttemptLeftReason = "No automatic payment attempt is left for this invoice; it can be paid on the Invoices page.";
@@ -43,6 +45,78 @@ internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay,
         }
 
         var outcome = (await pay.HandleAsync(invoice.CustomerId, [invoiceId], AttemptKey(invoiceId, failures), automatic: true, cancellationToken)).Single();
+        return await CountFailureAsync(invoiceId, failures, outcome, cancellationToken);
+    }
+
+    /// <summary>
+    /// The current attempts of many invoices (a batch of the automatic payment job or of the renewal run), each as
+    /// <see cref="HandleAsync"/> makes one, their payments started, charged and recorded together. An invoice whose attempt
+    /// could not be made is logged and missing from the answer; the others go on.
+    /// </summary>
+    public async Task<Dictionary<Guid, PayInvoices.Outcome>> HandleManyAsync(IReadOnlyList<Guid> invoiceIds, CancellationToken cancellationToken)
+    {
+        var ids = invoiceIds.Distinct().ToList();
+        var invoices = await db.Invoices.AsNoTracking().Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var outcomes = new Dictionary<Guid, PayInvoices.Outcome>();
+        var alone = new List<Guid>();
+        var attempts = new List<(PayInvoices.OneInvoice Item, int Failures)>();
+        foreach (var invoice in invoices)
+        {
+            if (Settled(invoice) is { } settled)
+            {
+                outcomes[invoice.Id] = settled;
+            }
+            else if (invoice.Status != InvoiceStatus.Open || invoice.NextAutoPayUtc is null)
+            {
+                outcomes[invoice.Id] = Nothing(invoice, NoAttemptLeftReason);
+            }
+            else if (invoice.AutoPayFailures > 0 && invoice.NextAutoPayUtc > now)
+            {
+                alone.Add(invoice.Id);   // the answer of the last attempt, as one invoice's
+            }
+            else
+            {
+                attempts.Add((new(invoice.Id, invoice.CustomerId, invoice.Currency, AttemptKey(invoice.Id, invoice.AutoPayFailures)), invoice.AutoPayFailures));
+            }
+        }
+        var paid = attempts.Count == 0 ? new Dictionary<Guid, PayInvoices.Outcome>() : await pay.PayEachAsync(attempts.Select(a => a.Item).ToList(), automatic: true, cancellationToken);
+        if (paid is null)
+        {
+            alone.AddRange(attempts.Select(a => a.Item.InvoiceId));
+            attempts.Clear();
+        }
+        foreach (var (item, failures) in attempts)
+        {
+            await EachAsync(item.InvoiceId, async () => await CountFailureAsync(item.InvoiceId, failures, paid![item.InvoiceId], cancellationToken));
+        }
+        foreach (var id in alone)
+        {
+            await EachAsync(id, () => HandleAsync(id, cancellationToken));
+        }
+        return outcomes;
+
+        async Task EachAsync(Guid invoiceId, Func<Task<PayInvoices.Outcome?>> step)
+        {
+            try
+            {
+                db.ChangeTracker.Clear();
+                if (await step() is { } outcome)
+                {
+                    outcomes[invoiceId] = outcome;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One customer's problem (say, no billing information to email) must not stop the others' payments.
+                logger.LogError(ex, "Automatic payment of invoice {InvoiceId} could not be completed; it is tried again on the next run", invoiceId);
+            }
+        }
+    }
+
+    /// <summary>A failed attempt counts toward the retry schedule once, and the customer is emailed the next attempt's date.</summary>
+    private async Task<PayInvoices.Outcome> CountFailureAsync(Guid invoiceId, int failures, PayInvoices.Outcome outcome, CancellationToken cancellationToken)
+    {
         if (outcome.Paid || outcome.Pending)
         {
             return outcome;

@@ -1,10 +1,12 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.Features;
 
 /// <summary>
-/// Issues an invoice at the customer's billing information as it is now, numbered INV-yyyy-nnnnnn
-/// without gaps or duplicates (the year's counter is bumped in the invoice's own transaction).
+/// Issues invoices at the customers' billing information as it is now, numbered INV-yyyy-nnnnnn
+/// without gaps or duplicates (the year's counter is bumped in the invoices' own transaction).
+/// A batch (the renewal drain's) is one transaction and one bump of the counter by the number of new invoices.
 /// </summary>
 internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock)
 {
@@ -12,83 +14,142 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
 
     public sealed class MissingBillingInformationException() : InvalidOperationException("Add your billing information before buying.");
 
+    /// <summary>The invoice issued (or issued earlier for the same source), or why this request could not be issued.</summary>
+    public sealed record Issued(Invoice? Invoice, Exception? Error);
+
     public async Task<Invoice> HandleAsync(CreateInvoice request, CancellationToken cancellationToken, DateTime? issuedUtc = null)
     {
-        // A retried job asks again with the same source: it gets the invoice issued the first time, as it is now.
-        if (await IssuedForAsync(request, cancellationToken) is { } existing)
+        var issued = (await HandleManyAsync([request], cancellationToken, issuedUtc)).Single();
+        if (issued.Error is not null)
         {
-            return existing;
+            ExceptionDispatchInfo.Throw(issued.Error);
         }
-        var profile = await db.Profiles.AsNoTracking().SingleOrDefaultAsync(p => p.CustomerId == request.CustomerId, cancellationToken);
-        if (profile is null || string.IsNullOrEmpty(profile.Country))
-        {
-            throw new MissingBillingInformationException();
-        }
+        return issued.Invoice!;
+    }
+
+    /// <summary>
+    /// Issues the requests in one transaction, their numbers consecutive in input order; answers in input order. A request whose
+    /// source was issued before (or earlier in this batch) gets that invoice; one that cannot be issued (no billing information,
+    /// no line) gets its error and takes no number, and the others are issued.
+    /// </summary>
+    public async Task<IReadOnlyList<Issued>> HandleManyAsync(IReadOnlyList<CreateInvoice> requests, CancellationToken cancellationToken, DateTime? issuedUtc = null)
+    {
         var issued = issuedUtc ?? clock.GetUtcNow().UtcDateTime;
         var billing = options.Value;
-        var tax = TaxPolicy.For(billing.Seller.Country, profile.Country, profile.VatId);
         for (var attempt = 1; ; attempt++)
         {
-            // The year's counter is bumped in the invoice's own transaction: the bump holds the counter's row until the
-            // invoice is saved, so concurrent issuers (the renewal drains) take numbers one after another instead of
-            // conflicting, and a failed insert gives its number back.
-            var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            try
+            // A retried job asks again with the same source: it gets the invoice issued the first time, as it is now.
+            var results = new Issued?[requests.Count];
+            var existing = await IssuedForAsync(requests, cancellationToken);
+            var customerIds = requests.Select(r => r.CustomerId).Distinct(StringComparer.Ordinal).ToList();
+            var profiles = await db.Profiles.AsNoTracking().Where(p => customerIds.Contains(p.CustomerId)).ToDictionaryAsync(p => p.CustomerId, StringComparer.Ordinal, cancellationToken);
+            var toIssue = new List<(int Index, CreateInvoice Request, Func<string, Invoice> Issue)>();
+            var firstOfSource = new Dictionary<(string, string), int>();
+            for (var i = 0; i < requests.Count; i++)
             {
-                var number = await NextNumberAsync(issued.Year, cancellationToken);
-                var invoice = Invoice.Issue(number, request.CustomerId, request.Currency, issued, billing.PaymentTermDays, tax.RatePercent, profile.Snapshot(),
-                    request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference,
-                    request.DueOn);
-                db.Invoices.Add(invoice);
-                await db.SaveChangesAsync(cancellationToken);
-                if (ownTransaction is not null)
+                var request = requests[i];
+                if (request.SourceReference is { } source)
                 {
-                    await ownTransaction.CommitAsync(cancellationToken);
+                    if (existing.TryGetValue((request.CustomerId, source), out var earlier))
+                    {
+                        results[i] = new(earlier, null);
+                        continue;
+                    }
+                    if (!firstOfSource.TryAdd((request.CustomerId, source), i))
+                    {
+                        continue;   // the same source twice in this batch: answered with the first one's invoice below
+                    }
                 }
-                return invoice;
+                if (!profiles.TryGetValue(request.CustomerId, out var profile) || string.IsNullOrEmpty(profile.Country))
+                {
+                    results[i] = new(null, new MissingBillingInformationException());
+                    continue;
+                }
+                var tax = TaxPolicy.For(billing.Seller.Country, profile.Country, profile.VatId);
+                Invoice Issue(string number) => Invoice.Issue(number, request.CustomerId, request.Currency, issued, billing.PaymentTermDays, tax.RatePercent, profile.Snapshot(),
+                    request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference, request.DueOn);
+                try
+                {
+                    _ = Issue("");   // a request the invoice refuses (no line, a bad quantity) must not take a number
+                }
+                catch (ArgumentException ex)
+                {
+                    results[i] = new(null, ex);
+                    continue;
+                }
+                toIssue.Add((i, request, Issue));
             }
-            // Not Claims.RetryOnConflictAsync/TryInsertOnceAsync alone: a conflict is either the counter's first row of the year (take the next number) or the source (return the winner's).
-            catch (DbUpdateException) when (ownTransaction is not null)
+            if (toIssue.Count > 0)
             {
-                // The year's first invoice was issued concurrently, or (the unique source index) the same source was issued concurrently.
-                await ownTransaction.RollbackAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-                if (await IssuedForAsync(request, cancellationToken) is { } concurrent)
+                // The year's counter is bumped in the invoices' own transaction: the bump holds the counter's row until the
+                // invoices are saved, so concurrent issuers (the renewal drains) take numbers one after another instead of
+                // conflicting, and a failed insert gives its numbers back.
+                var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+                try
                 {
-                    return concurrent;
+                    var first = await ReserveNumbersAsync(issued.Year, toIssue.Count, cancellationToken);
+                    var invoices = toIssue.Select((item, n) => (item.Index, Invoice: item.Issue($"INV-{issued.Year}-{first + n:000000}"))).ToList();
+                    db.Invoices.AddRange(invoices.Select(x => x.Invoice));
+                    await db.SaveChangesAsync(cancellationToken);
+                    if (ownTransaction is not null)
+                    {
+                        await ownTransaction.CommitAsync(cancellationToken);
+                    }
+                    foreach (var (index, invoice) in invoices)
+                    {
+                        results[index] = new(invoice, null);
+                    }
                 }
-                if (attempt >= Attempts)
+                // Not Claims.RetryOnConflictAsync/TryInsertOnceAsync alone: a conflict is either the counter's first row of the year (take the next numbers) or a source (return the winner's).
+                catch (DbUpdateException) when (ownTransaction is not null && attempt < Attempts)
                 {
-                    throw;
+                    // The year's first invoice was issued concurrently, or (the unique source index) a source was issued concurrently:
+                    // everything is read again, and the sources issued meanwhile are answered with the winner's invoices.
+                    await ownTransaction.RollbackAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
+                finally
+                {
+                    if (ownTransaction is not null)
+                    {
+                        await ownTransaction.DisposeAsync();
+                    }
                 }
             }
-            finally
+            for (var i = 0; i < requests.Count; i++)
             {
-                if (ownTransaction is not null)
-                {
-                    await ownTransaction.DisposeAsync();
-                }
+                results[i] ??= results[firstOfSource[(requests[i].CustomerId, requests[i].SourceReference!)]];
             }
+            return results.Select(r => r!).ToList();
         }
     }
 
-    private async Task<Invoice?> IssuedForAsync(CreateInvoice request, CancellationToken cancellationToken) =>
-        request.SourceReference is null
-            ? null
-            : await db.Invoices.AsNoTracking().Include(i => i.Lines)
-                .SingleOrDefaultAsync(i => i.CustomerId == request.CustomerId && i.SourceReference == request.SourceReference, cancellationToken);
+    private async Task<Dictionary<(string CustomerId, string Source), Invoice>> IssuedForAsync(IReadOnlyList<CreateInvoice> requests, CancellationToken cancellationToken)
+    {
+        var sources = requests.Where(r => r.SourceReference is not null).Select(r => r.SourceReference!).Distinct(StringComparer.Ordinal).ToList();
+        if (sources.Count == 0)
+        {
+            return new();
+        }
+        var customerIds = requests.Select(r => r.CustomerId).Distinct(StringComparer.Ordinal).ToList();
+        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines)
+            .Where(i => sources.Contains(i.SourceReference!) && customerIds.Contains(i.CustomerId)).ToListAsync(cancellationToken);
+        return invoices.ToDictionary(i => (i.CustomerId, i.SourceReference!));
+    }
 
-    private async Task<string> NextNumberAsync(int year, CancellationToken cancellationToken)
+    /// <summary>Bumps the year's counter by <paramref name="count"/>; returns the first of the numbers taken.</summary>
+    private async Task<int> ReserveNumbersAsync(int year, int count, CancellationToken cancellationToken)
     {
         var version = Guid.NewGuid();
         var bumped = await db.InvoiceNumbers.Where(c => c.Year == year)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Last, c => c.Last + 1).SetProperty(c => c.Version, version), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Last, c => c.Last + count).SetProperty(c => c.Version, version), cancellationToken);
         if (bumped == 0)
         {
-            db.InvoiceNumbers.Add(new InvoiceNumberCounter { Year = year, Last = 1, Version = version });
-            return $"INV-{year}-{1:000000}";
+            db.InvoiceNumbers.Add(new InvoiceNumberCounter { Year = year, Last = count, Version = version });
+            return 1;
         }
         var last = await db.InvoiceNumbers.AsNoTracking().Where(c => c.Year == year).Select(c => c.Last).SingleAsync(cancellationToken);
-        return $"INV-{year}-{last:000000}";
+        return last - count + 1;
     }
 }

@@ -141,6 +141,177 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         return ToOutcome(payment, claimed.Select(i => i.Number).ToList());
     }
 
+    /// <summary>One invoice to pay on its own, with its own payment and idempotency key (before the currency is added to it).</summary>
+    public sealed record OneInvoice(Guid InvoiceId, string CustomerId, string Currency, string IdempotencyKey);
+
+    /// <summary>
+    /// Pays many invoices at once, each with its own payment (the automatic attempts of a batch), as <see cref="HandleAsync"/>
+    /// pays one: the invoices are claimed and their payments started in one transaction, the gateway is asked per payment
+    /// outside it, and the outcomes are recorded with one save. A decline or an unanswered charge affects only its invoice.
+    /// Answers per invoice; null when the batch could not be started (a key used concurrently, say): nothing was claimed
+    /// or charged, and the caller pays the invoices one by one instead.
+    /// </summary>
+    public async Task<Dictionary<Guid, Outcome>?> PayEachAsync(IReadOnlyList<OneInvoice> items, bool automatic, CancellationToken cancellationToken)
+    {
+        var outcomes = new Dictionary<Guid, Outcome>();
+        var keys = items.Select(i => CurrencyKey(i.IdempotencyKey, i.Currency)).ToList();
+        var previous = await db.Payments.AsNoTracking().Include(p => p.Allocations).Where(p => keys.Contains(p.IdempotencyKey))
+            .ToDictionaryAsync(p => p.IdempotencyKey, StringComparer.Ordinal, cancellationToken);
+        var todo = new List<(OneInvoice Item, string Key)>();
+        foreach (var item in items)
+        {
+            var key = CurrencyKey(item.IdempotencyKey, item.Currency);
+            if (previous.TryGetValue(key, out var payment))
+            {
+                outcomes[item.InvoiceId] = payment.CustomerId == item.CustomerId
+                    ? ToOutcome(payment, payment.Allocations.Select(a => a.InvoiceNumber).ToList())
+                    : Refused(item.Currency, "This payment is already being processed. Reload the page in a moment.");
+            }
+            else
+            {
+                todo.Add((item, key));
+            }
+        }
+        if (todo.Count == 0)
+        {
+            return outcomes;
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var customerIds = todo.Select(t => t.Item.CustomerId).Distinct(StringComparer.Ordinal).ToList();
+        var methods = (await db.PaymentMethods.AsNoTracking().Where(m => customerIds.Contains(m.CustomerId) && m.IsDefault).ToListAsync(cancellationToken))
+            .GroupBy(m => m.CustomerId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.AddedUtc).First(), StringComparer.Ordinal);
+
+        // 1. Claim the invoices and start their payments (spending credits) in one transaction, or change nothing.
+        var started = new List<(Payment Payment, Invoice Invoice, PaymentMethod? Method)>();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var ids = todo.Select(t => t.Item.InvoiceId).ToList();
+            var batchLock = Guid.NewGuid();
+            var lockUntil = now.Add(ClaimFor);
+            var claimVersion = Guid.NewGuid();
+            await db.Invoices
+                .Where(i => ids.Contains(i.Id) && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
+                .Where(Invoice.Unpaid)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, batchLock).SetProperty(i => i.PaymentLockUntilUtc, lockUntil).SetProperty(i => i.Version, claimVersion), cancellationToken);
+            foreach (var stale in db.ChangeTracker.Entries<Invoice>().Where(e => ids.Contains(e.Entity.Id)).ToList())
+            {
+                stale.State = EntityState.Detached;
+            }
+            var claimed = await db.Invoices.Where(i => i.PaymentLockId == batchLock).ToDictionaryAsync(i => i.Id, cancellationToken);
+            var credits = await db.Credits.Where(c => customerIds.Contains(c.CustomerId)).ToListAsync(cancellationToken);
+            foreach (var (item, key) in todo)
+            {
+                if (!claimed.TryGetValue(item.InvoiceId, out var invoice) || invoice.CustomerId != item.CustomerId || invoice.Currency != item.Currency)
+                {
+                    claimed.Remove(item.InvoiceId);
+                    invoice?.ReleasePaymentLock();
+                    outcomes[item.InvoiceId] = Refused(item.Currency, "Some of these invoices are already paid or are being paid in another window. Reload the page to see their status.");
+                    continue;
+                }
+                var method = methods.GetValueOrDefault(item.CustomerId);
+                var own = credits.Where(c => c.CustomerId == item.CustomerId && c.Currency == item.Currency).ToList();
+                var (uses, toCharge) = CreditApplication.Apply(invoice.BalanceDue, own.Select(c => (c.Id, new Money(c.Remaining, c.Currency), c.CreatedUtc)));
+                if (toCharge.Amount > 0 && (method is null || method.IsExpiredOn(DateOnly.FromDateTime(now))))
+                {
+                    invoice.ReleasePaymentLock();
+                    outcomes[item.InvoiceId] = Refused(item.Currency, method is null
+                        ? "Add a payment method before paying."
+                        : $"Your {method.Description} has expired. Add a new payment method before paying.");
+                    continue;
+                }
+                var payment = Payment.Start(Guid.NewGuid(), key, item.CustomerId, item.Currency, toCharge.Amount, (invoice.BalanceDue - toCharge).Amount,
+                    toCharge.Amount > 0 ? method : null, now, automatic, $"Invoices {invoice.Number}");
+                foreach (var use in uses)
+                {
+                    own.Single(c => c.Id == use.CreditId).Spend(use.Amount.Amount);
+                    db.CreditUses.Add(new CreditUse(payment.Id, use.CreditId, use.Amount.Amount));
+                }
+                invoice.HandPaymentLockTo(payment.Id);
+                db.Payments.Add(payment);
+                started.Add((payment, invoice, toCharge.Amount > 0 ? method : null));
+            }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            // Not Claims.TryInsertOnceAsync: a key used concurrently or a spent credit's conflict undoes the whole batch's claim.
+            catch (DbUpdateException ex)
+            {
+                logger.LogWarning(ex, "A batch of {Count} payments could not be started; its invoices are paid one by one", todo.Count);
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return null;
+            }
+        }
+
+        // 2. Charge what credits did not cover, outside any transaction, one payment at a time.
+        var answered = new List<(Payment Payment, Invoice Invoice, GatewayResult Result)>();
+        foreach (var (payment, invoice, method) in started)
+        {
+            if (method is null)
+            {
+                answered.Add((payment, invoice, GatewayResult.Paid("credits")));
+                continue;
+            }
+            try
+            {
+                answered.Add((payment, invoice, await gateway.ChargeAsync(new GatewayCharge(payment.CustomerId, method.GatewayToken, method.Last4,
+                    new Money(payment.Amount, payment.Currency), payment.IdempotencyKey, payment.Description), CancellationToken.None)));
+            }
+            catch (Exception ex)
+            {
+                // As for one payment: it stays Pending and its invoice held, and PendingPaymentsJob asks again with the same key.
+                logger.LogError(ex, "Payment gateway did not answer for payment {PaymentId}; left pending for retry", payment.Id);
+                invoice.HoldPaymentLock(clock.GetUtcNow().UtcDateTime.Add(HoldUnanswered));
+            }
+        }
+
+        // 3. Record the outcomes with one save. Should it fail (a webhook recorded one meanwhile, one outcome cannot be
+        // stored), each is recorded on its own, and one that still cannot be is left Pending for PendingPaymentsJob.
+        foreach (var (payment, invoice, result) in answered)
+        {
+            await StageRecordAsync(payment, [invoice], result);
+        }
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException ex)
+        {
+            logger.LogWarning(ex, "The outcomes of {Count} payments could not be recorded together; they are recorded one by one", answered.Count);
+            db.ChangeTracker.Clear();
+            foreach (var (payment, _, result) in answered)
+            {
+                try
+                {
+                    await CompletePendingAsync(payment.IdempotencyKey, result, CancellationToken.None);
+                    db.ChangeTracker.Clear();
+                }
+                catch (Exception recordError) when (recordError is not OperationCanceledException)
+                {
+                    logger.LogError(recordError, "The outcome of payment {PaymentId} could not be recorded; PendingPaymentsJob asks the gateway again", payment.Id);
+                    db.ChangeTracker.Clear();
+                }
+            }
+            var recorded = await PreviousAttemptsAsync(started.Select(s => s.Payment.IdempotencyKey).ToList(), cancellationToken);
+            foreach (var (payment, invoice, _) in started)
+            {
+                outcomes[invoice.Id] = recorded.TryGetValue(payment.IdempotencyKey, out var outcome) ? outcome : ToOutcome(payment, [invoice.Number]);
+            }
+            return outcomes;
+        }
+        foreach (var (payment, invoice, _) in started)
+        {
+            outcomes[invoice.Id] = ToOutcome(payment, [invoice.Number]);
+        }
+        return outcomes;
+    }
+
+    private async Task<Dictionary<string, Outcome>> PreviousAttemptsAsync(List<string> keys, CancellationToken cancellationToken) =>
+        (await db.Payments.AsNoTracking().Include(p => p.Allocations).Where(p => keys.Contains(p.IdempotencyKey)).ToListAsync(cancellationToken))
+            .ToDictionary(p => p.IdempotencyKey, p => ToOutcome(p, p.Allocations.Select(a => a.InvoiceNumber).ToList()), StringComparer.Ordinal);
+
     /// <summary>
     /// Completes a payment left Pending (the process stopped between the charge and its record) from
     /// the gateway's later word, e.g. a webhook. False when there is nothing pending to complete.
@@ -220,6 +391,13 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
 
     private async Task RecordAsync(Payment payment, List<Invoice> claimed, GatewayResult result)
     {
+        await StageRecordAsync(payment, claimed, result);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>The outcome's changes (invoices, allocations, credits, events), left for the caller to save.</summary>
+    private async Task StageRecordAsync(Payment payment, List<Invoice> claimed, GatewayResult result)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         var currency = payment.Currency;
         var customerId = payment.CustomerId;
@@ -268,7 +446,6 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                 VoidInvoice.Apply(db, invoice, Purchase.DeclinedReason(payment.FailureReason!), now);
             }
         }
-        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     /// <summary>The outcome of the payment made earlier in <paramref name="currency"/> with this key, or null when none was made.</summary>

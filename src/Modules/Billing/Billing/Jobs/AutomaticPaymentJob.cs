@@ -13,8 +13,8 @@ namespace ChaosModular.Billing.Jobs;
 /// neither charge twice nor count a failure twice.
 /// <para>
 /// A run drains everything due: it enqueues drain jobs (<see cref="DrainFanOut"/>) and drains with them. Each drain
-/// claims a batch of due invoices (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, attempts each one (one
-/// failing invoice is logged and the others go on), and claims the next batch until none is left. A claim is not
+/// claims a batch of due invoices (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, attempts them together
+/// (<see cref="CollectAutomatically.HandleManyAsync"/>: one failing invoice is logged and the others go on), and claims the next batch until none is left. A claim is not
 /// released early, so an invoice is attempted once per run; a crashed batch's invoices are taken again once it lapses.
 /// </para>
 /// </summary>
@@ -42,64 +42,62 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatica
         var attempted = 0;
         while (await ClaimBatchAsync(cancellationToken) is { Count: > 0 } batch)
         {
-            foreach (var invoiceId in batch)
+            try
             {
-                try
-                {
-                    db.ChangeTracker.Clear();
-                    await collect.HandleAsync(invoiceId, cancellationToken);
-                    attempted++;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Automatic payment of invoice {InvoiceId} could not be attempted; it is tried again on the next run", invoiceId);
-                }
+                db.ChangeTracker.Clear();
+                // One invoice's failure is logged by the batch and the others go on; it is tried again on the next run.
+                attempted += (await collect.HandleManyAsync(batch, cancellationToken)).Count;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "A batch of {Count} automatic payments failed; its invoices are attempted one by one", batch.Count);
+                attempted += await EachAsync(batch, cancellationToken);
             }
             db.ChangeTracker.Clear();
         }
         return attempted;
     }
 
-    /// <summary>Claims up to <see cref="BatchSize"/> due invoices that no other run holds; empty when none is left.</summary>
-    private async Task<List<Guid>> ClaimBatchAsync(CancellationToken cancellationToken)
+    private async Task<int> EachAsync(List<Guid> batch, CancellationToken cancellationToken)
     {
-        var claimId = Guid.NewGuid();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var until = now.Add(ClaimFor);
-        if (db.ClaimsWithSkipLocked())
+        var attempted = 0;
+        foreach (var invoiceId in batch)
         {
-            return await db.Database.SqlQuery<Guid>($"""
-                UPDATE billing.invoices SET "AutoPayClaimId" = {claimId}, "AutoPayClaimedUntilUtc" = {until}
-                WHERE "Id" IN (
-                    SELECT "Id" FROM billing.invoices
-                    WHERE "Status" = 'Open' AND "NextAutoPayUtc" IS NOT NULL AND "NextAutoPayUtc" <= {now}
-                        AND ("PaymentLockUntilUtc" IS NULL OR "PaymentLockUntilUtc" < {now})
-                        AND ("AutoPayClaimedUntilUtc" IS NULL OR "AutoPayClaimedUntilUtc" <= {now})
-                    ORDER BY "NextAutoPayUtc" LIMIT {BatchSize}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING "Id" AS "Value"
-                """).ToListAsync(cancellationToken);
-        }
-        while (true)
-        {
-            var candidates = await Claimable(db.Invoices.AsNoTracking(), now).OrderBy(i => i.NextAutoPayUtc).Select(i => i.Id).Take(BatchSize).ToListAsync(cancellationToken);
-            if (candidates.Count == 0)
+            try
             {
-                return [];
+                db.ChangeTracker.Clear();
+                if (await collect.HandleAsync(invoiceId, cancellationToken) is not null)
+                {
+                    attempted++;
+                }
             }
-            // Not the version token: claiming for the job must not make a payment's or a void's saved copy stale.
-            var claimed = await Claimable(db.Invoices, now).Where(i => candidates.Contains(i.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.AutoPayClaimId, claimId).SetProperty(i => i.AutoPayClaimedUntilUtc, until), cancellationToken);
-            if (claimed > 0)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return await db.Invoices.AsNoTracking().Where(i => candidates.Contains(i.Id) && i.AutoPayClaimId == claimId).Select(i => i.Id).ToListAsync(cancellationToken);
+                logger.LogError(ex, "Automatic payment of invoice {InvoiceId} could not be attempted; it is tried again on the next run", invoiceId);
             }
-            // Another run claimed all of these between the read and the update: read the next ones.
         }
+        return attempted;
     }
 
-    private static IQueryable<Invoice> Claimable(IQueryable<Invoice> invoices, DateTime now) =>
-        invoices.Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now
+    /// <summary>Claims up to <see cref="BatchSize"/> due invoices that no other run holds; empty when none is left.</summary>
+    private Task<List<Guid>> ClaimBatchAsync(CancellationToken cancellationToken) =>
+        // Not the version token: claiming for the job must not make a payment's or a void's saved copy stale.
+        db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, BatchSize, cancellationToken);
+
+    private BatchClaim<Invoice, DateTime?> Claim => new(
+        now => db.Invoices.Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now
             && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now)
-            && (i.AutoPayClaimedUntilUtc == null || i.AutoPayClaimedUntilUtc <= now));
+            && (i.AutoPayClaimedUntilUtc == null || i.AutoPayClaimedUntilUtc <= now)),
+        i => i.Id, i => i.AutoPayClaimId, i => i.AutoPayClaimedUntilUtc, i => i.NextAutoPayUtc,
+        (claimId, now, until, batchSize) => $"""
+            UPDATE billing.invoices SET "AutoPayClaimId" = {claimId}, "AutoPayClaimedUntilUtc" = {until}
+            WHERE "Id" IN (
+                SELECT "Id" FROM billing.invoices
+                WHERE "Status" = 'Open' AND "NextAutoPayUtc" IS NOT NULL AND "NextAutoPayUtc" <= {now}
+                    AND ("PaymentLockUntilUtc" IS NULL OR "PaymentLockUntilUtc" < {now})
+                    AND ("AutoPayClaimedUntilUtc" IS NULL OR "AutoPayClaimedUntilUtc" <= {now})
+                ORDER BY "NextAutoPayUtc" LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING "Id" AS "Value"
+            """);
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Hangfire;
+using Microsoft.Extensions.Logging;
 
 namespace ChaosModular.Billing.Jobs;
 
@@ -8,7 +9,7 @@ namespace ChaosModular.Billing.Jobs;
 /// again with the same idempotency key every five minutes until it answers. A provider being down
 /// therefore loses no payment and never charges twice.
 /// </summary>
-internal sealed class PendingPaymentsJob(BillingDbContext db, PayInvoices pay, TimeProvider clock)
+internal sealed class PendingPaymentsJob(BillingDbContext db, PayInvoices pay, TimeProvider clock, ILogger<PendingPaymentsJob> logger)
 {
     public const string JobId = "billing-pending-payments";
 
@@ -28,8 +29,16 @@ internal sealed class PendingPaymentsJob(BillingDbContext db, PayInvoices pay, T
             .ToListAsync(cancellationToken);
         foreach (var id in pending)
         {
-            db.ChangeTracker.Clear();
-            await pay.RetryPendingAsync(id, cancellationToken);
+            try
+            {
+                db.ChangeTracker.Clear();
+                await pay.RetryPendingAsync(id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One payment that cannot be finished must not keep the others pending; it is asked about again next run.
+                logger.LogError(ex, "Pending payment {PaymentId} could not be finished; it is tried again on the next run", id);
+            }
         }
     }
 }

@@ -136,11 +136,17 @@ internal sealed class Subscription
     public int SeatsAtRenewal => SeatsFromRenewal ?? Seats;
 
     /// <summary>The renewal was paid: the next period starts on the old renewal date, with any reduction applied.</summary>
-    public void Renew()
+    public void Renew() => Renew(SeatsAtRenewal);
+
+    /// <summary>
+    /// The renewal order was paid: the next period starts on the old renewal date with the seats that order was placed
+    /// and charged for, not with a seat count changed after the invoice was issued.
+    /// </summary>
+    public void Renew(int seats)
     {
         PeriodStart = RenewsOn;
         RenewsOn = RenewalAfter(ActivatedOn, RenewsOn, Term);
-        Seats = SeatsAtRenewal;
+        Seats = seats;
         SeatsFromRenewal = null;
         Version = Guid.NewGuid();
     }

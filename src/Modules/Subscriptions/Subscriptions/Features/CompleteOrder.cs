@@ -26,11 +26,73 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
                 return false;
             }
             var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == orderId, ct);
-            await ApplyAsync(order, now, ct);
+            var subscription = order.Kind != OrderKind.NewSubscription && order.SubscriptionId is { } subscriptionId
+                ? await db.Subscriptions.SingleAsync(s => s.Id == subscriptionId, ct)
+                : null;
+            await ApplyAsync(order, subscription, now, ct);
             return true;
         }, cancellationToken);
 
-    private async Task ApplyAsync(Order order, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes many paid orders take effect in one unit of work (the renewal run's batch): one claim of the orders, one read of
+    /// their subscriptions, one save. On a concurrency conflict (a subscription changed meanwhile) nothing of the batch is
+    /// kept and each order is completed on its own (<see cref="HandleAsync"/>). Returns the orders this call applied.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> HandleManyAsync(IReadOnlyList<Guid> orderIds, CancellationToken cancellationToken)
+    {
+        if (orderIds.Count == 0)
+        {
+            return [];
+        }
+        db.ChangeTracker.Clear();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            try
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                // The completion takes the orders over with its own claim id, so that it reads back exactly the orders it completed
+                // (an InvoicePaid handler may complete some of them meanwhile).
+                var completion = Guid.NewGuid();
+                await db.Orders
+                    .Where(o => orderIds.Contains(o.Id) && o.Status == OrderStatus.AwaitingPayment)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Completed).SetProperty(o => o.ClosedUtc, now).SetProperty(o => o.ClaimId, completion), cancellationToken);
+                var orders = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id) && o.ClaimId == completion).OrderBy(o => o.CreatedUtc).ToListAsync(cancellationToken);
+                var subscriptionIds = orders.Where(o => o.Kind != OrderKind.NewSubscription && o.SubscriptionId is not null).Select(o => o.SubscriptionId!.Value).Distinct().ToList();
+                var subscriptions = await db.Subscriptions.Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+                foreach (var order in orders)
+                {
+                    await ApplyAsync(order, order.SubscriptionId is { } id ? subscriptions.GetValueOrDefault(id) : null, now, cancellationToken);
+                }
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return orders.Select(o => o.Id).ToList();
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+            }
+        }
+        var applied = new List<Guid>();
+        foreach (var orderId in orderIds)
+        {
+            try
+            {
+                if (await HandleAsync(orderId, cancellationToken))
+                {
+                    applied.Add(orderId);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Paid order {OrderId} could not be completed; the InvoicePaid handler or the next run completes it", orderId);
+            }
+            db.ChangeTracker.Clear();
+        }
+        return applied;
+    }
+
+    private async Task ApplyAsync(Order order, Subscription? subscription, DateTime now, CancellationToken cancellationToken)
     {
         if (order.Kind == OrderKind.NewSubscription)
         {
@@ -42,7 +104,10 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
             db.Publish(new SubscriptionCreated(Guid.NewGuid(), now, started.Id, started.CustomerId, started.PlanCode, started.Seats, started.RenewsOn));
             return;
         }
-        var subscription = await db.Subscriptions.SingleAsync(s => s.Id == order.SubscriptionId, cancellationToken);
+        if (subscription is null)
+        {
+            throw new InvalidOperationException($"Order {order.Id} ({order.Kind}) has no subscription.");
+        }
         switch (order.Kind)
         {
             case OrderKind.AddSeats:
@@ -56,7 +121,7 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
                 db.Publish(new SubscriptionUpgraded(Guid.NewGuid(), now, subscription.Id, subscription.CustomerId, order.FromPlanCode!, target.Code, subscription.Seats));
                 break;
             case OrderKind.Renewal when subscription.Status == SubscriptionStatus.Active && subscription.RenewsOn == order.RenewalOf:
-                subscription.Renew();
+                subscription.Renew(order.Seats);
                 db.Publish(new SubscriptionRenewed(Guid.NewGuid(), now, subscription.Id, subscription.CustomerId, subscription.RenewsOn, subscription.Seats));
                 break;
             default:

@@ -19,7 +19,8 @@ namespace ChaosModular.Subscriptions.Features;
 /// </list>
 /// Steps 1 and 2's orders are <see cref="PrepareAsync"/> (set-based, by one run at a time); the invoicing, charging
 /// and completing is <see cref="DrainAsync"/>, which any number of runs do at once: each claims a batch of open renewal
-/// orders (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, progresses each one, and claims the next batch until no
+/// orders (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, progresses them (the renewal day's invoices, charges and
+/// completions batch by batch through Billing's batch methods), and claims the next batch until no
 /// order is left to claim. A claim is never released early, so an order is progressed once per run (a declined one
 /// waits for the next run, a crashed batch's orders are taken again once its claim lapses).
 /// </summary>
@@ -125,48 +126,24 @@ internal sealed class RenewSubscriptions(
     /// <summary>Claims up to <see cref="BatchSize"/> open renewal orders that no other run holds; empty when none is left.</summary>
     private async Task<List<Order>> ClaimBatchAsync(CancellationToken cancellationToken)
     {
-        var claimId = Guid.NewGuid();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var until = now.Add(ClaimFor);
-        List<Guid> ids;
-        if (db.ClaimsWithSkipLocked())
-        {
-            ids = await db.Database.SqlQuery<Guid>($"""
-                UPDATE subscriptions.orders SET "ClaimId" = {claimId}, "ClaimedUntilUtc" = {until}
-                WHERE "Id" IN (
-                    SELECT "Id" FROM subscriptions.orders
-                    WHERE "Kind" = 'Renewal' AND "Status" = 'AwaitingPayment' AND ("ClaimedUntilUtc" IS NULL OR "ClaimedUntilUtc" <= {now})
-                    ORDER BY "CreatedUtc" LIMIT {BatchSize}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING "Id" AS "Value"
-                """).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            while (true)
-            {
-                var candidates = await Claimable(db.Orders.AsNoTracking(), now).OrderBy(o => o.CreatedUtc).Select(o => o.Id).Take(BatchSize).ToListAsync(cancellationToken);
-                if (candidates.Count == 0)
-                {
-                    return [];
-                }
-                var claimed = await Claimable(db.Orders, now).Where(o => candidates.Contains(o.Id))
-                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimId, claimId).SetProperty(o => o.ClaimedUntilUtc, until), cancellationToken);
-                if (claimed > 0)
-                {
-                    ids = await db.Orders.AsNoTracking().Where(o => candidates.Contains(o.Id) && o.ClaimId == claimId).Select(o => o.Id).ToListAsync(cancellationToken);
-                    break;
-                }
-                // Another run claimed all of these between the read and the update: read the next ones.
-            }
-        }
+        var ids = await db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, BatchSize, cancellationToken);
         return ids.Count == 0
             ? []
             : await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.CreatedUtc).ToListAsync(cancellationToken);
     }
 
-    private static IQueryable<Order> Claimable(IQueryable<Order> orders, DateTime now) =>
-        orders.Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && (o.ClaimedUntilUtc == null || o.ClaimedUntilUtc <= now));
+    private BatchClaim<Order, DateTime> Claim => new(
+        now => db.Orders.Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && (o.ClaimedUntilUtc == null || o.ClaimedUntilUtc <= now)),
+        o => o.Id, o => o.ClaimId, o => o.ClaimedUntilUtc, o => o.CreatedUtc,
+        (claimId, now, until, batchSize) => $"""
+            UPDATE subscriptions.orders SET "ClaimId" = {claimId}, "ClaimedUntilUtc" = {until}
+            WHERE "Id" IN (
+                SELECT "Id" FROM subscriptions.orders
+                WHERE "Kind" = 'Renewal' AND "Status" = 'AwaitingPayment' AND ("ClaimedUntilUtc" IS NULL OR "ClaimedUntilUtc" <= {now})
+                ORDER BY "CreatedUtc" LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING "Id" AS "Value"
+            """);
 
     private async Task<int> ProgressBatchAsync(List<Order> batch, CancellationToken cancellationToken)
     {
@@ -178,27 +155,140 @@ internal sealed class RenewSubscriptions(
             _productNames[code] = (await catalog.ProductAsync(code, cancellationToken))?.Name ?? code;
         }
         var progressed = 0;
+        var firstAttempts = new List<(Order Order, Subscription Subscription)>();
         foreach (var order in batch)
         {
-            try
+            var subscription = subscriptions[order.SubscriptionId!.Value];
+            if (order.InvoiceId is null && StillRenews(subscription, order))
             {
-                db.ChangeTracker.Clear();
-                await ProgressAsync(order, subscriptions[order.SubscriptionId!.Value], cancellationToken);
-                progressed++;
+                firstAttempts.Add((order, subscription));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            else
             {
-                // One customer's problem (say, no billing information) must not stop everyone else's renewal.
-                logger.LogError(ex, "Renewal order {OrderId} could not be progressed; it is retried on the next run", order.Id);
+                progressed += await EachAsync(order, () => ProgressAsync(order, subscription, cancellationToken));
             }
         }
+        progressed += await FirstAttemptsAsync(firstAttempts, cancellationToken);
         db.ChangeTracker.Clear();
         return progressed;
     }
 
+    private static bool StillRenews(Subscription subscription, Order order) =>
+        subscription.Status == SubscriptionStatus.Active && subscription.RenewsOn == order.RenewalOf;
+
+    /// <summary>1 when the step progressed the order; 0 when it failed (logged: the order is retried on the next run).</summary>
+    private async Task<int> EachAsync(Order order, Func<Task> step)
+    {
+        try
+        {
+            db.ChangeTracker.Clear();
+            await step();
+            return 1;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One customer's problem (say, no billing information) must not stop everyone else's renewal.
+            logger.LogError(ex, "Renewal order {OrderId} could not be progressed; it is retried on the next run", order.Id);
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// The renewal day of a batch's orders, set-based: their invoices issued in one call, recorded on the orders with one save,
+    /// charged in one call (each its first automatic attempt), and the paid orders completed in one unit of work. An order that
+    /// could not be invoiced or charged is logged and left for the next run; a declined one follows Billing's schedule.
+    /// </summary>
+    private async Task<int> FirstAttemptsAsync(List<(Order Order, Subscription Subscription)> orders, CancellationToken cancellationToken)
+    {
+        if (orders.Count == 0)
+        {
+            return 0;
+        }
+        IReadOnlyList<CreateInvoiceResult> issued;
+        try
+        {
+            issued = await billing.CreateInvoicesAsync(orders.Select(o => RenewalInvoice(o.Order, o.Subscription)).ToList(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "The invoices of {Count} renewal orders could not be issued together; they are progressed one by one", orders.Count);
+            var each = 0;
+            foreach (var (order, subscription) in orders)
+            {
+                each += await EachAsync(order, () => ProgressAsync(order, subscription, cancellationToken));
+            }
+            return each;
+        }
+        var invoiced = new List<(Order Order, Subscription Subscription, InvoiceSummary Invoice)>();
+        for (var i = 0; i < orders.Count; i++)
+        {
+            if (issued[i].Invoice is { } invoice)
+            {
+                invoiced.Add((orders[i].Order, orders[i].Subscription, invoice));
+            }
+            else
+            {
+                logger.LogError("Renewal order {OrderId} could not be invoiced ({Reason}); it is retried on the next run", orders[i].Order.Id, issued[i].Error);
+            }
+        }
+        if (invoiced.Count == 0)
+        {
+            return 0;
+        }
+        db.ChangeTracker.Clear();
+        var ids = invoiced.Select(x => x.Order.Id).ToList();
+        var tracked = await db.Orders.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
+        foreach (var (order, _, invoice) in invoiced)
+        {
+            tracked[order.Id].Invoiced(invoice.InvoiceId, invoice.Number);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+
+        // The renewal day's charge is each invoice's first automatic attempt: a decline counts toward Billing's retry
+        // schedule and emails the customer. Repeating it (after a crash) charges nothing twice.
+        IReadOnlyDictionary<Guid, ChargeResult> charges;
+        try
+        {
+            charges = await billing.CollectAutomaticallyAsync(invoiced.Select(x => x.Invoice.InvoiceId).ToList(), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The invoices are issued and due today: Billing's automatic payment job charges them, and the next run follows them.
+            logger.LogError(ex, "The renewal invoices of {Count} orders could not be charged together; Billing's automatic payment charges them", invoiced.Count);
+            return 0;
+        }
+        var paid = invoiced.Where(x => charges.TryGetValue(x.Invoice.InvoiceId, out var charge) && charge.Paid).Select(x => x.Order.Id).ToList();
+        try
+        {
+            await complete.HandleManyAsync(paid, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Paid is paid: the InvoicePaid handlers (or the next run) complete these orders.
+            logger.LogError(ex, "{Count} paid renewal orders could not be completed together; their InvoicePaid handlers complete them", paid.Count);
+        }
+        var progressed = paid.Count;
+        foreach (var (order, subscription, invoice) in invoiced.Where(x => charges.TryGetValue(x.Invoice.InvoiceId, out var charge) && !charge.Paid))
+        {
+            progressed += await EachAsync(order, () => FollowInvoiceAsync(order, subscription, invoice.InvoiceId, cancellationToken));
+        }
+        return progressed;
+    }
+
+    private CreateInvoice RenewalInvoice(Order order, Subscription subscription)
+    {
+        var product = _productNames[subscription.ProductCode];
+        var periodEnd = Subscription.RenewalAfter(subscription.ActivatedOn, subscription.RenewsOn, subscription.Term).AddDays(-1);
+        return new CreateInvoice(order.CustomerId, order.Currency,
+            [new CreateInvoiceLine(string.Create(CultureInfo.InvariantCulture, $"{product}, {(subscription.IsAnnual ? "annual" : "monthly")} renewal"),
+                order.Seats, order.PricePerSeat, subscription.RenewsOn, periodEnd, order.PlanCode)],
+            order.SourceReference, DueOn: subscription.RenewsOn);
+    }
+
     private async Task ProgressAsync(Order order, Subscription subscription, CancellationToken cancellationToken)
     {
-        if (subscription.Status != SubscriptionStatus.Active || subscription.RenewsOn != order.RenewalOf)
+        if (!StillRenews(subscription, order))
         {
             await cancel.HandleAsync(order.Id, "The subscription changed before the renewal was paid.", cancellationToken);
             return;
@@ -206,16 +296,10 @@ internal sealed class RenewSubscriptions(
         var invoiceId = order.InvoiceId;
         if (invoiceId is null)
         {
-            var product = _productNames[subscription.ProductCode];
-            var periodEnd = Subscription.RenewalAfter(subscription.ActivatedOn, subscription.RenewsOn, subscription.Term).AddDays(-1);
-            var invoice = await billing.CreateInvoiceAsync(new CreateInvoice(order.CustomerId, order.Currency,
-                [new CreateInvoiceLine(string.Create(CultureInfo.InvariantCulture, $"{product}, {(subscription.IsAnnual ? "annual" : "monthly")} renewal"),
-                    order.Seats, order.PricePerSeat, subscription.RenewsOn, periodEnd, order.PlanCode)],
-                order.SourceReference, DueOn: subscription.RenewsOn), cancellationToken);
+            var invoice = await billing.CreateInvoiceAsync(RenewalInvoice(order, subscription), cancellationToken);
             await db.Orders.Where(o => o.Id == order.Id)
                 .ExecuteUpdateAsync(o => o.SetProperty(x => x.InvoiceId, invoice.InvoiceId).SetProperty(x => x.InvoiceNumber, invoice.Number), cancellationToken);
-            // The renewal day's charge is the invoice's first automatic attempt: a decline counts toward
-            // Billing's retry schedule and emails the customer. Repeating it (after a crash) charges nothing twice.
+            // The renewal day's charge is the invoice's first automatic attempt (see FirstAttemptsAsync).
             invoiceId = invoice.InvoiceId;
             var charge = await billing.CollectAutomaticallyAsync(invoice.InvoiceId, CancellationToken.None);
             if (charge.Paid)
@@ -224,7 +308,13 @@ internal sealed class RenewSubscriptions(
                 return;
             }
         }
-        var state = await billing.InvoiceStateAsync(invoiceId.Value, cancellationToken);
+        await FollowInvoiceAsync(order, subscription, invoiceId.Value, cancellationToken);
+    }
+
+    /// <summary>An invoiced renewal after its charge: completed when paid, expired when Billing gives up, otherwise left to Billing's schedule.</summary>
+    private async Task FollowInvoiceAsync(Order order, Subscription subscription, Guid invoiceId, CancellationToken cancellationToken)
+    {
+        var state = await billing.InvoiceStateAsync(invoiceId, cancellationToken);
         switch (state)
         {
             case { Status: "Paid" }:
