@@ -3,6 +3,7 @@ using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Composition;
 using ChaosModular.Web;
 using ChaosModular.Web.Features;
+using ChaosModular.Web.Health;
 using ChaosModular.Web.Telemetry;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsVali
 builder.Services.AddSingleton<RequestStatistics>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestStatistics>());
 builder.Services.AddScoped<SupportMetrics>();
+builder.Services.AddHealthProbes();
 
 builder.Services.AddRazorPages(o =>
     {
@@ -59,7 +61,7 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealthChecks("/health").AllowAnonymous();
+app.MapHealthProbes();
 app.MapHangfireDashboard("/hangfire", new DashboardOptions
 {
     Authorization = [new SupportDashboardFilter()],

@@ -139,10 +139,13 @@ public abstract class AccountJourneyTests<TFactory>(TFactory factory) : IClassFi
         Assert.Null(response.Headers.Location);
     }
 
-    [Fact]
-    public async Task Health_reports_the_database()
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/health/ready")]
+    [InlineData("/health/live")]
+    public async Task Health_probes_answer_healthy_without_detail_to_anyone(string path)
     {
-        var response = await NewClient().GetAsync("/health");
+        var response = await NewClient().GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
     }
