@@ -312,6 +312,20 @@ public partial class ProductsPagesTests(ProductsPortalFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task Keeping_seats_is_refused_while_the_renewal_is_under_way_so_a_reduced_renewal_cannot_keep_the_old_seats()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 10, ProductsPortalFactory.Today.AddYears(-1));
+        await factory.InSubscriptions(db => db.Subscriptions.Where(s => s.Id == id).ExecuteUpdateAsync(s => s.SetProperty(x => x.SeatsFromRenewal, 1)));
+
+        var keep = await PostWithTokenFrom(customer.Client, $"/products/{id}", $"/products/{id}?handler=KeepSeats", new());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, keep.StatusCode);
+        Assert.Contains("This subscription is being renewed. Change seats once the renewal is paid.", PortalClient.Decode(await keep.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal((10, (int?)1), ((await factory.SubscriptionAsync(id)).Seats, (await factory.SubscriptionAsync(id)).SeatsFromRenewal));
+    }
+
+    [Fact]
     public async Task Buy_again_creates_an_invoice_charges_it_and_starts_a_new_active_subscription()
     {
         var customer = await BillingCustomer.SignUpAsync(factory);
@@ -387,6 +401,14 @@ public partial class ProductsPagesTests(ProductsPortalFactory factory) : IClassF
     {
         var customer = await BillingCustomer.SignUpAsync(factory);
         var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+        // Billing starts a profile from the sign-up event too: let that handler finish first, or it puts one back after the delete.
+        await Eventually.Until(async () =>
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            var accounts = scope.ServiceProvider.GetRequiredService<ChaosModular.Accounts.Data.AccountsDbContext>();
+            return await accounts.OutboxMessages.AsNoTracking()
+                .AnyAsync(m => m.Type.Contains("CustomerRegistered") && m.Payload.Contains(customer.UserId) && m.CompletedUtc != null);
+        }, TimeSpan.FromSeconds(30), "the sign-up event handled by every module");
         await InBilling(db => db.Profiles.Where(p => p.CustomerId == customer.UserId).ExecuteDeleteAsync());
 
         var response = await customer.Client.SubmitAsync($"/products/{id}/add-seats?seats=1", new Dictionary<string, string>());

@@ -17,7 +17,9 @@ internal sealed class ChangeSubscription(SubscriptionsDbContext db, TimeProvider
         ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.ReduceSeatsAtRenewal(seats), cancellationToken);
 
     public Task<Result> KeepSeatsAsync(string customerId, Guid subscriptionId, CancellationToken cancellationToken) =>
-        ChangeAsync(customerId, subscriptionId, s => s.KeepSeats(), cancellationToken);
+        // Refused while the renewal is under way too: its order was placed (and invoiced) for the reduced seats, and the
+        // renewal applies the order's seats, so keeping them now would have to be paid for again after the renewal.
+        ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.KeepSeats(), cancellationToken);
 
     private async Task<Result> ChangeAsync(string customerId, Guid subscriptionId, Func<Subscription, string?> change, CancellationToken cancellationToken)
     {
