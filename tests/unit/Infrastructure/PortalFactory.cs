@@ -74,12 +74,17 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
         });
     }
 
-    public HttpClient CreatePortalClient() => CreateClient(new WebApplicationFactoryClientOptions
+    public HttpClient CreatePortalClient()
     {
-        AllowAutoRedirect = false,
-        HandleCookies = true,
-        BaseAddress = new Uri("http://localhost"),
-    });
+        var client = CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("http://localhost"),
+        });
+        PortalClient.Remember(client, Services);
+        return client;
+    }
 }
 
 /// <summary>Runs each request under a fixed culture, first in the pipeline (before model binding reads the form).</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using ChaosModular.Organizations.Contracts;
 using ChaosModular.Organizations.Domain;
+using ChaosModular.Organizations.Features;
 
 namespace ChaosModular.UnitTests.Organizations;
 
@@ -103,6 +104,26 @@ public sealed class InviteCsvTests
 
         Assert.Equal([InviteRowState.Ready, InviteRowState.InvalidEmail, InviteRowState.InvalidRole, InviteRowState.InvalidRole,
             InviteRowState.DuplicateInFile, InviteRowState.DuplicateInFile, InviteRowState.UnknownAccount, InviteRowState.AlreadyMember], states);
+    }
+
+    [Fact]
+    public void An_account_whose_email_is_not_confirmed_is_flagged_after_the_account_check_and_before_membership()
+    {
+        var (rows, _) = Read("""
+            email,role
+            fresh@example.com,Member
+            nobody@example.com,Member
+            fresh-member@example.com,Guest
+            ready@example.com,Guest
+            """);
+        var registered = new HashSet<string>(["fresh@example.com", "fresh-member@example.com", "ready@example.com"], StringComparer.OrdinalIgnoreCase);
+        var unconfirmed = new HashSet<string>(["fresh@example.com", "fresh-member@example.com"], StringComparer.OrdinalIgnoreCase);
+
+        var states = InviteCsv.Review(rows, registered.Contains, e => !unconfirmed.Contains(e), e => e == "fresh-member@example.com", _ => false)
+            .Select(r => r.State);
+
+        Assert.Equal([InviteRowState.EmailNotConfirmed, InviteRowState.UnknownAccount, InviteRowState.EmailNotConfirmed, InviteRowState.Ready], states);
+        Assert.Equal("Email not confirmed yet", BulkInviteTexts.State(InviteRowState.EmailNotConfirmed));
     }
 
     [Fact]

@@ -231,6 +231,27 @@ public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClas
     }
 
     [Fact]
+    public async Task An_account_that_has_not_confirmed_its_email_cannot_be_invited_until_it_does()
+    {
+        var admin = await SignUpAsync();
+        await SetUpOrganizationAsync(admin);
+        var email = $"unconfirmed-{Guid.NewGuid():N}@example.test";
+        var newcomer = new PortalClient(factory.CreatePortalClient());
+        Assert.Equal(HttpStatusCode.Redirect, (await newcomer.SubmitSignUpAsync("New Comer", email, "Newcomer2026xx")).StatusCode);
+
+        var refused = await InviteAsync(admin, email);
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains($"{email} has not confirmed their email address yet", PortalClient.Decode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.DoesNotContain(await UsersAsync(admin), r => r.Email == email);
+
+        await newcomer.OpenConfirmationLinkAsync(email);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await InviteAsync(admin, email)).StatusCode);
+        Assert.Contains(await UsersAsync(admin), r => r.Email == email);
+    }
+
+    [Fact]
     public async Task Members_of_this_or_another_organization_and_people_already_invited_are_told_so()
     {
         var admin = await SignUpAsync();

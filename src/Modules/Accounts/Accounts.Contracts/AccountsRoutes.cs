@@ -15,4 +15,10 @@ public static class AccountsRoutes
 
     /// <summary>The emailed link: <c>?user={id}&amp;token={token}</c>.</summary>
     public const string ResetPassword = "/reset-password";
+
+    /// <summary>The emailed link that confirms an account's address: <c>?user={id}&amp;token={token}</c>.</summary>
+    public const string ConfirmEmail = "/confirm-email";
+
+    /// <summary>Where a signed-in account with an unconfirmed address is sent when it tries to pay, invite or accept an invitation.</summary>
+    public const string EmailConfirmationNeeded = "/account/confirm-email";
 }

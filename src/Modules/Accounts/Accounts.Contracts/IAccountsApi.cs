@@ -19,7 +19,11 @@ public interface IAccountsApi
     Task<IReadOnlyList<CustomerSummary>> FindCustomersByEmailsAsync(IReadOnlyCollection<string> emails, CancellationToken cancellationToken);
 }
 
-public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country);
+public sealed record CustomerSummary(string UserId, string CustomerNumber, string Name, string Email, string Country)
+{
+    /// <summary>The owner opened the confirmation link we emailed (accounts older than confirmation count as confirmed).</summary>
+    public bool EmailConfirmed { get; init; }
+}
 
 /// <summary>Role names, stored by Accounts and checked by every module.</summary>
 public static class PortalRoles
@@ -33,6 +37,19 @@ public static class PortalPolicies
 {
     public const string Support = "Support";
     public const string OrganizationAdministrator = "OrganizationAdministrator";
+
+    /// <summary>
+    /// A signed-in account whose email address is confirmed: paying, inviting and accepting an invitation need it. Without it
+    /// the account is sent to <see cref="AccountsRoutes.EmailConfirmationNeeded"/>, which offers to resend the link.
+    /// </summary>
+    public const string ConfirmedEmail = "ConfirmedEmail";
+}
+
+/// <summary>Claims Accounts puts in the sign-in cookie.</summary>
+public static class PortalClaims
+{
+    /// <summary>Present (value "true") when the account's email address is confirmed.</summary>
+    public const string EmailConfirmed = "chaos:email_confirmed";
 }
 
 /// <summary>

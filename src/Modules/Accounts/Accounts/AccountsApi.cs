@@ -6,7 +6,7 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
     public Task<CustomerSummary?> FindCustomerAsync(string userId, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
-            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country) { EmailConfirmed = u.EmailConfirmed })
             .SingleOrDefaultAsync(cancellationToken);
 
     public Task<CustomerSummary?> FindCustomerByEmailAsync(string email, CancellationToken cancellationToken)
@@ -14,7 +14,7 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
         var normalized = email.Trim().ToUpperInvariant();
         return db.Users.AsNoTracking()
             .Where(u => u.NormalizedEmail == normalized)
-            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country) { EmailConfirmed = u.EmailConfirmed })
             .SingleOrDefaultAsync(cancellationToken);
     }
 
@@ -23,7 +23,7 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
         var number = customerNumber.Trim();
         return db.Users.AsNoTracking()
             .Where(u => u.CustomerNumber == number)
-            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country) { EmailConfirmed = u.EmailConfirmed })
             .SingleOrDefaultAsync(cancellationToken);
     }
 
@@ -36,7 +36,7 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
         var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
         return await db.Users.AsNoTracking()
             .Where(u => ids.Contains(u.Id))
-            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+            .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country) { EmailConfirmed = u.EmailConfirmed })
             .ToListAsync(cancellationToken);
     }
 
@@ -47,7 +47,7 @@ internal sealed class AccountsApi(AccountsDbContext db) : IAccountsApi
         {
             found.AddRange(await db.Users.AsNoTracking()
                 .Where(u => chunk.Contains(u.NormalizedEmail!))
-                .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country))
+                .Select(u => new CustomerSummary(u.Id, u.CustomerNumber, u.Name, u.Email!, u.Country) { EmailConfirmed = u.EmailConfirmed })
                 .ToListAsync(cancellationToken));
         }
         return found;

@@ -33,10 +33,13 @@ public sealed class AccountsModule : IModule
                 o.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
                 o.Lockout.AllowedForNewUsers = true;
                 o.Tokens.PasswordResetTokenProvider = PasswordResetTokens.Name;
+                o.Tokens.EmailConfirmationTokenProvider = EmailConfirmationTokens.Name;
             })
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddDefaultTokenProviders()
-            .AddTokenProvider<PasswordResetTokens>(PasswordResetTokens.Name);
+            .AddTokenProvider<PasswordResetTokens>(PasswordResetTokens.Name)
+            .AddTokenProvider<EmailConfirmationTokens>(EmailConfirmationTokens.Name)
+            .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
         // A changed password renews the security stamp; checking it on every request signs other sessions out at once.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
@@ -63,12 +66,16 @@ public sealed class AccountsModule : IModule
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(PortalPolicies.Support, p => p.RequireRole(PortalRoles.Support))
-            .AddPolicy(PortalPolicies.OrganizationAdministrator, p => p.RequireRole(PortalRoles.OrganizationAdministrator));
+            .AddPolicy(PortalPolicies.OrganizationAdministrator, p => p.RequireRole(PortalRoles.OrganizationAdministrator))
+            .AddPolicy(PortalPolicies.ConfirmedEmail, p => p.RequireAuthenticatedUser().RequireClaim(PortalClaims.EmailConfirmed, "true"));
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, EmailConfirmationRedirect>();
 
         services.AddScoped<RegisterCustomer>();
         services.AddScoped<ChangePassword>();
         services.AddScoped<RequestPasswordReset>();
         services.AddScoped<ResetPassword>();
+        services.AddScoped<ResendEmailConfirmation>();
+        services.AddScoped<ConfirmEmail>();
         services.AddModuleSeeder<AccountsSeeder>(Name);
         services.AddScoped<IAccountsApi, AccountsApi>();
     }

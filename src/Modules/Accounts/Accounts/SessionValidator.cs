@@ -9,7 +9,7 @@ namespace ChaosModular.Accounts;
 /// <summary>
 /// The sign-in cookie checked on every request (<see cref="SecurityStampValidatorOptions.ValidationInterval"/> is zero, so a
 /// changed password signs other sessions out at once) with one query: the account's security stamp and role names. When both
-/// match the cookie, the cookie is kept as it is. Identity's own validator would instead rebuild the principal on every
+/// match the cookie (and the cookie's email-confirmed claim matches the account), the cookie is kept as it is. Identity's own validator would instead rebuild the principal on every
 /// request (user, claims, roles and each role's claims: five queries for a customer) and issue a new cookie with every
 /// response. A changed stamp or role set goes to Identity's validator, which rejects the session or rebuilds and renews it.
 /// </summary>
@@ -45,10 +45,11 @@ internal sealed class SessionValidator(
             .Select(u => new
             {
                 u.SecurityStamp,
+                u.EmailConfirmed,
                 Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, role) => role.Name).ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
-        if (stored is null || stored.SecurityStamp != stamp)
+        if (stored is null || stored.SecurityStamp != stamp || stored.EmailConfirmed != principal.HasClaim(PortalClaims.EmailConfirmed, "true"))
         {
             return false;
         }

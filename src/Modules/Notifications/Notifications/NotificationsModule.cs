@@ -38,6 +38,8 @@ public sealed class NotificationsModule : IModule
         services.AddIntegrationEventHandler<CustomerRegistered, WelcomeEmailOnCustomerRegistered>();
         services.AddIntegrationEventHandler<PasswordChanged, NoticeOnPasswordChanged>();
         services.AddIntegrationEventHandler<PasswordResetRequested, ResetLinkOnPasswordResetRequested>();
+        services.AddIntegrationEventHandler<EmailConfirmationRequested, LinkOnEmailConfirmationRequested>();
+        services.AddIntegrationEventHandler<SignUpWithTakenEmail, NoticeOnSignUpWithTakenEmail>();
         services.AddBacklogProbe<EmailQueueProbe>();
     }
 

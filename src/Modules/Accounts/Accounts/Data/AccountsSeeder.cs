@@ -71,7 +71,7 @@ internal sealed class AccountsSeeder(
         {
             return existing.Id;
         }
-        var result = await register.HandleAsync(new RegisterCustomer.Command(name, email, password, country), cancellationToken);
+        var result = await register.HandleAsync(new RegisterCustomer.Command(name, email, password, country, EmailConfirmed: true), cancellationToken);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException($"Seeding {email} failed: {string.Join(" ", result.Errors)}");

@@ -67,17 +67,23 @@ internal sealed class ResetPassword(UserManager<PortalUser> users, AccountsDbCon
     }
 }
 
-/// <summary>
-/// Password-reset tokens: the creation time (from the injected clock, so tests can let a link expire), the user, the
-/// purpose and the user's security stamp, protected by data protection and written URL-safe. A password change renews
-/// the stamp, so a token works once; it expires after <see cref="Lifespan"/>.
-/// </summary>
-internal sealed class PasswordResetTokens(IDataProtectionProvider protection, TimeProvider clock) : IUserTwoFactorTokenProvider<PortalUser>
+/// <summary>Password-reset links: <see cref="TimedUserTokens"/> valid for an hour.</summary>
+internal sealed class PasswordResetTokens(IDataProtectionProvider protection, TimeProvider clock)
+    : TimedUserTokens(protection, clock, "ChaosModular.Accounts.PasswordReset", Lifespan)
 {
     public const string Name = "PortalPasswordReset";
     public static readonly TimeSpan Lifespan = TimeSpan.FromHours(1);
+}
 
-    private readonly IDataProtector _protector = protection.CreateProtector("ChaosModular.Accounts.PasswordReset");
+/// <summary>
+/// Emailed tokens: the creation time (from the injected clock, so tests can let a link expire), the user, the purpose and
+/// the user's security stamp, protected by data protection and written URL-safe. A password change renews the stamp, so a
+/// password-reset token works once; every token expires after its lifespan.
+/// </summary>
+internal abstract class TimedUserTokens(IDataProtectionProvider protection, TimeProvider clock, string protectorPurpose, TimeSpan lifespan)
+    : IUserTwoFactorTokenProvider<PortalUser>
+{
+    private readonly IDataProtector _protector = protection.CreateProtector(protectorPurpose);
 
     public async Task<string> GenerateAsync(string purpose, UserManager<PortalUser> manager, PortalUser user)
     {
@@ -102,7 +108,7 @@ internal sealed class PasswordResetTokens(IDataProtectionProvider protection, Ti
         {
             return false;
         }
-        var expires = new DateTimeOffset(ticks, TimeSpan.Zero) + Lifespan;
+        var expires = new DateTimeOffset(ticks, TimeSpan.Zero) + lifespan;
         return expires > clock.GetUtcNow()
             && string.Equals(parts[1], user.Id, StringComparison.Ordinal)
             && string.Equals(parts[2], purpose, StringComparison.Ordinal)

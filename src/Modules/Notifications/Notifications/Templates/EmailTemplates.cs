@@ -55,6 +55,22 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                     "If you did not ask for it, ignore this email: your password stays as it is.",
                 ],
                 ("Set a new password", $"{portal}{AccountsRoutes.ResetPassword}?user={Uri.EscapeDataString(m.UserId)}&token={Uri.EscapeDataString(m.Token)}")),
+            EmailConfirmationEmail m => Compose(
+                "Confirm your email address for ChaosModular",
+                greeting,
+                [
+                    "Please confirm that this is your email address by opening the link below. Until then your account can sign in, but cannot pay, invite people or join an organization.",
+                    $"The link works until {Time(m.ExpiresUtc)} (UTC). If you did not create a ChaosModular account, ignore this email.",
+                ],
+                ("Confirm my email address", $"{portal}{AccountsRoutes.ConfirmEmail}?user={Uri.EscapeDataString(m.UserId)}&token={Uri.EscapeDataString(m.Token)}")),
+            TakenEmailNoticeEmail m => Compose(
+                "Someone tried to create a ChaosModular account with your address",
+                greeting,
+                [
+                    $"On {Time(m.AttemptedUtc)} (UTC) someone filled in Create account with this email address, which already has a ChaosModular account. No new account was made and your account is unchanged.",
+                    "If it was you, sign in instead; if you forgot your password, use Forgot password on the sign-in page. If it was not you, you need not do anything.",
+                ],
+                ("Sign in", portal + AccountsRoutes.SignIn)),
             ReceiptEmail m => Compose(
                 "Receipt for your ChaosModular payment",
                 greeting,

@@ -24,6 +24,8 @@ internal static class StoredEmailModel
         ["organization-invitation"] = typeof(OrganizationInvitationEmail),
         ["organization-removal"] = typeof(OrganizationRemovalEmail),
         ["organization-bulk-invite-report"] = typeof(OrganizationBulkInviteReportEmail),
+        ["email-confirmation"] = typeof(EmailConfirmationEmail),
+        ["sign-up-with-taken-email"] = typeof(TakenEmailNoticeEmail),
     };
 
     private static readonly Dictionary<Type, string> Names = Kinds.ToDictionary(k => k.Value, k => k.Key);

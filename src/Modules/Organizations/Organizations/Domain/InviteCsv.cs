@@ -14,6 +14,9 @@ internal enum InviteRowState
 
     /// <summary>The account belongs to another organization: an account can be in only one, so it cannot accept.</summary>
     InAnotherOrganization,
+
+    /// <summary>The account has not confirmed its email address yet: it cannot be invited until it does.</summary>
+    EmailNotConfirmed,
 }
 
 /// <param name="Line">The row's line in the file (the header is line 1), so the admin can find it.</param>
@@ -61,7 +64,12 @@ internal static partial class InviteCsv
 
     /// <summary>As above, and last: the account is in another organization (it could not accept).</summary>
     public static IReadOnlyList<(InviteCsvRow Row, InviteRowState State)> Review(IReadOnlyList<InviteCsvRow> rows,
-        Func<string, bool> isRegistered, Func<string, bool> isMember, Func<string, bool> isInAnotherOrganization)
+        Func<string, bool> isRegistered, Func<string, bool> isMember, Func<string, bool> isInAnotherOrganization) =>
+        Review(rows, isRegistered, _ => true, isMember, isInAnotherOrganization);
+
+    /// <summary>As above, with the account's confirmed email checked right after the account itself.</summary>
+    public static IReadOnlyList<(InviteCsvRow Row, InviteRowState State)> Review(IReadOnlyList<InviteCsvRow> rows,
+        Func<string, bool> isRegistered, Func<string, bool> isConfirmed, Func<string, bool> isMember, Func<string, bool> isInAnotherOrganization)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         return [.. rows.Select(row => (row,
@@ -69,6 +77,7 @@ internal static partial class InviteCsv
             : row.Role is null ? InviteRowState.InvalidRole
             : !seen.Add(row.Email) ? InviteRowState.DuplicateInFile
             : !isRegistered(row.Email) ? InviteRowState.UnknownAccount
+            : !isConfirmed(row.Email) ? InviteRowState.EmailNotConfirmed
             : isMember(row.Email) ? InviteRowState.AlreadyMember
             : isInAnotherOrganization(row.Email) ? InviteRowState.InAnotherOrganization
             : InviteRowState.Ready))];

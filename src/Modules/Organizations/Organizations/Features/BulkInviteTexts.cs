@@ -12,6 +12,7 @@ internal static class BulkInviteTexts
         InviteRowState.UnknownAccount => "No Chaos account",
         InviteRowState.AlreadyMember => "Already a member or invited",
         InviteRowState.InAnotherOrganization => "In another organization",
+        InviteRowState.EmailNotConfirmed => "Email not confirmed yet",
         _ => state.ToString(),
     };
 

@@ -6,7 +6,7 @@ namespace ChaosModular.Organizations.Features;
 /// <summary>
 /// An administrator invites one registered account as member or guest: an <see cref="Invitation"/> with a fresh
 /// link token and an email to the invitee. Addresses without a Chaos account get a message and no email;
-/// people already in this or another organization, or already invited, are told so.
+/// accounts whose email is not confirmed yet, people already in this or another organization, or already invited, are told so.
 /// </summary>
 internal sealed class InviteUser(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, InvitationEmails emails, OrganizationAudit audit, TimeProvider clock)
 {
@@ -19,6 +19,9 @@ internal sealed class InviteUser(OrganizationsDbContext db, OrganizationAdminist
         AlreadyMember,
         InAnotherOrganization,
         AlreadyInvited,
+
+        /// <summary>The account has not confirmed its email address: it cannot be invited until it does.</summary>
+        EmailNotConfirmed,
     }
 
     public sealed record Result(Outcome Outcome, string Email);
@@ -37,6 +40,10 @@ internal sealed class InviteUser(OrganizationsDbContext db, OrganizationAdminist
         if (await accounts.FindCustomerByEmailAsync(email, cancellationToken) is not { } invitee)
         {
             return new Result(Outcome.NotRegistered, email);
+        }
+        if (!invitee.EmailConfirmed)
+        {
+            return new Result(Outcome.EmailNotConfirmed, invitee.Email);
         }
         var membership = await db.Memberships.AsNoTracking().SingleOrDefaultAsync(m => m.AccountId == invitee.UserId, cancellationToken);
         if (membership is not null)

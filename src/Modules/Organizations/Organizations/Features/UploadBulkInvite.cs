@@ -32,9 +32,11 @@ internal sealed class UploadBulkInvite(OrganizationsDbContext db, OrganizationAd
         var now = clock.UtcNow();
 
         var emails = rows.Where(r => InviteCsv.IsEmail(r.Email)).Select(r => r.Email).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var registered = (await accounts.FindCustomersByEmailsAsync(emails, cancellationToken))
+        var found = await accounts.FindCustomersByEmailsAsync(emails, cancellationToken);
+        var registered = found
             .GroupBy(c => c.Email, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().UserId, StringComparer.OrdinalIgnoreCase);
+        var unconfirmed = found.Where(c => !c.EmailConfirmed).Select(c => c.Email).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var accountIds = registered.Values.Distinct(StringComparer.Ordinal).ToList();
         var organizationOf = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var invited = new HashSet<string>(StringComparer.Ordinal);
@@ -54,7 +56,7 @@ internal sealed class UploadBulkInvite(OrganizationsDbContext db, OrganizationAd
         bool InOrganization(string email) => AccountOf(email) is { } id && (invited.Contains(id) || (organizationOf.TryGetValue(id, out var o) && o == organization.Id));
         bool InAnother(string email) => AccountOf(email) is { } id && organizationOf.TryGetValue(id, out var o) && o != organization.Id;
 
-        var reviewed = InviteCsv.Review(rows, e => AccountOf(e) is not null, InOrganization, InAnother);
+        var reviewed = InviteCsv.Review(rows, e => AccountOf(e) is not null, e => !unconfirmed.Contains(e.Trim()), InOrganization, InAnother);
         var administratorEmail = (await accounts.FindCustomerAsync(administratorId, cancellationToken))?.Email ?? "";
         var bulk = BulkInvite.Upload(organization.Id, administratorId, administratorEmail, fileName, rows.Count, now);
         var stored = reviewed.Select(r => BulkInviteRow.Read(bulk.Id, r.Row, r.State,

@@ -1,13 +1,16 @@
 using System.ComponentModel.DataAnnotations;
-using ChaosModular.Modules.Infrastructure;
 using ChaosModular.Accounts.Features.Registration;
+using ChaosModular.Modules.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages;
 
 [AllowAnonymous]
-internal sealed class SignUpModel(RegisterCustomer register, SignInManager<PortalUser> signIn) : PageModel
+/// <summary>
+/// Create account. Whether the address was new or already had an account, the answer is the same "check your inbox" page
+/// (the new account gets a confirmation link, an existing one's owner a notice), so the form tells no one who has an account.
+/// </summary>
+internal sealed class SignUpModel(RegisterCustomer register) : PageModel
 {
     [BindProperty]
     public Input Form { get; set; } = new();
@@ -42,7 +45,7 @@ internal sealed class SignUpModel(RegisterCustomer register, SignInManager<Porta
         }
         var result = await register.HandleAsync(
             new RegisterCustomer.Command(Form.Name, Form.Email, Form.Password, Form.Country), cancellationToken);
-        if (!result.Succeeded)
+        if (!result.Accepted)
         {
             foreach (var error in result.Errors)
             {
@@ -50,8 +53,7 @@ internal sealed class SignUpModel(RegisterCustomer register, SignInManager<Porta
             }
             return Page();
         }
-        await signIn.SignInAsync(result.User!, isPersistent: false);
-        TempData["Flash"] = $"Welcome, {result.User!.Name}! Your customer number is {result.User.CustomerNumber}.";
-        return RedirectToPage("/Account/Index");
+        TempData[CheckEmailModel.AddressKey] = Form.Email.Trim();
+        return RedirectToPage("/CheckEmail");
     }
 }

@@ -1,7 +1,10 @@
+using ChaosModular.Accounts.Contracts;
+using Microsoft.AspNetCore.Authorization;
 
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Review (invoices, credits applied first, amount to charge, payment method), then pay.</summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class PayModel(ReviewPayment review, ICurrentCustomer customer) : PageModel
 {
     [BindProperty(SupportsGet = true)]

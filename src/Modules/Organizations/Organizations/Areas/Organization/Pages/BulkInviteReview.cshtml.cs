@@ -1,6 +1,10 @@
+using ChaosModular.Accounts.Contracts;
+using Microsoft.AspNetCore.Authorization;
+
 namespace ChaosModular.Organizations.Areas.Organization.Pages;
 
 /// <summary>The review of an uploaded bulk invite: every row's state, 50 a page, filtered by state; roles changed; Send invites.</summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class BulkInviteReviewModel(ShowBulkInvite show, ChangeBulkInviteRoles roles, SendBulkInvite send, ICurrentCustomer customer) : PageModel
 {
     [BindProperty(SupportsGet = true)]

@@ -1,6 +1,10 @@
+using ChaosModular.Accounts.Contracts;
+using Microsoft.AspNetCore.Authorization;
+
 namespace ChaosModular.Organizations.Areas.Organization.Pages;
 
 /// <summary>The invitation link: the invitee (signed in; anyone else gets 404) sees the organization and role and accepts.</summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class InvitationModel(AcceptInvitation accept, ICurrentCustomer customer) : PageModel
 {
     public AcceptInvitation.View Invitation { get; private set; } = null!;

@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using ChaosModular.Accounts.Contracts;
+using Microsoft.AspNetCore.Authorization;
 
 namespace ChaosModular.Organizations.Areas.Organization.Pages;
 
 /// <summary>Organization › Invite users: one registered account, as member or guest.</summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class InviteModel(InviteUser invite, OrganizationAdministrators administrators, ICurrentCustomer customer) : PageModel
 {
     public const string NotRegisteredMessage = "Only users with a registered Chaos account can be invited: ask them to create one first.";
@@ -52,6 +55,7 @@ internal sealed class InviteModel(InviteUser invite, OrganizationAdministrators 
             InviteUser.Outcome.NotInvitable => "Invite people as members or guests: administrators are appointed by support.",
             InviteUser.Outcome.AlreadyMember => $"{result.Email} is already in {organization.Name}.",
             InviteUser.Outcome.InAnotherOrganization => $"{result.Email} already belongs to another organization: an account can be in only one.",
+            InviteUser.Outcome.EmailNotConfirmed => $"{result.Email} has not confirmed their email address yet: ask them to open the link we emailed them (or send it again from the banner after signing in), then invite them.",
             InviteUser.Outcome.AlreadyInvited => $"{result.Email} is already invited and the invitation has not expired: resend it from the Users list if they lost the email.",
             _ => "The invitation could not be sent.",
         };

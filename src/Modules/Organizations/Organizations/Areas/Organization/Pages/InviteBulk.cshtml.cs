@@ -1,8 +1,11 @@
+using ChaosModular.Accounts.Contracts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace ChaosModular.Organizations.Areas.Organization.Pages;
 
 /// <summary>Invite users › Bulk: the template and the upload; a readable file goes on to its review page.</summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class InviteBulkModel(UploadBulkInvite upload, OrganizationAdministrators administrators, ICurrentCustomer customer) : PageModel
 {
     public string OrganizationName { get; private set; } = "";

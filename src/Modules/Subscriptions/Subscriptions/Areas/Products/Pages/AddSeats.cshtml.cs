@@ -1,8 +1,11 @@
+using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
+using Microsoft.AspNetCore.Authorization;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Add seats: choose a quantity, see the prorated price, confirm to pay; the seats count once paid.</summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class AddSeatsModel(AddSeats addSeats, IBillingApi billing, ICurrentCustomer customer) : OrderReviewPage(billing, customer)
 {
     [BindProperty(SupportsGet = true)]

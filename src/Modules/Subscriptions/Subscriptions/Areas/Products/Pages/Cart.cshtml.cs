@@ -1,4 +1,6 @@
+using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
+using Microsoft.AspNetCore.Authorization;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
@@ -6,6 +8,7 @@ namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 /// The Buy Again cart: the expired product at today's price, a quantity, the billing information and
 /// payment method it will be billed to (each changeable, returning here), and Place order.
 /// </summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class CartModel(BuyAgain buyAgain, IBillingApi billing, ICurrentCustomer customer) : OrderReviewPage(billing, customer)
 {
     [BindProperty(SupportsGet = true)]

@@ -1,8 +1,11 @@
+using ChaosModular.Accounts.Contracts;
 using ChaosModular.Billing.Contracts;
+using Microsoft.AspNetCore.Authorization;
 
 namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 
 /// <summary>Upgrade: review the target product, change the quantity, see the prorated difference, confirm to pay and switch.</summary>
+[Authorize(Policy = PortalPolicies.ConfirmedEmail)]
 internal sealed class UpgradeModel(Upgrade upgrade, IBillingApi billing, ICurrentCustomer customer) : OrderReviewPage(billing, customer)
 {
     [BindProperty(SupportsGet = true)]
