@@ -1,6 +1,7 @@
 using ChaosModular.Accounts.Contracts;
-using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Composition;
+using ChaosModular.Modules.Infrastructure.Hosting;
+using ChaosModular.Modules.Infrastructure.RateLimiting;
 using ChaosModular.Web;
 using ChaosModular.Web.Features;
 using ChaosModular.Web.Health;
@@ -25,6 +26,7 @@ builder.Services.AddSingleton<RequestStatistics>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestStatistics>());
 builder.Services.AddScoped<SupportMetrics>();
 builder.Services.AddHealthProbes();
+builder.Services.AddFormRateLimits(builder.Configuration);
 
 builder.Services.AddRazorPages(o =>
     {
@@ -57,8 +59,10 @@ if (!app.Environment.IsDevelopment())
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseStaticFiles();
 app.UseRouting();
-app.UseRateLimiter();
 app.UseAuthentication();
+// After authentication (the limits count per signed-in account too), before authorization (a refused flood costs little).
+app.UseFormRateLimits();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealthProbes();

@@ -177,6 +177,11 @@ public class PortalFixture : IAsyncLifetime
             // Production generates no signing key: the operator provides one, as here.
             ["Licensing__Signing__KeyDirectory"] = _signingKeys.Value,
         };
+        // Every journey signs up and in from 127.0.0.1: the per-address form limits are raised (RateLimitTests prove them).
+        foreach (var rule in new[] { "SignIn", "ForgotPassword", "SignUp", "ConfirmationEmail", "CardSaving" })
+        {
+            common[$"RateLimits__Forms__{rule}__PerAddress"] = "100000";
+        }
         foreach (var (key, value) in _extraSettings)
         {
             common[key] = value;

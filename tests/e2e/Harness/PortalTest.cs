@@ -47,6 +47,11 @@ public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output
         {
             var page = await NewBrowserSessionAsync(name);
             await journey(page);
+            // The page each session ended on, unless it was already checked on the way.
+            foreach (var (_, session) in _sessions.Where(s => !s.Page.IsClosed && s.Page.Url.StartsWith("http", StringComparison.Ordinal)))
+            {
+                await Accessibility.CheckAsync(session);
+            }
             Output.WriteLine($"{name} passed in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
         }
         catch (Exception)

@@ -1,3 +1,4 @@
+using ChaosModular.E2E.Harness;
 using System.Text.RegularExpressions;
 
 namespace ChaosModular.E2E.Pages;
@@ -17,11 +18,18 @@ public abstract class PortalPage(IPage page)
     /// <summary>The green message shown once after a redirect ("Your password was changed...").</summary>
     public ILocator Flash => Page.GetByTestId("flash");
 
-    public Task GotoAsync() => Page.GotoAsync(Path);
+    public async Task GotoAsync()
+    {
+        await Page.GotoAsync(Path);
+        await Accessibility.CheckAsync(Page);
+    }
 
-    /// <summary>Waits (Playwright's auto-retrying assertion) until the browser shows this page.</summary>
-    public async Task ExpectOpenAsync() =>
+    /// <summary>Waits (Playwright's auto-retrying assertion) until the browser shows this page, then checks it with axe-core.</summary>
+    public async Task ExpectOpenAsync()
+    {
         await Expect(Page).ToHaveURLAsync(new Regex($"^[^?#]*//[^/]+{Regex.Escape(Path)}(\\?.*)?$"));
+        await Accessibility.CheckAsync(Page);
+    }
 }
 
 /// <summary>The top navbar a signed-in user sees.</summary>

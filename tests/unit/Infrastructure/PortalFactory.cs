@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChaosModular.Modules.Infrastructure.Persistence;
+using ChaosModular.Modules.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -26,6 +27,17 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
         // Each host makes its own signing key (Testing generates one on first use).
         ["Licensing:Signing:KeyDirectory"] = Path.Combine(Path.GetTempPath(), "chaos-tests-keys", Guid.NewGuid().ToString("N")),
     };
+
+    protected PortalFactory()
+    {
+        // Every test signs up and in from the same (unknown) address, some accounts many times: the form limits are raised
+        // here and RateLimitTests set them low to prove them.
+        foreach (var rule in new[] { FormRateLimits.SignIn, FormRateLimits.ForgotPassword, FormRateLimits.SignUp, FormRateLimits.ConfirmationEmail, FormRateLimits.CardSaving })
+        {
+            _settings[$"{FormRateLimitOptions.Section}:{rule}:PerAddress"] = "100000";
+            _settings[$"{FormRateLimitOptions.Section}:{rule}:PerAccount"] = "100000";
+        }
+    }
 
     public abstract DatabaseProvider Provider { get; }
 

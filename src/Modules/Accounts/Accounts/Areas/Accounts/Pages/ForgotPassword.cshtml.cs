@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using ChaosModular.Modules.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages;
 
 /// <summary>Asks for a link to set a new password; the answer never says whether the address has an account.</summary>
 [AllowAnonymous]
+[FormRateLimit(FormRateLimits.ForgotPassword)]
 internal sealed class ForgotPasswordModel(RequestPasswordReset request) : PageModel
 {
     public const string Sent = "If an account uses that email address, we have sent it a link to set a new password. The link works once, for one hour.";

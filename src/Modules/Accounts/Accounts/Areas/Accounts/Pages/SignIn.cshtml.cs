@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using ChaosModular.Modules.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages;
 
 [AllowAnonymous]
+[FormRateLimit(FormRateLimits.SignIn)]
 internal sealed class SignInModel(SignInManager<PortalUser> signIn) : PageModel
 {
     [BindProperty]

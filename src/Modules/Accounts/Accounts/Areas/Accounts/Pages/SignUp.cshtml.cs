@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Accounts.Features.Registration;
 using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages;
@@ -10,6 +11,7 @@ namespace ChaosModular.Accounts.Areas.Accounts.Pages;
 /// Create account. Whether the address was new or already had an account, the answer is the same "check your inbox" page
 /// (the new account gets a confirmation link, an existing one's owner a notice), so the form tells no one who has an account.
 /// </summary>
+[FormRateLimit(FormRateLimits.SignUp)]
 internal sealed class SignUpModel(RegisterCustomer register) : PageModel
 {
     [BindProperty]

@@ -1,8 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using ChaosModular.Modules.Infrastructure.RateLimiting;
 
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
 /// <summary>Saved cards: add one, choose the default that pays open invoices and every renewal.</summary>
+[FormRateLimit(FormRateLimits.CardSaving, Handler = "Add")]
 internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefaultCard setDefault, ICurrentCustomer customer) : PageModel
 {
     [BindProperty]

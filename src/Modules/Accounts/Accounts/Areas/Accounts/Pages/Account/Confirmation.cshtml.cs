@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Infrastructure.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 
 namespace ChaosModular.Accounts.Areas.Accounts.Pages.Account;
@@ -6,6 +7,7 @@ namespace ChaosModular.Accounts.Areas.Accounts.Pages.Account;
 /// Where paying, inviting or accepting an invitation sends an account whose address is not confirmed: what is waiting and
 /// "Send the link again" (the banner posts here too). Once confirmed, it shows the way back.
 /// </summary>
+[FormRateLimit(FormRateLimits.ConfirmationEmail, Handler = "Resend")]
 internal sealed class ConfirmationModel(UserManager<PortalUser> users, ResendEmailConfirmation resend) : PageModel
 {
     public string Email { get; private set; } = "";
