@@ -19,6 +19,9 @@ public class PortalFixture : IAsyncLifetime
     private readonly IReadOnlyDictionary<string, string> _extraSettings;
     private IPlaywright? _playwright;
     private Dictionary<string, string>? _webSettings;
+
+    /// <summary>Web's settings as started (another Web instance starts from them).</summary>
+    protected IReadOnlyDictionary<string, string> WebSettings => _webSettings ?? throw new InvalidOperationException("The portal has not started.");
     private TestDataSeeder? _seeder;
     private bool _disposed;
 
@@ -42,7 +45,7 @@ public class PortalFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public Uri BaseUrl { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         // If the test host is torn down without DisposeAsync, the app processes must not outlive it.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopProcesses();
@@ -121,7 +124,7 @@ public class PortalFixture : IAsyncLifetime
     public Task<IReadOnlyList<string>> ServersThatProcessedJobsAsync() =>
         Database.QueryAsync("SELECT DISTINCT data::json ->> 'ServerId' FROM hangfire.state WHERE name = 'Processing'");
 
-    public string ProcessLogs() =>
+    public virtual string ProcessLogs() =>
         string.Concat(
             Web is null ? "" : $"\n--- web (pid {SafeId(Web)}, full log {Web.LogFile}) ---\n{Web.Tail()}",
             Worker is null ? "" : $"\n--- worker (pid {SafeId(Worker)}, full log {Worker.LogFile}) ---\n{Worker.Tail()}");
@@ -147,7 +150,7 @@ public class PortalFixture : IAsyncLifetime
         }
     }
 
-    private void StopProcesses()
+    protected virtual void StopProcesses()
     {
         Worker?.Dispose();
         Web?.Dispose();
@@ -162,7 +165,8 @@ public class PortalFixture : IAsyncLifetime
         return directory;
     });
 
-    private Dictionary<string, string> Settings(Dictionary<string, string> specific)
+    /// <summary>The settings Web and Worker share (database, SMTP, keys, limits) with <paramref name="specific"/> over them.</summary>
+    protected Dictionary<string, string> Settings(Dictionary<string, string> specific)
     {
         var common = new Dictionary<string, string>
         {
@@ -193,16 +197,19 @@ public class PortalFixture : IAsyncLifetime
         return common;
     }
 
-    private async Task WaitUntilHealthyAsync()
+    private Task WaitUntilHealthyAsync() => WaitUntilHealthyAsync(Web, BaseUrl);
+
+    /// <summary>Until <paramref name="web"/> answers 200 Healthy at <paramref name="baseUrl"/>.</summary>
+    protected static async Task WaitUntilHealthyAsync(AppProcess web, Uri baseUrl)
     {
-        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + StartupTimeout;
         var last = "no answer";
         while (DateTime.UtcNow < deadline)
         {
-            if (Web.HasExited)
+            if (web.HasExited)
             {
-                throw new InvalidOperationException("Web exited during start-up.");
+                throw new InvalidOperationException($"{web.Name} exited during start-up.");
             }
             try
             {
@@ -223,18 +230,21 @@ public class PortalFixture : IAsyncLifetime
             }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"GET {BaseUrl}health was not 200 Healthy within {StartupTimeout.TotalSeconds:0} s (last: {last}).");
+        throw new TimeoutException($"GET {baseUrl}health was not 200 Healthy within {StartupTimeout.TotalSeconds:0} s (last: {last}).");
     }
 
-    private async Task WaitUntilWorkerServesJobsAsync()
+    private Task WaitUntilWorkerServesJobsAsync() => WaitUntilWorkerServesJobsAsync(Worker);
+
+    /// <summary>Until <paramref name="worker"/> has registered as a Hangfire server.</summary>
+    protected async Task WaitUntilWorkerServesJobsAsync(AppProcess worker)
     {
         var deadline = DateTime.UtcNow + StartupTimeout;
-        var marker = $":worker:{Worker.Id}:";
+        var marker = $":worker:{worker.Id}:";
         while (DateTime.UtcNow < deadline)
         {
-            if (Worker.HasExited)
+            if (worker.HasExited)
             {
-                throw new InvalidOperationException("Worker exited during start-up.");
+                throw new InvalidOperationException($"{worker.Name} exited during start-up.");
             }
             try
             {
@@ -249,7 +259,7 @@ public class PortalFixture : IAsyncLifetime
             }
             await Task.Delay(250);
         }
-        throw new TimeoutException($"The Worker (pid {Worker.Id}) did not register as a Hangfire server within {StartupTimeout.TotalSeconds:0} s.");
+        throw new TimeoutException($"{worker.Name} (pid {worker.Id}) did not register as a Hangfire server within {StartupTimeout.TotalSeconds:0} s.");
     }
 
     private static string Chromium()
