@@ -10,7 +10,7 @@ namespace ChaosModular.UnitTests.Security;
 
 /// <summary>
 /// Hostile input never answers 500: every form a customer (the demo owner, who also administers Demo Studio), a
-/// guest and a signed-out visitor can reach, found by following the pages' links and reading their forms, gets
+/// guest, a member, the support desk and a signed-out visitor can reach, found by following the pages' links and reading their forms, gets
 /// each field in turn replaced by hostile values, the rest as rendered (antiforgery token included). Every answer
 /// is below 500 and never echoes markup unencoded.
 /// </summary>
@@ -52,11 +52,19 @@ public sealed partial class HostileInputTests(SqlitePortalFactory factory, ITest
         var world = await SecurityWorld.CreateAsync(factory);
         var endpoints = await SecurityWorld.EnumerateEndpointsAsync(factory);
         var starts = endpoints.Where(k => k.Method == "GET" && k.Handler is null).Select(k => world.PathOf(k.Pattern)).Where(p => !NotAPage(p)).Distinct().ToList();
+        // Forms no link leads to: support's set-up form shows for an account found, the reset form for a real link.
+        starts.Add("/support/organizations?Find=" + Uri.EscapeDataString(world.OtherCustomerEmail));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ChaosModular.Accounts.Domain.PortalUser>>();
+            var token = await users.GeneratePasswordResetTokenAsync((await users.FindByIdAsync(world.OtherCustomerId))!);
+            starts.Add($"/reset-password?user={Uri.EscapeDataString(world.OtherCustomerId)}&token={Uri.EscapeDataString(token)}");
+        }
 
         var failures = new List<string>();
         var submissions = 0;
         var walked = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var role in new[] { Role.Anonymous, Role.Guest, Role.Owner })
+        foreach (var role in new[] { Role.Anonymous, Role.Guest, Role.Member, Role.Support, Role.Owner })
         {
             var client = world.Clients[role];
             foreach (var form in await FormsAsync(client, starts))

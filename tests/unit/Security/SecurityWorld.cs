@@ -42,19 +42,31 @@ public sealed record EndpointKey(string Method, string Pattern, string? Handler)
 /// </summary>
 public sealed partial class SecurityWorld
 {
-    private SecurityWorld(PortalFactory factory, IReadOnlyDictionary<Role, PortalClient> clients, IReadOnlyDictionary<string, string> concretePaths)
+    private SecurityWorld(PortalFactory factory, IReadOnlyDictionary<Role, PortalClient> clients, IReadOnlyDictionary<string, string> concretePaths,
+        IReadOnlyDictionary<string, Dictionary<string, string>> formIds)
     {
         Factory = factory;
         Clients = clients;
         ConcretePaths = concretePaths;
+        FormIds = formIds;
     }
 
     public PortalFactory Factory { get; }
+
+    public string OtherCustomerId { get; private init; } = "";
+
+    public string OtherCustomerEmail { get; private init; } = "";
 
     public IReadOnlyDictionary<Role, PortalClient> Clients { get; }
 
     /// <summary>Each route pattern with parameters and the address that fills them with the owner's ids.</summary>
     public IReadOnlyDictionary<string, string> ConcretePaths { get; }
+
+    /// <summary>
+    /// Handlers that take the owner's id from the form rather than the route, and the owner's id for them (left out:
+    /// those whose first success would change what the next role gets, such as cancelling an invitation).
+    /// </summary>
+    public IReadOnlyDictionary<string, Dictionary<string, string>> FormIds { get; }
 
     public string PathOf(string pattern) =>
         !pattern.Contains('{', StringComparison.Ordinal) ? pattern
@@ -66,7 +78,7 @@ public sealed partial class SecurityWorld
         var owner = await SignInAsync(factory, factory.DemoEmail, factory.DemoPassword);
         var support = await SignInAsync(factory, factory.SupportEmail, factory.SupportPassword);
         var member = await SignInAsync(factory, DemoPeople.MemberEmail, "DemoMember#2026");
-        var (other, _, _) = await SignUpAsync(factory, "Other Customer");
+        var (other, otherId, otherEmail) = await SignUpAsync(factory, "Other Customer");
         var (guest, guestId, guestEmail) = await SignUpAsync(factory, "Guest Person");
         var (administrator, administratorId, administratorEmail) = await SignUpAsync(factory, "Second Administrator");
         var (_, spareId, spareEmail) = await SignUpAsync(factory, "Spare Administrator");
@@ -84,6 +96,7 @@ public sealed partial class SecurityWorld
         organizations.Memberships.Add(spare);
         await organizations.SaveChangesAsync();
         var memberMembership = await organizations.Memberships.Where(m => m.OrganizationId == studio && m.Email == DemoPeople.MemberEmail).Select(m => m.Id).SingleAsync();
+        var openInvitation = await organizations.Invitations.Where(i => i.OrganizationId == studio && i.Email == DemoPeople.Invited.Email).Select(i => i.Id).SingleAsync();
         var bulkInvite = await organizations.BulkInvites.Where(b => b.OrganizationId == studio).Select(b => b.Id).FirstAsync();
 
         var subscriptions = services.GetRequiredService<SubscriptionsDbContext>().Subscriptions.Where(s => s.CustomerId == ownerId);
@@ -96,6 +109,7 @@ public sealed partial class SecurityWorld
         var fileActivation = await licensing.FileActivations.Where(a => a.CustomerId == ownerId).Select(a => a.Id).FirstAsync();
         var borrow = await licensing.Borrows.Where(b => b.CustomerId == ownerId).Select(b => b.Id).FirstAsync();
 
+        var card = await services.GetRequiredService<BillingDbContext>().PaymentMethods.Where(m => m.CustomerId == ownerId).Select(m => m.Id).FirstAsync();
         var invoice = await services.GetRequiredService<BillingDbContext>().Invoices.Where(i => i.CustomerId == ownerId).OrderBy(i => i.Number).Select(i => i.Id).FirstAsync();
 
         var clients = new Dictionary<Role, PortalClient>
@@ -136,7 +150,12 @@ public sealed partial class SecurityWorld
             ["/api/cloud-credits/v1/{**path}"] = "/api/cloud-credits/v1/no-such-call",
             ["/api/license-servers/v1/{**path}"] = "/api/license-servers/v1/no-such-call",
         };
-        return new SecurityWorld(factory, clients, paths);
+        var formIds = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["POST /billing/payment-methods?handler=Default"] = new() { ["id"] = card.ToString() },
+            ["POST /organization?handler=Resend"] = new() { ["invitationId"] = openInvitation.ToString() },
+        };
+        return new SecurityWorld(factory, clients, paths, formIds) { OtherCustomerId = otherId, OtherCustomerEmail = otherEmail };
     }
 
     private static async Task<PortalClient> SignInAsync(PortalFactory factory, string email, string password)
