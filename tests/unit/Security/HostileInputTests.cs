@@ -103,6 +103,23 @@ public sealed partial class HostileInputTests(SqlitePortalFactory factory, ITest
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Distinct()));
     }
 
+    [Theory]
+    [InlineData("/sign-in", "Form.RememberMe", "Keep me signed in", false)]
+    [InlineData("/billing/payment-methods?handler=Add", "Card.MakeDefault", "Use this card for payments and renewals", true)]
+    public async Task A_tampered_checkbox_shows_the_form_again_with_a_message(string path, string field, string label, bool signedIn)
+    {
+        var client = new PortalClient(factory.CreatePortalClient());
+        if (signedIn)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await client.SignUpAsync("Box Ticker", $"box-{System.Guid.NewGuid():N}@example.test", "BoxTicker2026xx")).StatusCode);
+        }
+
+        using var response = await client.SubmitAsync(path, new Dictionary<string, string> { [field] = "abc" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"Tick or untick \u201c{label}\u201d.", PortalClient.Decode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+    }
+
     private static string Printable(string value) => value.Length > 40 ? $"({value.Length} chars)" : value.Replace("\0", "\\0", StringComparison.Ordinal);
 
     /// <summary>Follows the local links from <paramref name="starts"/> (each path and query shape once) and reads every form on the pages.</summary>
