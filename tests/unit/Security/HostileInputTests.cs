@@ -67,7 +67,7 @@ public sealed partial class HostileInputTests(SqlitePortalFactory factory, ITest
         foreach (var role in new[] { Role.Anonymous, Role.Guest, Role.Member, Role.Support, Role.Owner })
         {
             var client = world.Clients[role];
-            foreach (var form in await FormsAsync(client, starts))
+            foreach (var form in await FormsAsync(client, starts, (_, _) => { }))
             {
                 var key = form.Key;
                 if (Skipped.Keys.Any(s => key.StartsWith(s + " ", StringComparison.Ordinal)) || !walked.Add(key))
@@ -93,6 +93,17 @@ public sealed partial class HostileInputTests(SqlitePortalFactory factory, ITest
                     }
                 }
             }
+        }
+        // What the walk stored (names, notes, search terms) is shown on the pages afterwards: still encoded there.
+        foreach (var role in new[] { Role.Guest, Role.Member, Role.Support, Role.Owner })
+        {
+            await FormsAsync(world.Clients[role], starts, (address, html) =>
+            {
+                if (html.Contains(Markup, StringComparison.Ordinal))
+                {
+                    failures.Add($"{role} {address} shows stored markup unencoded after the walk");
+                }
+            });
         }
         output.WriteLine($"{walked.Count} forms, {submissions} submissions, {failures.Count} failures");
         foreach (var form in walked.Order(StringComparer.Ordinal))
@@ -123,7 +134,7 @@ public sealed partial class HostileInputTests(SqlitePortalFactory factory, ITest
     private static string Printable(string value) => value.Length > 40 ? $"({value.Length} chars)" : value.Replace("\0", "\\0", StringComparison.Ordinal);
 
     /// <summary>Follows the local links from <paramref name="starts"/> (each path and query shape once) and reads every form on the pages.</summary>
-    private static async Task<List<Form>> FormsAsync(PortalClient client, IEnumerable<string> starts)
+    private static async Task<List<Form>> FormsAsync(PortalClient client, IEnumerable<string> starts, Action<string, string> page)
     {
         var parser = new HtmlParser();
         var queue = new Queue<string>(starts);
@@ -141,7 +152,9 @@ public sealed partial class HostileInputTests(SqlitePortalFactory factory, ITest
             {
                 continue;
             }
-            var document = parser.ParseDocument(await response.Content.ReadAsStringAsync());
+            var html = await response.Content.ReadAsStringAsync();
+            page(address, html);
+            var document = parser.ParseDocument(html);
             foreach (var link in document.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!))
             {
                 if (link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) && !NotAPage(link.Split('?', '#')[0]) && !link.Contains("handler=", StringComparison.Ordinal))
