@@ -33,6 +33,14 @@ internal sealed class SignInModel(SignInManager<PortalUser> signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // A checkbox posted with anything but true/false fails binding, and the page shown again would throw trying to
+        // tick it (FormatException): shown unticked, with a message.
+        const string rememberMe = $"{nameof(Form)}.{nameof(Input.RememberMe)}";
+        if (ModelState.GetFieldValidationState(rememberMe) == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        {
+            ModelState.Remove(rememberMe);
+            ModelState.AddModelError(string.Empty, "Tick or untick \u201cKeep me signed in\u201d.");
+        }
         if (!ModelState.IsValid)
         {
             return Page();

@@ -40,6 +40,14 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
+        // A tampered checkbox (anything but true/false) fails binding, and the form shown again would throw trying to
+        // tick it (FormatException): shown with the default, and a message.
+        const string makeDefault = $"{nameof(Card)}.{nameof(CardForm.MakeDefault)}";
+        if (ModelState.GetFieldValidationState(makeDefault) == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        {
+            ModelState.Remove(makeDefault);
+            ModelState.AddModelError(string.Empty, "Tick or untick \u201cUse this card for payments and renewals\u201d.");
+        }
         if (ModelState.IsValid)
         {
             var result = await save.HandleAsync(new SaveCard.Request(customer.Id, User.Identity?.Name ?? "", Card.Number, Card.ExpiryMonth, Card.ExpiryYear, Card.Cvc,

@@ -13,7 +13,8 @@ internal sealed class AllocationForm
     public DateOnly? ExpiresOn { get; set; }
 
     public IReadOnlyDictionary<string, int> SeatsPerProduct =>
-        Products.Distinct(StringComparer.Ordinal).ToDictionary(code => code, code => Seats.TryGetValue(code, out var seats) ? seats : 1, StringComparer.Ordinal);
+        // An empty product value binds as null: no product, not a dictionary key.
+        Products.Where(code => !string.IsNullOrWhiteSpace(code)).Distinct(StringComparer.Ordinal).ToDictionary(code => code, code => Seats.TryGetValue(code, out var seats) ? seats : 1, StringComparer.Ordinal);
 
     public int SeatsOf(string code) => Seats.TryGetValue(code, out var seats) ? seats : 1;
 
