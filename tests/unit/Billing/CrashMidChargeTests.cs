@@ -68,6 +68,7 @@ public abstract class CrashMidChargeTests
         clock.Advance(TimeSpan.FromMinutes(3));   // past the payment's 2-minute claim
 
         var page = await customer.PayAsync(invoice.InvoiceId);
+        Assert.Single(gateway.ChargedKeys);   // the card was not charged a second time
         Assert.Contains("A payment for this invoice is being confirmed", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Payment received", page, StringComparison.Ordinal);
         ChargeResult automatic;
