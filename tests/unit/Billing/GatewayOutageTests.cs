@@ -56,7 +56,7 @@ public sealed class GatewayOutageTests
 
         clock.Advance(TimeSpan.FromMinutes(10));   // past the 2-minute claim: the invoice is still held
         var again = await customer.PayAsync(invoice.InvoiceId);
-        Assert.Contains("already paid or are being paid", again, StringComparison.Ordinal);
+        Assert.Contains("A payment for this invoice is being confirmed", again, StringComparison.Ordinal);
         await RunRetryJob(factory);                // still down: nothing changes
         Assert.Equal(PaymentStatus.Pending, (await Payment(factory, customer.UserId)).Status);
 

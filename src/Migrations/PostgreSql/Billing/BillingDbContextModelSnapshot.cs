@@ -124,6 +124,10 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
 
+                    b.Property<string>("SourceReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -131,6 +135,9 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("SourceReference")
+                        .IsUnique();
 
                     b.ToTable("credits", "billing");
                 });

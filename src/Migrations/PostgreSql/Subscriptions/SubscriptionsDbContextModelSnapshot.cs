@@ -112,6 +112,9 @@ namespace ChaosModular.Migrations.PostgreSql.Subscriptions
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)");
 
+                    b.Property<int?>("FromSeats")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("InvoiceId")
                         .HasColumnType("uuid");
 

@@ -124,6 +124,10 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .HasPrecision(18, 4)
                         .HasColumnType("decimal(18,4)");
 
+                    b.Property<string>("SourceReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
@@ -131,6 +135,10 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("SourceReference")
+                        .IsUnique()
+                        .HasFilter("[SourceReference] IS NOT NULL");
 
                     b.ToTable("credits", "billing");
                 });

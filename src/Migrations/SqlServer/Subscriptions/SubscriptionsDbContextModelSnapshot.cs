@@ -112,6 +112,9 @@ namespace ChaosModular.Migrations.SqlServer.Subscriptions
                         .HasMaxLength(80)
                         .HasColumnType("nvarchar(80)");
 
+                    b.Property<int?>("FromSeats")
+                        .HasColumnType("int");
+
                     b.Property<Guid?>("InvoiceId")
                         .HasColumnType("uniqueidentifier");
 

@@ -120,6 +120,10 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                         .HasPrecision(18, 4)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SourceReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -127,6 +131,9 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("SourceReference")
+                        .IsUnique();
 
                     b.ToTable("credits", "billing");
                 });

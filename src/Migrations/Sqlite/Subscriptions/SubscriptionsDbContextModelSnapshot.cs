@@ -108,6 +108,9 @@ namespace ChaosModular.Migrations.Sqlite.Subscriptions
                         .HasMaxLength(80)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("FromSeats")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("InvoiceId")
                         .HasColumnType("TEXT");
 

@@ -57,6 +57,14 @@ public interface IBillingApi
     /// <summary>Where an invoice stands, or null when there is no such invoice.</summary>
     Task<InvoiceState?> InvoiceStateAsync(Guid invoiceId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Puts what the customer paid for an invoice on their unapplied credits (its amount and currency) with
+    /// <see cref="RefundToCredit.Reason"/> shown beside it on the invoice list, and emails the customer: for something
+    /// paid that did not take effect. Once per invoice: asking again (a retried event) credits and emails nothing more
+    /// and answers the first credit. Null when nothing was paid for the invoice.
+    /// </summary>
+    Task<CreditSummary?> RefundToCreditAsync(RefundToCredit request, CancellationToken cancellationToken);
+
     Task<PaymentMethodSummary?> DefaultPaymentMethodAsync(string customerId, CancellationToken cancellationToken);
 
     /// <summary>The name and country an invoice would be issued to now, or null when the customer has not given them.</summary>
@@ -91,6 +99,11 @@ public sealed record ChargeResult(bool Paid, string? DeclineReason, Money Charge
 /// <param name="Status">Open, Paid, Overdue or Void.</param>
 /// <param name="AutomaticAttemptsLeft">Whether Billing will still try to charge it automatically.</param>
 public sealed record InvoiceState(Guid InvoiceId, string Number, string Status, Money Balance, bool AutomaticAttemptsLeft, bool PaymentInProgress);
+
+/// <param name="Reason">Why the customer gets the money back, in their words: shown on the invoice list and in the email (200 characters at most).</param>
+public sealed record RefundToCredit(Guid InvoiceId, string Reason);
+
+public sealed record CreditSummary(Guid CreditId, Money Amount, string Reason);
 
 public sealed record PaymentMethodSummary(Guid Id, string Brand, string Last4, int ExpiryMonth, int ExpiryYear);
 

@@ -2,7 +2,7 @@
 namespace ChaosModular.Billing;
 
 internal sealed class BillingApi(BillingDbContext db, IssueInvoice issue, Purchase purchase, CollectAutomatically collect, VoidInvoice voidInvoice,
-    TimeProvider clock) : IBillingApi
+    RefundInvoiceToCredit refundToCredit, TimeProvider clock) : IBillingApi
 {
     public async Task<InvoiceSummary> CreateInvoiceAsync(CreateInvoice request, CancellationToken cancellationToken) =>
         Summary(await issue.HandleAsync(request, cancellationToken));
@@ -35,8 +35,12 @@ internal sealed class BillingApi(BillingDbContext db, IssueInvoice issue, Purcha
         var now = clock.UtcNow();
         return new InvoiceState(invoice.Id, invoice.Number, invoice.DisplayStatusOn(clock.Today()).ToString(), invoice.BalanceDue,
             AutomaticAttemptsLeft: invoice.Status == InvoiceStatus.Open && invoice.NextAutoPayUtc is not null,
-            PaymentInProgress: invoice.PaymentLockUntilUtc > now);
+            PaymentInProgress: invoice.PaymentLockUntilUtc > now
+                || await db.Invoices.Where(i => i.Id == invoiceId).HeldByPendingPayment(db).AnyAsync(cancellationToken));
     }
+
+    public Task<CreditSummary?> RefundToCreditAsync(RefundToCredit request, CancellationToken cancellationToken) =>
+        refundToCredit.HandleAsync(request, cancellationToken);
 
     public async Task<PaymentMethodSummary?> DefaultPaymentMethodAsync(string customerId, CancellationToken cancellationToken) =>
         await db.PaymentMethods.AsNoTracking().DefaultOfAsync(customerId, cancellationToken) is { } m

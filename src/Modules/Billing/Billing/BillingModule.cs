@@ -30,6 +30,7 @@ public sealed class BillingModule : IModule
         services.AddScoped<CollectAutomatically>();
         services.AddScoped<ChargeInvoice>();
         services.AddScoped<VoidInvoice>();
+        services.AddScoped<RefundInvoiceToCredit>();
         services.AddScoped<Purchase>();
         services.AddScoped<ListInvoices>();
         services.AddScoped<ReviewPayment>();

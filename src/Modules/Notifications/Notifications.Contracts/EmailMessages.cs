@@ -36,6 +36,10 @@ public sealed record PaymentFailedEmail(
     string SourceKey, string ToAddress, string ToName, Money Amount, IReadOnlyList<string> Invoices, string Reason, DateOnly? NextAttempt)
     : EmailMessage(SourceKey, ToAddress, ToName);
 
+/// <summary>Money paid for something that did not take effect was put on the customer's unapplied credits.</summary>
+public sealed record CreditGrantedEmail(string SourceKey, string ToAddress, string ToName, Money Amount, string Invoice, string Reason)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
 /// <summary>
 /// A subscription renews (or, with auto-renewal off, ends) on <paramref name="RenewsOn"/>;
 /// <paramref name="Method"/> (null when none is saved) reads "Visa ending in 4242".

@@ -38,6 +38,7 @@ public sealed class SubscriptionsModule : IModule
         services.AddIntegrationEventHandler<InvoicePaid, CompleteOrderOnInvoicePaid>();
         services.AddIntegrationEventHandler<InvoiceVoided, CancelOrderOnInvoiceVoided>();
         services.AddIntegrationEventHandler<SubscriptionExpired, ExpiryNoticeOnSubscriptionExpired>();
+        services.AddIntegrationEventHandler<PaidOrderNotApplied, RefundOnPaidOrderNotApplied>();
     }
 
     public void RegisterRecurringJobs(IRecurringJobManager jobs) =>

@@ -113,6 +113,8 @@ internal sealed class BillingDbContext(DbContextOptions<BillingDbContext> option
             b.Property(x => x.Amount).HasPrecision(18, 4);
             b.Property(x => x.Remaining).HasPrecision(18, 4);
             b.Property(x => x.Reason).HasMaxLength(200);
+            b.Property(x => x.SourceReference).HasMaxLength(100);
+            b.HasIndex(x => x.SourceReference).IsUnique();
             b.Property(x => x.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<CreditUse>(b =>

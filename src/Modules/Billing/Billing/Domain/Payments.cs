@@ -133,8 +133,12 @@ internal sealed class Credit
     public DateTime CreatedUtc { get; private set; }
     public Guid Version { get; private set; }
 
-    public static Credit Grant(string customerId, string currency, decimal amount, string reason, DateTime utcNow) => new()
+    /// <summary>What the credit was granted for, when it may be granted only once (unique): "invoice:{id}" for a paid invoice refunded to credit.</summary>
+    public string? SourceReference { get; private set; }
+
+    public static Credit Grant(string customerId, string currency, decimal amount, string reason, DateTime utcNow, string? sourceReference = null) => new()
     {
+        SourceReference = sourceReference,
         Id = Guid.NewGuid(),
         CustomerId = customerId,
         Currency = currency,

@@ -127,7 +127,8 @@ internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay,
         {
             return settledMeanwhile;
         }
-        if (outcome.PaymentId is null && current.PaymentLockUntilUtc > clock.GetUtcNow().UtcDateTime)
+        if (outcome.PaymentId is null && (current.PaymentLockUntilUtc > clock.GetUtcNow().UtcDateTime
+            || await db.Invoices.Where(i => i.Id == invoiceId).HeldByPendingPayment(db).AnyAsync(cancellationToken)))
         {
             // Not this attempt's failure: someone else's payment holds the invoice and InvoicePaid follows if it succeeds.
             return outcome with { Reason = InProgressReason, Pending = true };

@@ -11,7 +11,11 @@ internal sealed class ListInvoices(BillingDbContext db, TimeProvider clock)
 
     public sealed record Row(Guid Id, string Number, DateTime IssuedUtc, DateTime DueUtc, Money Total, Money Balance, InvoiceStatus Status, bool Payable, string? VoidReason);
 
-    public sealed record Result(PagedResult<Row> Invoices, IReadOnlyList<Money> Outstanding, IReadOnlyList<Money> Credits, bool HasAnyInvoice, string? FilterError);
+    /// <summary>An unapplied credit with money left, and why the customer has it.</summary>
+    public sealed record CreditRow(Money Remaining, string Reason, DateTime CreatedUtc);
+
+    public sealed record Result(PagedResult<Row> Invoices, IReadOnlyList<Money> Outstanding, IReadOnlyList<Money> Credits, bool HasAnyInvoice, string? FilterError,
+        IReadOnlyList<CreditRow> CreditDetails);
 
     public async Task<Result> HandleAsync(Query request, CancellationToken cancellationToken)
     {
@@ -22,8 +26,10 @@ internal sealed class ListInvoices(BillingDbContext db, TimeProvider clock)
             .Select(i => new { i.Currency, i.Total, i.AmountPaid })
             .ToListAsync(cancellationToken);
         var outstanding = Money.TotalsPerCurrency(unpaid.Select(i => new Money(i.Total - i.AmountPaid, i.Currency)));
-        var credits = await db.Credits.AsNoTracking().Where(c => c.CustomerId == customerId).Select(c => new { c.Currency, c.Remaining }).ToListAsync(cancellationToken);
+        var credits = await db.Credits.AsNoTracking().Where(c => c.CustomerId == customerId).Select(c => new { c.Currency, c.Remaining, c.Reason, c.CreatedUtc }).ToListAsync(cancellationToken);
         var creditTotals = Money.TotalsPerCurrency(credits.Where(c => c.Remaining > 0).Select(c => new Money(c.Remaining, c.Currency)));
+        var creditDetails = credits.Where(c => c.Remaining > 0).OrderBy(c => c.CreatedUtc)
+            .Select(c => new CreditRow(new Money(c.Remaining, c.Currency), c.Reason, c.CreatedUtc)).ToList();
         // Ordered as the (CustomerId, IssuedUtc) index is, so the probe is one index step: for a bare EXISTS PostgreSQL
         // scans the whole table when a large customer makes an early match likely.
         var hasAnyInvoice = await db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId).OrderByDescending(i => i.IssuedUtc)
@@ -60,6 +66,6 @@ internal sealed class ListInvoices(BillingDbContext db, TimeProvider clock)
         var invoices = new PagedResult<Row>(
             rows.Select(i => new Row(i.Id, i.Number, i.IssuedUtc, i.DueUtc, new Money(i.Total, i.Currency), i.BalanceDue, i.DisplayStatusOn(today), i.IsPayable, i.VoidReason)).ToList(),
             page, size, total);
-        return new Result(invoices, outstanding, creditTotals, hasAnyInvoice, filterError);
+        return new Result(invoices, outstanding, creditTotals, hasAnyInvoice, filterError, creditDetails);
     }
 }

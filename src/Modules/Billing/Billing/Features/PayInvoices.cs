@@ -55,8 +55,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             var lockUntil = now.Add(ClaimFor);
             var claimVersion = Guid.NewGuid();
             var count = await db.Invoices
-                .Where(i => ids.Contains(i.Id) && i.CustomerId == customerId
-                    && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
+                .Where(i => ids.Contains(i.Id) && i.CustomerId == customerId)
+                .FreeToClaim(db, now)
                 .Where(Invoice.Unpaid)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, lockUntil).SetProperty(i => i.Version, claimVersion), cancellationToken);
             // The claim bypassed the change tracker: copies of these invoices tracked earlier in this scope (one the
@@ -69,7 +69,9 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return await PreviousAttemptAsync(customerId, key, cancellationToken)
-                    ?? Refused(currency, "Some of these invoices are already paid or are being paid in another window. Reload the page to see their status.");
+                    ?? (await db.Invoices.Where(i => ids.Contains(i.Id) && i.CustomerId == customerId).HeldByPendingPayment(db).AnyAsync(cancellationToken)
+                        ? PaymentHolds.BeingConfirmed(currency)
+                        : Refused(currency, "Some of these invoices are already paid or are being paid in another window. Reload the page to see their status."));
             }
             claimed = await db.Invoices.Where(i => i.PaymentLockId == paymentId).OrderBy(i => i.IssuedUtc).ToListAsync(cancellationToken);
             var due = claimed.Aggregate(Money.Zero(currency), (sum, i) => sum + i.BalanceDue);
@@ -190,7 +192,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             var lockUntil = now.Add(ClaimFor);
             var claimVersion = Guid.NewGuid();
             await db.Invoices
-                .Where(i => ids.Contains(i.Id) && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now))
+                .Where(i => ids.Contains(i.Id))
+                .FreeToClaim(db, now)
                 .Where(Invoice.Unpaid)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, batchLock).SetProperty(i => i.PaymentLockUntilUtc, lockUntil).SetProperty(i => i.Version, claimVersion), cancellationToken);
             foreach (var stale in db.ChangeTracker.Entries<Invoice>().Where(e => ids.Contains(e.Entity.Id)).ToList())
@@ -198,6 +201,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                 stale.State = EntityState.Detached;
             }
             var claimed = await db.Invoices.Where(i => i.PaymentLockId == batchLock).ToDictionaryAsync(i => i.Id, cancellationToken);
+            var heldByPending = (await db.Invoices.Where(i => ids.Contains(i.Id)).HeldByPendingPayment(db).Select(i => i.Id).ToListAsync(cancellationToken)).ToHashSet();
             var credits = await db.Credits.Where(c => customerIds.Contains(c.CustomerId)).ToListAsync(cancellationToken);
             foreach (var (item, key) in todo)
             {
@@ -205,7 +209,9 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                 {
                     claimed.Remove(item.InvoiceId);
                     invoice?.ReleasePaymentLock();
-                    outcomes[item.InvoiceId] = Refused(item.Currency, "Some of these invoices are already paid or are being paid in another window. Reload the page to see their status.");
+                    outcomes[item.InvoiceId] = heldByPending.Contains(item.InvoiceId)
+                        ? PaymentHolds.BeingConfirmed(item.Currency)
+                        : Refused(item.Currency, "Some of these invoices are already paid or are being paid in another window. Reload the page to see their status.");
                     continue;
                 }
                 var method = methods.GetValueOrDefault(item.CustomerId);

@@ -86,8 +86,7 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatica
 
     private BatchClaim<Invoice, DateTime?> Claim => new(
         now => db.Invoices.Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now
-            && (i.PaymentLockUntilUtc == null || i.PaymentLockUntilUtc < now)
-            && (i.AutoPayClaimedUntilUtc == null || i.AutoPayClaimedUntilUtc <= now)),
+            && (i.AutoPayClaimedUntilUtc == null || i.AutoPayClaimedUntilUtc <= now)).FreeToClaim(db, now),
         i => i.Id, i => i.AutoPayClaimId, i => i.AutoPayClaimedUntilUtc, i => i.NextAutoPayUtc,
         (claimId, now, until, batchSize) => $"""
             UPDATE billing.invoices SET "AutoPayClaimId" = {claimId}, "AutoPayClaimedUntilUtc" = {until}
@@ -95,6 +94,7 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatica
                 SELECT "Id" FROM billing.invoices
                 WHERE "Status" = 'Open' AND "NextAutoPayUtc" IS NOT NULL AND "NextAutoPayUtc" <= {now}
                     AND ("PaymentLockUntilUtc" IS NULL OR "PaymentLockUntilUtc" < {now})
+                    AND NOT EXISTS (SELECT 1 FROM billing.payments AS p WHERE p."Id" = invoices."PaymentLockId" AND p."Status" = 'Pending')
                     AND ("AutoPayClaimedUntilUtc" IS NULL OR "AutoPayClaimedUntilUtc" <= {now})
                 ORDER BY "NextAutoPayUtc" LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED)

@@ -89,6 +89,14 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
                         : "We will not try again automatically. Please pay the invoice(s) from your account.",
                 ],
                 ("Pay now", portal + BillingRoutes.Pay + "?all=true")),
+            CreditGrantedEmail m => Compose(
+                $"{m.Amount} was added to your ChaosModular credits",
+                greeting,
+                [
+                    $"Your payment for invoice {m.Invoice} could not be used for what it paid for: {m.Reason}",
+                    $"We have put {m.Amount} on your account as credit. It is applied to your next invoices in {m.Amount.Currency} before your card is charged.",
+                ],
+                ("View your invoices and credits", portal + BillingRoutes.Invoices)),
             RenewalReminderEmail { AutoRenew: true } m => Compose(
                 $"Your {m.Product} subscription renews on {Date(m.RenewsOn)}",
                 greeting,

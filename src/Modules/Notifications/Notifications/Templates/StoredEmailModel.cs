@@ -18,6 +18,7 @@ internal static class StoredEmailModel
         ["password-reset"] = typeof(PasswordResetEmail),
         ["receipt"] = typeof(ReceiptEmail),
         ["payment-failed"] = typeof(PaymentFailedEmail),
+        ["credit-granted"] = typeof(CreditGrantedEmail),
         ["renewal-reminder"] = typeof(RenewalReminderEmail),
         ["subscription-expired"] = typeof(SubscriptionExpiredEmail),
         ["organization-administrator-appointed"] = typeof(OrganizationAdministratorAppointedEmail),

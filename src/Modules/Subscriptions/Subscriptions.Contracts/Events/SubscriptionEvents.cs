@@ -13,3 +13,11 @@ public sealed record SubscriptionRenewed(Guid EventId, DateTime OccurredUtc, Gui
 
 /// <param name="Reason">Why, when it was not simply left to run out (an unpaid renewal).</param>
 public sealed record SubscriptionExpired(Guid EventId, DateTime OccurredUtc, Guid SubscriptionId, string CustomerId, string? Reason = null) : IIntegrationEvent;
+
+/// <summary>
+/// An order was paid but did not take effect: the subscription changed between ordering and paying (seats added before an
+/// upgrade was paid, upgraded in another tab, renewed already). What was paid goes back to the customer as credit.
+/// </summary>
+/// <param name="InvoiceId">The order's paid invoice; null when nothing was invoiced (an order with nothing to pay).</param>
+/// <param name="Reason">Why, for the customer: shown with the credit and emailed.</param>
+public sealed record PaidOrderNotApplied(Guid EventId, DateTime OccurredUtc, Guid OrderId, string CustomerId, Guid? InvoiceId, string Reason) : IIntegrationEvent;

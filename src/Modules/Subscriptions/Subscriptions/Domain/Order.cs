@@ -50,6 +50,12 @@ internal sealed class Order
 
     /// <summary>For an upgrade: the plan it upgrades from, so a stale upgrade cannot apply twice.</summary>
     public string? FromPlanCode { get; private set; }
+
+    /// <summary>
+    /// For an upgrade: the seats the subscription had when the upgrade was priced (its price is the difference for exactly
+    /// those seats). Null on upgrades placed before this was recorded.
+    /// </summary>
+    public int? FromSeats { get; private set; }
     public Guid? InvoiceId { get; private set; }
     public string? InvoiceNumber { get; private set; }
     public OrderStatus Status { get; private set; }
@@ -81,8 +87,9 @@ internal sealed class Order
     }
 
     public static Order Place(Guid id, string customerId, OrderKind kind, Guid? subscriptionId, string planCode, int seats, string currency, decimal pricePerSeat,
-        decimal amount, DateTime utcNow, DateOnly? renewalOf = null, string? fromPlanCode = null) => new()
+        decimal amount, DateTime utcNow, DateOnly? renewalOf = null, string? fromPlanCode = null, int? fromSeats = null) => new()
         {
+            FromSeats = fromSeats,
             Id = id,
             CustomerId = customerId,
             Kind = kind,
@@ -103,6 +110,12 @@ internal sealed class Order
         InvoiceId = invoiceId;
         InvoiceNumber = invoiceNumber;
     }
+
+    /// <summary>
+    /// How long an unpaid upgrade order holds the subscription's seats still (<see cref="Features.OpenUpgrades"/>): long enough for
+    /// a payment the payment service answers late; an order a crash left without its invoice does not block seat changes for ever.
+    /// </summary>
+    public static readonly TimeSpan UpgradeHoldsSeatsFor = TimeSpan.FromDays(1);
 
     public static Guid ParseSourceReference(string? sourceReference) =>
         sourceReference is not null && sourceReference.StartsWith("subscriptions:order:", StringComparison.Ordinal)

@@ -22,6 +22,7 @@ internal sealed class AddSeats(SubscriptionsDbContext db, ICatalogApi catalog, P
         var today = clock.Today();
         var name = (await catalog.ProductAsync(subscription.ProductCode, cancellationToken))?.Name ?? subscription.ProductCode;
         var problem = subscription.WhyCannotChange(today) is { } why ? why.Explain("Add seats")
+            : await OpenUpgrades.AnyAsync(db, subscription.Id, clock.GetUtcNow().UtcDateTime, cancellationToken) ? OpenUpgrades.Message
             : seats < 1 || seats > MaxSeatsPerOrder ? $"Choose between 1 and {MaxSeatsPerOrder} seats."
             : null;
         var price = problem is null ? subscription.PriceForAddedSeats(seats, today) : Money.Zero(subscription.Currency);

@@ -14,19 +14,28 @@ internal sealed class ChangeSubscription(SubscriptionsDbContext db, TimeProvider
         ChangeAsync(customerId, subscriptionId, s => s.SetAutoRenew(on, clock.Today()), cancellationToken);
 
     public Task<Result> ReduceSeatsAtRenewalAsync(string customerId, Guid subscriptionId, int seats, CancellationToken cancellationToken) =>
-        ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.ReduceSeatsAtRenewal(seats), cancellationToken);
+        ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.ReduceSeatsAtRenewal(seats), cancellationToken,
+            seatChange: true);
 
     public Task<Result> KeepSeatsAsync(string customerId, Guid subscriptionId, CancellationToken cancellationToken) =>
         // Refused while the renewal is under way too: its order was placed (and invoiced) for the reduced seats, and the
         // renewal applies the order's seats, so keeping them now would have to be paid for again after the renewal.
-        ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.KeepSeats(), cancellationToken);
+        ChangeAsync(customerId, subscriptionId, s => s.WhyCannotChange(clock.Today()) is { } why ? why.Explain("Change seats") : s.KeepSeats(), cancellationToken,
+            seatChange: true);
 
-    private async Task<Result> ChangeAsync(string customerId, Guid subscriptionId, Func<Subscription, string?> change, CancellationToken cancellationToken)
+    /// <param name="seatChange">A change of seats: refused while an upgrade order waits for its payment (<see cref="OpenUpgrades"/>).</param>
+    private async Task<Result> ChangeAsync(string customerId, Guid subscriptionId, Func<Subscription, string?> change, CancellationToken cancellationToken,
+        bool seatChange = false)
     {
         var subscription = await db.Subscriptions.SingleOrDefaultAsync(s => s.Id == subscriptionId && s.CustomerId == customerId, cancellationToken);
         if (subscription is null)
         {
             return new Result(false, null);
+        }
+        if (seatChange && subscription.WhyCannotChange(clock.Today()) is null
+            && await OpenUpgrades.AnyAsync(db, subscription.Id, clock.GetUtcNow().UtcDateTime, cancellationToken))
+        {
+            return new Result(true, OpenUpgrades.Message);
         }
         if (change(subscription) is { } error)
         {

@@ -92,6 +92,20 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
         return applied;
     }
 
+    /// <summary>For the customer, with the credit and in its email: which payment, and what changed before it arrived.</summary>
+    private static string WhyNotApplied(Order order, Subscription subscription)
+    {
+        var paid = order.InvoiceNumber is { } number ? $"Invoice {number}" : "Your order";
+        return order.Kind switch
+        {
+            OrderKind.Upgrade when subscription.PlanCode == order.FromPlanCode =>
+                $"{paid}: the upgrade was priced for {order.FromSeats} seat(s), but the subscription had {subscription.Seats} when it was paid, so it was not applied.",
+            OrderKind.Upgrade or OrderKind.AddSeats =>
+                $"{paid}: the subscription was upgraded before this payment arrived, so the order was not applied.",
+            _ => $"{paid}: the subscription was renewed or had ended before this payment arrived, so the renewal was not applied.",
+        };
+    }
+
     private async Task ApplyAsync(Order order, Subscription? subscription, DateTime now, CancellationToken cancellationToken)
     {
         if (order.Kind == OrderKind.NewSubscription)
@@ -110,11 +124,14 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
         }
         switch (order.Kind)
         {
-            case OrderKind.AddSeats:
+            // Priced at the plan's price per seat: after an upgrade meanwhile they would be seats of the dearer plan at the old price.
+            case OrderKind.AddSeats when subscription.PlanCode == order.PlanCode:
                 subscription.AddSeats(order.Seats);
                 db.Publish(new SubscriptionSeatsChanged(Guid.NewGuid(), now, subscription.Id, subscription.CustomerId, subscription.Seats));
                 break;
-            case OrderKind.Upgrade when subscription.PlanCode == order.FromPlanCode:
+            // Priced as the difference for exactly the seats it had then: with seats added meanwhile, applying its seat count would
+            // drop paid seats (or upgrade them unpaid), so it applies only to the subscription it was priced for.
+            case OrderKind.Upgrade when subscription.PlanCode == order.FromPlanCode && (order.FromSeats is null || subscription.Seats == order.FromSeats):
                 var target = await catalog.PlanAsync(order.PlanCode, cancellationToken)
                     ?? throw new InvalidOperationException($"Plan {order.PlanCode} is not in the catalog.");
                 subscription.Upgrade(target.Code, target.Product.Code, target.Product.FamilyCode, new Money(order.PricePerSeat, order.Currency), order.Seats);
@@ -125,9 +142,12 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
                 db.Publish(new SubscriptionRenewed(Guid.NewGuid(), now, subscription.Id, subscription.CustomerId, subscription.RenewsOn, subscription.Seats));
                 break;
             default:
-                // Paid, but the subscription moved on meanwhile (upgraded in another tab, renewed already).
-                // The order stays Completed with its invoice as the record; support settles it with a credit.
-                logger.LogWarning("Order {OrderId} ({Kind}) was paid but no longer applies to subscription {SubscriptionId}", order.Id, order.Kind, subscription.Id);
+                // Paid, but the subscription moved on meanwhile (seats added before an upgrade was paid, upgraded in another tab,
+                // renewed already). The order stays Completed with its invoice as the record, and what was paid goes back to the
+                // customer as credit (RefundOnPaidOrderNotApplied), announced in this transaction so it happens exactly when this does.
+                var reason = WhyNotApplied(order, subscription);
+                logger.LogWarning("Order {OrderId} ({Kind}) was paid but no longer applies to subscription {SubscriptionId}: {Reason}", order.Id, order.Kind, subscription.Id, reason);
+                db.Publish(new PaidOrderNotApplied(Guid.NewGuid(), now, order.Id, order.CustomerId, order.InvoiceId, reason));
                 break;
         }
     }

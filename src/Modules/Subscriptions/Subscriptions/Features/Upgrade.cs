@@ -63,7 +63,7 @@ internal sealed class Upgrade(SubscriptionsDbContext db, ICatalogApi catalog, Pa
         }
         var s = quote.Subscription;
         var order = Order.Place(orderId, customerId, OrderKind.Upgrade, s.Id, quote.Target.Code, seats, s.Currency, quote.NewPricePerSeat.Amount, quote.Price.Amount,
-            clock.GetUtcNow().UtcDateTime, fromPlanCode: s.PlanCode);
+            clock.GetUtcNow().UtcDateTime, fromPlanCode: s.PlanCode, fromSeats: s.Seats);
         var description = string.Create(CultureInfo.InvariantCulture,
             $"Upgrade {quote.ProductName} → {quote.Target.Product.Name}: {seats} seat(s), prorated {quote.DaysLeft}/{quote.TermDays} days");
         return await pay.HandleAsync(order, new CreateInvoiceLine(description, 1, quote.Price.Amount, clock.Today(), s.RenewsOn.AddDays(-1), quote.Target.Code), cancellationToken);

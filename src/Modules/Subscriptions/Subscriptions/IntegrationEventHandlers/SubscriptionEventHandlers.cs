@@ -1,4 +1,5 @@
 using ChaosModular.Accounts.Contracts;
+using ChaosModular.Billing.Contracts;
 using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Catalog.Contracts;
 using ChaosModular.Notifications.Contracts;
@@ -35,6 +36,21 @@ internal sealed class CancelOrderOnInvoiceVoided(SubscriptionsDbContext db, Canc
         if (orderId != Guid.Empty && await db.Orders.AsNoTracking().AnyAsync(o => o.Id == orderId && o.Kind != OrderKind.Renewal, cancellationToken))
         {
             await cancel.HandleAsync(orderId, integrationEvent.Reason, cancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// A paid order did not take effect (<see cref="CompleteOrder"/>): what was paid for its invoice goes on the customer's unapplied
+/// credits with the reason, and Billing emails them. Billing grants it once per invoice, so a redelivered event credits nothing twice.
+/// </summary>
+internal sealed class RefundOnPaidOrderNotApplied(IBillingApi billing) : IIntegrationEventHandler<PaidOrderNotApplied>
+{
+    public async Task HandleAsync(PaidOrderNotApplied integrationEvent, CancellationToken cancellationToken)
+    {
+        if (integrationEvent.InvoiceId is { } invoiceId)
+        {
+            await billing.RefundToCreditAsync(new RefundToCredit(invoiceId, integrationEvent.Reason), cancellationToken);
         }
     }
 }
