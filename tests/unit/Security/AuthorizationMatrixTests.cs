@@ -27,6 +27,10 @@ public sealed class AuthorizationMatrixTests(SqlitePortalFactory factory) : ICla
         //                                                                                        anon  owner other membr guest admin suppt
         ["GET /"] =                                                                             "in    302   302   302   302   302   302",
         ["GET /.well-known/chaos-license-keys.json"] =                                          "200   200   200   200   200   200   200",
+        ["GET /account/confirm-email"] =                                                        "in    200   200   200   200   200   200",
+        ["POST /account/confirm-email?handler=Resend"] =                                        "in    302   302   302   302   302   302",
+        ["GET /confirm-email"] =                                                                "200   200   200   200   200   200   200",
+        ["GET /sign-up/check-email"] =                                                          "200   200   200   200   200   200   200",
         ["GET /account"] =                                                                      "in    200   200   200   200   200   200",
         ["GET /account/password"] =                                                             "in    200   200   200   200   200   200",
         ["GET /api/cloud-credits/v1/balance"] =                                                 "401p  401p  401p  401p  401p  401p  401p",

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -103,7 +104,16 @@ public static class FormRateLimits
     {
         if (Limited(context) is not null && context.Request.HasFormContentType)
         {
-            await context.Request.ReadFormAsync(context.RequestAborted);
+            try
+            {
+                await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (InvalidDataException)
+            {
+                // Not a form a browser sends (a NUL character, too many values): the error page's "Bad request".
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
         }
         await next(context);
     });
@@ -144,7 +154,8 @@ public static class FormRateLimits
         {
             return "user:" + userId;
         }
-        return context.Request.HasFormContentType && context.Request.Form.TryGetValue(EmailField, out var email) && email.ToString().Trim() is { Length: > 0 } typed
+        // The form read by UseFormRateLimits (never read here: the limiter runs synchronously).
+        return context.Features.Get<IFormFeature>()?.Form is { } form && form.TryGetValue(EmailField, out var email) && email.ToString().Trim() is { Length: > 0 } typed
             ? "email:" + typed.ToUpperInvariant()
             : null;
     }
