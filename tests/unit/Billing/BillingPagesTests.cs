@@ -342,6 +342,29 @@ public sealed class BillingPagesTests(SqlitePortalFactory factory) : IClassFixtu
         Assert.True((await InBilling(db => db.PaymentMethods.SingleAsync(m => m.Id == visa.Id))).IsDefault);
     }
 
+    [Fact]
+    public async Task A_card_form_shown_again_never_carries_the_card_number_or_security_code_back()
+    {
+        var customer = await BillingCustomer.SignUpAsync(factory, card: null);
+        var expired = Card("4000000000000069");
+        expired["Card.Cvc"] = "987";
+        var missingMonth = Card("4242424242424242");
+        missingMonth["Card.ExpiryMonth"] = "";
+        missingMonth["Card.Cvc"] = "654";
+
+        foreach (var (form, message) in new[] { (expired, "Your card has expired."), (missingMonth, "Choose the expiry month.") })
+        {
+            var response = await customer.Client.SubmitAsync("/billing/payment-methods?handler=Add", form);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Contains(message, PortalClient.Decode(html), StringComparison.Ordinal);
+            Assert.DoesNotContain(form["Card.Number"], html, StringComparison.Ordinal);
+            Assert.DoesNotContain($"value=\"{form["Card.Cvc"]}\"", html, StringComparison.Ordinal);
+            Assert.Contains($"value=\"{form["Card.ExpiryYear"]}\"", html, StringComparison.Ordinal);
+        }
+    }
+
     private static Dictionary<string, string> BillingInformation(BillingCustomer customer) => new()
     {
         ["Form.Name"] = "Payer Studio Ltd",

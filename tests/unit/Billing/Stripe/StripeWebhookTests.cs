@@ -143,6 +143,30 @@ public sealed class StripeWebhookTests(StripePortal portal) : IClassFixture<Stri
         await AssertStillPendingAsync(pending);
     }
 
+    [Theory]
+    [InlineData(9901, "eur")]
+    [InlineData(9900, "usd")]
+    public async Task A_success_for_another_amount_or_currency_is_not_applied(long amount, string currency)
+    {
+        var pending = await PendingPaymentAsync(age: TimeSpan.FromMinutes(10));
+        var json = Event("payment_intent.succeeded", "pi_other_amount", pending.Key, amount: amount, currency: currency);
+
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(json, Signature(json, StripePortal.WebhookSecret, DateTimeOffset.UtcNow)));
+
+        await AssertStillPendingAsync(pending);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_unread()
+    {
+        var pending = await PendingPaymentAsync(age: TimeSpan.FromMinutes(10));
+        var json = Event("payment_intent.succeeded", "pi_large", pending.Key, padding: new string('x', 300 * 1024));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await PostAsync(json, Signature(json, StripePortal.WebhookSecret, DateTimeOffset.UtcNow)));
+
+        await AssertStillPendingAsync(pending);
+    }
+
     private sealed record Pending(Guid PaymentId, string Key, Guid InvoiceId);
 
     /// <summary>A payment as PayInvoices leaves it when the process stops after claiming the invoice: Pending, the invoice locked to it.</summary>
@@ -195,7 +219,8 @@ public sealed class StripeWebhookTests(StripePortal portal) : IClassFixture<Stri
         return $"t={timestamp},v1={Convert.ToHexStringLower(mac)}";
     }
 
-    private static string Event(string type, string paymentIntentId, string idempotencyKey, string? declineMessage = null)
+    private static string Event(string type, string paymentIntentId, string idempotencyKey, string? declineMessage = null,
+        long amount = 9900, string currency = "eur", string? padding = null)
     {
         var metadata = new JsonObject();
         if (idempotencyKey.Length > 0)
@@ -206,11 +231,12 @@ public sealed class StripeWebhookTests(StripePortal portal) : IClassFixture<Stri
         {
             ["id"] = paymentIntentId,
             ["object"] = "payment_intent",
-            ["amount"] = 9900,
-            ["currency"] = "eur",
+            ["amount"] = amount,
+            ["currency"] = currency,
             ["status"] = declineMessage is null ? "succeeded" : "requires_payment_method",
             ["livemode"] = false,
             ["metadata"] = metadata,
+            ["description"] = padding,
             ["last_payment_error"] = declineMessage is null
                 ? null
                 : new JsonObject { ["type"] = "card_error", ["code"] = "card_declined", ["decline_code"] = "insufficient_funds", ["message"] = declineMessage },

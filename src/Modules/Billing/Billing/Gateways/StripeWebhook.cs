@@ -13,9 +13,11 @@ namespace ChaosModular.Billing.Gateways;
 /// <c>POST /billing/stripe/webhook</c>: Stripe's word on PaymentIntents, verified with the endpoint's
 /// signing secret. It completes a payment left Pending when the process stopped between the charge and
 /// its record: <c>payment_intent.succeeded</c> pays the invoices, <c>payment_intent.payment_failed</c>
-/// records the decline. Answers 400 to a bad signature (changing nothing), 404 when Stripe is not
-/// configured, 409 while a payment is still young enough to be recorded by the request that made it
-/// (Stripe retries later), and 200 otherwise, for handled and ignored events alike.
+/// records the decline. Answers 400 to a bad signature (changing nothing), 413 to a body over
+/// <see cref="MaxBodyBytes"/>, 404 when Stripe is not configured, 409 while a payment is still young enough to be
+/// recorded by the request that made it (Stripe retries later), and 200 otherwise, for handled and ignored events
+/// alike. A success whose amount or currency is not the recorded payment's is not applied: it is logged for
+/// reconciliation and the payment stays Pending.
 /// </summary>
 internal static class StripeWebhook
 {
@@ -27,6 +29,9 @@ internal static class StripeWebhook
     /// recorded twice, and Stripe's retry finds it settled or abandoned.
     /// </summary>
     internal static readonly TimeSpan PendingGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>Far above any PaymentIntent event; a larger body is refused before it is read.</summary>
+    internal const int MaxBodyBytes = 256 * 1024;
 
     /// <summary>Signatures older than this are refused (Stripe's recommended tolerance).</summary>
     private const long ToleranceSeconds = 300;
@@ -44,10 +49,9 @@ internal static class StripeWebhook
             return Results.NotFound();
         }
 
-        string json;
-        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
+        if (await ReadBodyAsync(http) is not { } json)
         {
-            json = await reader.ReadToEndAsync(http.RequestAborted);
+            return Results.Text("The event is too large.", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
         Event stripeEvent;
         try
@@ -76,7 +80,7 @@ internal static class StripeWebhook
 
         var db = services.GetRequiredService<BillingDbContext>();
         var payment = await db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key)
-            .Select(p => new { p.Id, p.Status, p.CreatedUtc })
+            .Select(p => new { p.Id, p.Status, p.CreatedUtc, p.Amount, p.Currency })
             .SingleOrDefaultAsync(http.RequestAborted);
         if (payment is null)
         {
@@ -99,6 +103,13 @@ internal static class StripeWebhook
             return Results.Text("The payment is still being recorded; retry later.", statusCode: StatusCodes.Status409Conflict);
         }
 
+        if (succeeded && (!string.Equals(intent.Currency, payment.Currency, StringComparison.OrdinalIgnoreCase)
+            || intent.Amount != StripeGateway.ToMinorUnits(new Money(payment.Amount, payment.Currency))))
+        {
+            logger.LogError("Stripe PaymentIntent {PaymentIntentId} succeeded with {Amount} {Currency} (minor units) for payment {PaymentId}, recorded for another amount: not applied, reconcile it",
+                intent.Id, intent.Amount, intent.Currency, payment.Id);
+            return Results.Ok();
+        }
         var result = succeeded
             ? GatewayResult.Paid(intent.Id)
             : GatewayResult.Declined(intent.LastPaymentError?.Message ?? "Your card was declined.");
@@ -116,5 +127,26 @@ internal static class StripeWebhook
             return Results.Text("The payment changed meanwhile; retry later.", statusCode: StatusCodes.Status409Conflict);
         }
         return Results.Ok();
+    }
+
+    /// <summary>The body as text, or null when it is larger than <see cref="MaxBodyBytes"/> (read no further than that).</summary>
+    private static async Task<string?> ReadBodyAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

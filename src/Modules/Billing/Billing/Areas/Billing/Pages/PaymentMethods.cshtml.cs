@@ -59,6 +59,7 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
             }
             ModelState.AddModelError(problem.Field is null ? string.Empty : $"{nameof(Card)}.{problem.Field}", problem.Message);
         }
+        ForgetCardSecrets();
         Methods = await list.HandleAsync(customer.Id, cancellationToken);
         return Page();
     }
@@ -71,6 +72,24 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
         }
         TempData["Flash"] = message;
         return Done();
+    }
+
+    /// <summary>
+    /// The form shown again never carries the card number or the security code back to the browser (nor into the page's
+    /// HTML, caches or screenshots): the customer types them again; their messages stay.
+    /// </summary>
+    private void ForgetCardSecrets()
+    {
+        Card.Number = "";
+        Card.Cvc = "";
+        foreach (var key in new[] { $"{nameof(Card)}.{nameof(CardForm.Number)}", $"{nameof(Card)}.{nameof(CardForm.Cvc)}" })
+        {
+            if (ModelState.TryGetValue(key, out var entry))
+            {
+                entry.RawValue = null;
+                entry.AttemptedValue = null;
+            }
+        }
     }
 
     private IActionResult Done() => LocalReturnUrl is { } back ? LocalRedirect(back) : RedirectToPage();
