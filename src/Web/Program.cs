@@ -4,6 +4,7 @@ using ChaosModular.Composition;
 using ChaosModular.Web;
 using ChaosModular.Web.Features;
 using ChaosModular.Web.Health;
+using ChaosModular.Web.Security;
 using ChaosModular.Web.Telemetry;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,8 @@ builder.Services.AddOptions<PortalOptions>()
     })
     .ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
+
+builder.AddTransportSecurity();
 
 builder.Services.AddSingleton<RequestStatistics>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestStatistics>());
@@ -49,10 +52,11 @@ var app = builder.Build();
 
 await app.Services.InitializeModulesAsync();
 
+app.UseTransportSecurity();
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error/500");
-    app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseStaticFiles();
