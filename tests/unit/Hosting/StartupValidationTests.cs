@@ -27,7 +27,7 @@ public sealed class StartupValidationTests
     public void Smtp_port_is_checked_when_a_host_is_set()
     {
         using var factory = new SqlitePortalFactory();
-        factory.With("Smtp:Host", "mail.example").With("Smtp:Port", "70000").With("Smtp:Delivery", null);
+        factory.With("Smtp:Host", "mail.example").With("Smtp:Port", "70000");
 
         var error = Unwrap(Assert.ThrowsAny<Exception>(() => factory.CreateClient()));
 

@@ -17,7 +17,7 @@ internal interface IEmailSender : IAsyncDisposable
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>Chooses SMTP when <c>Smtp:Host</c> is set and <c>Smtp:Delivery</c> is not <c>Pickup</c>, else the pickup directory.</summary>
+/// <summary>Chooses SMTP when <c>Smtp:Host</c> is set, else the pickup directory.</summary>
 internal sealed class ConfiguredEmailTransport(IOptions<SmtpOptions> options, IHostEnvironment environment) : IEmailTransport
 {
     public IEmailSender OpenSender()

@@ -15,10 +15,13 @@ public sealed class SmtpOptions
     public const string Section = "Smtp";
     public const string PickupDelivery = "Pickup";
 
-    /// <summary>Empty: SMTP when <see cref="Host"/> is set, else the pickup directory (Development only). <c>Pickup</c>: always the pickup directory.</summary>
+    /// <summary>
+    /// <c>Pickup</c> asks for the pickup directory when <see cref="Host"/> is empty, which outside Development is refused
+    /// otherwise. A set Host always sends over SMTP.
+    /// </summary>
     public string? Delivery { get; set; }
 
-    public bool UsesPickupDirectory => string.Equals(Delivery, PickupDelivery, StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(Host);
+    public bool UsesPickupDirectory => string.IsNullOrWhiteSpace(Host);
 
     public string? Host { get; set; }
     public int Port { get; set; } = 25;
@@ -38,7 +41,7 @@ internal sealed class SmtpOptionsValidator(IHostEnvironment environment) : IVali
         var pickupAskedFor = string.Equals(options.Delivery, SmtpOptions.PickupDelivery, StringComparison.OrdinalIgnoreCase);
         if (!string.IsNullOrWhiteSpace(options.Delivery) && !pickupAskedFor)
         {
-            failures.Add($"Smtp:Delivery is '{options.Delivery}'; it must be Pickup (write .eml files to Smtp:PickupDirectory) or empty (send through Smtp:Host).");
+            failures.Add($"Smtp:Delivery is '{options.Delivery}'; it must be Pickup (with no Smtp:Host, write .eml files to Smtp:PickupDirectory) or empty.");
         }
         if (string.IsNullOrWhiteSpace(options.Host) && !pickupAskedFor && !environment.IsDevelopment())
         {
@@ -65,7 +68,7 @@ internal sealed class SmtpOptionsValidator(IHostEnvironment environment) : IVali
         }
         else if (string.IsNullOrWhiteSpace(options.PickupDirectory))
         {
-            failures.Add("Smtp:PickupDirectory is empty; with no Smtp:Host or with Smtp:Delivery=Pickup, emails are written there.");
+            failures.Add("Smtp:PickupDirectory is empty; with no Smtp:Host, emails are written there.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
