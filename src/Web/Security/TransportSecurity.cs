@@ -1,4 +1,5 @@
 using System.Net;
+using ChaosModular.Modules.Infrastructure.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace ChaosModular.Web.Security;
 
 /// <summary>
-/// HTTPS outside Development: cookies marked Secure (Accounts marks its sign-in cookie), HSTS and a redirect to https,
+/// HTTPS outside Development: cookies marked Secure (Accounts marks its sign-in cookie; a local instance, plain http on
+/// loopback, is exempt by <c>Hosting:LocalInstance</c>), HSTS and a redirect to https,
 /// with the scheme and client address taken from <c>X-Forwarded-*</c> only when a configured proxy sends them.
 /// </summary>
 internal static class TransportSecurity
@@ -15,7 +17,8 @@ internal static class TransportSecurity
 
     public static WebApplicationBuilder AddTransportSecurity(this WebApplicationBuilder builder)
     {
-        var secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        var hosting = builder.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new HostingOptions();
+        var secure = hosting.CookiesFollowRequest(builder.Environment) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = secure);
         builder.Services.Configure<CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = secure);
         builder.Services.AddHsts(o =>

@@ -40,21 +40,33 @@ public sealed class TransportSecurityTests(SqlitePortalFactory factory) : IClass
         Assert.Equal("nosniff", Header(file, "X-Content-Type-Options"));
     }
 
+    /// <summary>
+    /// On an instance that is not local (so no demo users: a customer signs up) the cookies are Secure whatever the
+    /// request's scheme (Always, not SameAsRequest: behind a proxy the request may arrive as http), and keep SameSite.
+    /// </summary>
     [Fact]
     public async Task Outside_Development_the_sign_in_and_antiforgery_cookies_are_Secure_and_keep_SameSite()
     {
-        var client = new PortalClient(factory.CreatePortalClient());
+        using var production = new SqlitePortalFactory();
+        production.With("Hosting:LocalInstance", "false").With("Seed:Demo", "false").With("Portal:BaseUrl", "https://portal.example.test");
+        var client = new PortalClient(production.CreatePortalClient());
 
-        var form = await client.GetAsync("/sign-in");
-        var signIn = await client.SignInAsync(factory.DemoEmail, factory.DemoPassword);
+        var form = await client.GetAsync("/sign-up");
+        var signUp = await client.SignUpAsync("Ada Secure", $"secure-{Guid.NewGuid():N}@example.test", "Rendering2026x");
 
-        var antiforgery = Assert.Single(SetCookies(form), c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
-        Assert.Contains("secure", antiforgery, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("samesite=strict", antiforgery, StringComparison.OrdinalIgnoreCase);
-        var auth = Assert.Single(SetCookies(signIn), c => c.StartsWith("chaos.auth=", StringComparison.Ordinal));
-        Assert.Contains("secure", auth, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("samesite=lax", auth, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("httponly", auth, StringComparison.OrdinalIgnoreCase);
+        var auth = production.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
+            .Get(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme).Cookie;
+        var antiforgery = production.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value.Cookie;
+        Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.Always, auth.SecurePolicy);
+        Assert.Equal(Microsoft.AspNetCore.Http.CookieSecurePolicy.Always, antiforgery.SecurePolicy);
+        var antiforgeryCookie = Assert.Single(SetCookies(form), c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
+        Assert.Contains("secure", antiforgeryCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", antiforgeryCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Redirect, signUp.StatusCode);
+        var authCookie = Assert.Single(SetCookies(signUp), c => c.StartsWith("chaos.auth=", StringComparison.Ordinal));
+        Assert.Contains("secure", authCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", authCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", authCookie, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

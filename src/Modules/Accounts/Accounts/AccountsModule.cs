@@ -1,5 +1,6 @@
 using ChaosModular.Accounts.Features.Registration;
 using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Hosting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Accounts;
 
@@ -75,8 +77,8 @@ public sealed class AccountsModule : IModule
 
         // Outside Development the cookie goes over HTTPS only, also when the request reached us as http behind a proxy.
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
-            .Configure<IHostEnvironment>((o, environment) =>
-                o.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+            .Configure<IHostEnvironment, IOptions<HostingOptions>>((o, environment, hosting) =>
+                o.Cookie.SecurePolicy = hosting.Value.CookiesFollowRequest(environment) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

@@ -23,6 +23,13 @@ public sealed class HostingOptions
     /// <summary>From <c>Portal:BaseUrl</c>.</summary>
     public string PortalBaseUrl { get; set; } = "";
 
+    /// <summary>
+    /// Cookies marked Secure only when the request was https: in Development and on a local instance (plain http on
+    /// loopback). Elsewhere they are always Secure, and the antiforgery system refuses to run on an http request, so a
+    /// proxy that ends TLS must be listed in Web:ForwardedHeaders.
+    /// </summary>
+    public bool CookiesFollowRequest(IHostEnvironment environment) => environment.IsDevelopment() || LocalInstance;
+
     public static bool IsLoopback(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri)
         && (uri.IsLoopback
