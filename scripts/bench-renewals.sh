@@ -136,6 +136,7 @@ start_worker() {
     cd src/Worker
     DOTNET_ENVIRONMENT=Production Database__Provider=PostgreSql ConnectionStrings__PostgreSql="$CONN" Jobs__TriggerOnStart="$trigger" \
     Smtp__PickupDirectory="$WORK/mail" Logging__LogLevel__Default=Warning Logging__LogLevel__Hangfire=Warning \
+    Hosting__LocalInstance=true Billing__Gateway=Simulated Smtp__Delivery=Pickup \
     exec dotnet "../../$WORKER_DLL"
   ) >"$WORK/worker$n.log" 2>&1 &
   PIDS+=($!)

@@ -239,7 +239,8 @@ CSV="$WORK/people.csv"
 (
   cd src/Worker
   exec env DOTNET_ENVIRONMENT=Benchmark Database__Provider=PostgreSql ConnectionStrings__PostgreSql="$(conn "$DB")" \
-    Licensing__Signing__KeyDirectory="$KEYS" Smtp__PickupDirectory="$WORK/mail" Logging__LogLevel__Default=Warning dotnet "$WORKER_DLL"
+    Licensing__Signing__KeyDirectory="$KEYS" Smtp__PickupDirectory="$WORK/mail" Logging__LogLevel__Default=Warning \
+    Hosting__LocalInstance=true Billing__Gateway=Simulated Smtp__Delivery=Pickup dotnet "$WORKER_DLL"
 ) >"$WORK/worker.log" 2>&1 &
 WORKER_PID=$!
 

@@ -5,6 +5,7 @@ using ChaosModular.Modules.Infrastructure.RateLimiting;
 using ChaosModular.Web;
 using ChaosModular.Web.Features;
 using ChaosModular.Web.Health;
+using ChaosModular.Web.Security;
 using ChaosModular.Web.Telemetry;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,8 @@ builder.Services.AddOptions<PortalOptions>()
     })
     .ValidateOnStart();
 builder.Services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
+
+builder.AddTransportSecurity();
 
 builder.Services.AddSingleton<RequestStatistics>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestStatistics>());
@@ -51,10 +54,11 @@ var app = builder.Build();
 
 await app.Services.InitializeModulesAsync();
 
+app.UseTransportSecurity();
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error/500");
-    app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseStaticFiles();

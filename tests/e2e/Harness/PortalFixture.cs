@@ -178,6 +178,9 @@ public class PortalFixture : IAsyncLifetime
             ["Smtp__Security"] = "None",
             ["Portal__BaseUrl"] = BaseUrl.ToString().TrimEnd('/'),
             ["Seed__Demo"] = "false",
+            // Production refuses both unless asked for by name: no Stripe key here, and a loopback Portal:BaseUrl.
+            ["Billing__Gateway"] = "Simulated",
+            ["Hosting__LocalInstance"] = "true",
             // Production generates no signing key: the operator provides one, as here.
             ["Licensing__Signing__KeyDirectory"] = _signingKeys.Value,
         };

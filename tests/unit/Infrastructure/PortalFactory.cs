@@ -19,10 +19,16 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
     {
         ["Database:MigrateOnStartup"] = "true",
         ["Seed:Demo"] = "true",
-        ["Portal:BaseUrl"] = "http://localhost",
+        ["Portal:BaseUrl"] = "https://localhost",
         ["Support:HelpCenterUrl"] = "https://support.example.test/hc",
         ["Jobs:SchedulePollingSeconds"] = "1",
         ["Smtp:Host"] = "",
+        // Outside Development each of these must be asked for by name (start-up refuses them otherwise): the test
+        // host charges through the Simulated gateway, writes emails as .eml files and serves only this machine
+        // (demo users, a loopback Portal:BaseUrl).
+        ["Smtp:Delivery"] = "Pickup",
+        ["Billing:Gateway"] = "Simulated",
+        ["Hosting:LocalInstance"] = "true",
         ["Smtp:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "chaos-tests-mail", Guid.NewGuid().ToString("N")),
         // Each host makes its own signing key (Testing generates one on first use).
         ["Licensing:Signing:KeyDirectory"] = Path.Combine(Path.GetTempPath(), "chaos-tests-keys", Guid.NewGuid().ToString("N")),
@@ -40,6 +46,9 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
     }
 
     public abstract DatabaseProvider Provider { get; }
+
+    /// <summary>The host environment; Testing (not Development: production's rules apply) unless a test needs another.</summary>
+    public string EnvironmentName { get; set; } = "Testing";
 
     /// <summary>Replaces the system clock when set before the host starts.</summary>
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider? Clock { get; set; }
@@ -67,7 +76,7 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -92,7 +101,8 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
         {
             AllowAutoRedirect = false,
             HandleCookies = true,
-            BaseAddress = new Uri("http://localhost"),
+            // https, as a browser reaches the portal: outside Development its cookies are Secure and travel over https only.
+            BaseAddress = new Uri("https://localhost"),
         });
         PortalClient.Remember(client, Services);
         return client;
@@ -140,6 +150,22 @@ public class SqlitePortalFactory : PortalFactory
         {
         }
     }
+}
+
+/// <summary>
+/// Another host on a PostgreSQL database that a <see cref="PostgresPortalFactory"/> made (and drops): a second Web
+/// instance, or the same one after a restart.
+/// </summary>
+public sealed class SharedPostgresPortalFactory : PortalFactory
+{
+    public SharedPostgresPortalFactory(string databaseName)
+    {
+        With("Database:Provider", "PostgreSql");
+        With("ConnectionStrings:PostgreSql", TestPostgres.ConnectionString(databaseName));
+        With("Jobs:RunServerInWeb", "false");
+    }
+
+    public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 }
 
 /// <summary>The real server: a fresh database on the private cluster that scripts/test.sh starts.</summary>

@@ -50,7 +50,7 @@ public sealed class EmailDeliveryTests
         Assert.Contains(customerNumber, message.TextBody, StringComparison.Ordinal);
         Assert.Contains(customerNumber, message.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("Hello Wanda Welcome,", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("http://localhost/account", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("https://localhost/account", message.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -128,7 +128,7 @@ public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClas
         var invited = Assert.Single(await UsersAsync(admin), r => r.Email == invitee.Email);
         Assert.Equal(("Guest", "Invited"), (invited.Role, invited.Status));
         var link = Assert.Single(await InvitationLinksAsync(invitee.Email));
-        Assert.StartsWith("http://localhost/organization/invitations/", link, StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/organization/invitations/", link, StringComparison.Ordinal);
 
         var path = new Uri(link).PathAndQuery;
         var page = PortalClient.Decode(await invitee.Client.GetPageAsync(path));
@@ -458,7 +458,7 @@ public abstract class OrganizationUsersTests<TFactory>(TFactory factory) : IClas
 /// <summary>What the Organization pages and emails show, read back by the tests.</summary>
 internal static partial class OrganizationMarkup
 {
-    [GeneratedRegex(@"(http://localhost/organization/invitations/[A-Za-z0-9_\-]+)")]
+    [GeneratedRegex(@"(https://localhost/organization/invitations/[A-Za-z0-9_\-]+)")]
     public static partial Regex InvitationLink();
 
     [GeneratedRegex("data-testid=\"user-row\" data-email=\"(?<email>[^\"]*)\" data-role=\"(?<role>[^\"]*)\" data-status=\"(?<status>[^\"]*)\" data-membership=\"(?<membership>[^\"]*)\" data-invitation=\"(?<invitation>[^\"]*)\"")]

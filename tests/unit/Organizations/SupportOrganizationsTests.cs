@@ -112,7 +112,7 @@ public sealed class SupportOrganizationsTests(SqlitePortalFactory factory) : ICl
         Assert.Equal(HttpStatusCode.OK, (await customer.Client.GetAsync(OrganizationsRoutes.Organization)).StatusCode);
 
         var email = await ReceivedAsync(customer.Email, $"You are an administrator of {name}");
-        Assert.Contains("http://localhost/organization", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://localhost/organization", email.TextBody, StringComparison.Ordinal);
         Assert.Contains(name, email.TextBody, StringComparison.Ordinal);
     }
 

@@ -1,9 +1,14 @@
 using ChaosModular.Accounts.Features.Registration;
 using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Hosting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Accounts;
 
@@ -11,6 +16,9 @@ public sealed class AccountsModule : IModule
 {
     public const int MaxFailedSignIns = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    /// <summary>The data-protection application name: fixed, so it does not follow the content root of each instance.</summary>
+    public const string ApplicationName = "ChaosModular";
 
     public string Name => AccountsDbContext.Schema;
 
@@ -20,6 +28,12 @@ public sealed class AccountsModule : IModule
     {
         services.AddModuleDbContext<AccountsDbContext>(Name);
         services.AddOptions<SeedOptions>().Bind(configuration.GetSection(SeedOptions.Section));
+
+        // One key ring in the database and one application name for every Web and Worker instance: a restart signs no
+        // one out, and a cookie, antiforgery token or reset link made by one instance is read by the others.
+        services.AddDataProtection()
+            .SetApplicationName(ApplicationName)
+            .PersistKeysToDbContext<AccountsDbContext>();
 
         services.AddIdentity<PortalUser, IdentityRole>(o =>
             {
@@ -52,6 +66,7 @@ public sealed class AccountsModule : IModule
             o.AccessDeniedPath = "/access-denied";
             o.Cookie.Name = "chaos.auth";
             o.Cookie.HttpOnly = true;
+            // Lax, not Strict: a link from an email or another site opens the portal signed in; a cross-site POST carries no cookie.
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -62,6 +77,11 @@ public sealed class AccountsModule : IModule
                 return Task.CompletedTask;
             };
         });
+
+        // Outside Development the cookie goes over HTTPS only, also when the request reached us as http behind a proxy.
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IHostEnvironment, IOptions<HostingOptions>>((o, environment, hosting) =>
+                o.Cookie.SecurePolicy = hosting.Value.CookiesFollowRequest(environment) ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())

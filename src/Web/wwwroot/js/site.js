@@ -16,3 +16,61 @@ document.addEventListener('click', async (event) => {
     button.setAttribute('aria-live', 'polite');
     setTimeout(() => { button.textContent = label; }, 1500);
 });
+
+// The pages' behaviour lives here, never inline: the Content-Security-Policy allows scripts from this site's files only.
+
+// A submit button that sends its form once: <button data-submit-once="Paying…"> (Billing › Pay).
+document.addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-submit-once]');
+    if (!button || !button.form || button.disabled) return;
+    event.preventDefault();
+    if (!button.form.reportValidity()) return;
+    button.disabled = true;
+    button.textContent = button.dataset.submitOnce;
+    button.form.submit();
+});
+
+// A page that refreshes itself while work is under way: <span data-reload-after="3000"> (Organization › Bulk invite).
+document.querySelectorAll('[data-reload-after]').forEach((element) => {
+    setTimeout(() => window.location.reload(), Number(element.dataset.reloadAfter));
+});
+
+// A file input that refuses a file above data-max-bytes and shows the element data-too-large names (Licensing › Activate).
+document.querySelectorAll('input[type=file][data-max-bytes]').forEach((input) => {
+    const tooLarge = document.querySelector(input.dataset.tooLarge);
+    input.addEventListener('change', () => {
+        const file = input.files[0];
+        const large = !!file && file.size > Number(input.dataset.maxBytes);
+        tooLarge?.classList.toggle('d-none', !large);
+        input.setCustomValidity(large ? (tooLarge?.textContent ?? 'The file is too large.') : '');
+    });
+});
+
+// A drop zone for the file input data-drop-zone names (Licensing › Activate).
+document.querySelectorAll('[data-drop-zone]').forEach((zone) => {
+    const input = document.querySelector(zone.dataset.dropZone);
+    if (!input) return;
+    const highlight = (on) => zone.classList.toggle('border-primary', on);
+    zone.addEventListener('dragenter', (e) => { e.preventDefault(); highlight(true); });
+    zone.addEventListener('dragover', (e) => { e.preventDefault(); highlight(true); });
+    zone.addEventListener('dragleave', (e) => { if (!zone.contains(e.relatedTarget)) highlight(false); });
+    zone.addEventListener('drop', (e) => {
+        e.preventDefault();
+        highlight(false);
+        const file = e.dataTransfer.files[0];
+        if (!file) return;
+        const one = new DataTransfer();
+        one.items.add(file);
+        input.files = one.files;
+        input.dispatchEvent(new Event('change'));
+    });
+});
+
+// A date input whose latest day follows the chosen option's data-last: <input data-max-from="#select-id"> (Licensing › Borrow).
+document.querySelectorAll('input[data-max-from]').forEach((input) => {
+    const select = document.querySelector(input.dataset.maxFrom);
+    if (!select) return;
+    const bound = () => { input.max = select.selectedOptions[0]?.dataset.last ?? ''; };
+    select.addEventListener('change', bound);
+    bound();
+});

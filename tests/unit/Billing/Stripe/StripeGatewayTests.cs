@@ -219,7 +219,7 @@ public sealed class StripeGatewayTests : IAsyncLifetime
     public void A_Stripe_key_without_a_webhook_secret_stops_start_up()
     {
         using var factory = new SqlitePortalFactory();
-        factory.With("Stripe:SecretKey", "sk_test_x");
+        factory.With("Billing:Gateway", "Stripe").With("Stripe:SecretKey", "sk_test_x");
 
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 

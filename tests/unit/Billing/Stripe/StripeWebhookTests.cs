@@ -21,7 +21,7 @@ public sealed class StripePortal : IAsyncLifetime
     {
         Stripe = await FakeStripe.StartAsync();
         Factory = new SqlitePortalFactory();
-        Factory.With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", WebhookSecret).With("Stripe:ApiBase", Stripe.Url);
+        Factory.With("Billing:Gateway", "Stripe").With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", WebhookSecret).With("Stripe:ApiBase", Stripe.Url);
     }
 
     public async Task DisposeAsync()

@@ -1,14 +1,18 @@
 using ChaosModular.Modules.Infrastructure.Outbox;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 
 namespace ChaosModular.Accounts.Data;
 
 internal sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options)
-    : IdentityDbContext<PortalUser>(options), IOutboxContext
+    : IdentityDbContext<PortalUser>(options), IOutboxContext, IDataProtectionKeyContext
 {
     public const string Schema = "accounts";
 
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    /// <summary>The key ring every Web and Worker instance shares (cookies, antiforgery tokens, reset tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -23,7 +23,7 @@ internal sealed class ConfiguredEmailTransport(IOptions<SmtpOptions> options, IH
     public IEmailSender OpenSender()
     {
         var smtp = options.Value;
-        return string.IsNullOrWhiteSpace(smtp.Host)
+        return smtp.UsesPickupDirectory
             ? new PickupDirectorySender(Path.Combine(environment.ContentRootPath, smtp.PickupDirectory))
             : new SmtpSender(smtp);
     }

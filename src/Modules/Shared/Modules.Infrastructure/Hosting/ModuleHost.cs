@@ -36,6 +36,16 @@ public static class ModuleHost
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
 
+        services.AddOptions<HostingOptions>()
+            .Bind(configuration.GetSection(HostingOptions.Section))
+            .Configure(o =>
+            {
+                o.SeedDemo = configuration.GetValue<bool>("Seed:Demo");
+                o.PortalBaseUrl = configuration["Portal:BaseUrl"] ?? "";
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
+
         var jobsSection = configuration.GetSection(JobsOptions.Section);
         var jobs = jobsSection.Get<JobsOptions>() ?? new JobsOptions();
         services.AddOptions<JobsOptions>().Bind(jobsSection);
