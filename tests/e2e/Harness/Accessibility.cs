@@ -7,7 +7,8 @@ namespace ChaosModular.E2E.Harness;
 /// <summary>
 /// axe-core (Deque.AxeCore.Playwright, run inside Chromium) on every page a journey opens: each page object's
 /// <c>ExpectOpenAsync</c> checks the page it just reached, and a journey checks the page it ends on. A serious or critical
-/// violation fails the journey with the rule, what it means and the elements at fault. Each route is checked once per
+/// violation fails the journey with the rule, what it means and the elements at fault. Hangfire's dashboard (a
+/// third-party page for support staff) is left out. Each route is checked once per
 /// browser session (ids in the path count as one route), so a journey that comes back to a page pays for it once.
 /// </summary>
 public static partial class Accessibility
@@ -19,6 +20,10 @@ public static partial class Accessibility
     public static async Task CheckAsync(IPage page)
     {
         var route = Route(page.Url);
+        if (route.StartsWith("/hangfire", StringComparison.Ordinal))
+        {
+            return; // Hangfire's own dashboard (support staff only): not our markup.
+        }
         var seen = Checked.GetOrCreateValue(page);
         lock (seen)
         {

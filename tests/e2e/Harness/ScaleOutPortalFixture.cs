@@ -8,8 +8,30 @@ namespace ChaosModular.E2E.Harness;
 public sealed class ScaleOutPortalFixture : PortalFixture
 {
     public ScaleOutPortalFixture()
-        : base("scale-out", new Dictionary<string, string>())
+        : this(Path.Combine(Repository.Artifacts, "scale-out-clock-offset-days.txt"))
     {
+    }
+
+    /// <summary>With a clock file as <see cref="RenewalsPortalFixture"/>'s, so subscriptions seeded for tomorrow fall due.</summary>
+    private ScaleOutPortalFixture(string clockFile)
+        : base("scale-out", new Dictionary<string, string> { ["Testing__ClockOffsetFile"] = clockFile })
+    {
+        ClockFile = clockFile;
+        File.WriteAllText(ClockFile, "0");
+    }
+
+    public string ClockFile { get; }
+
+    /// <summary>The portal's today (UTC), as every process sees it.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(OffsetDays);
+
+    public int OffsetDays { get; private set; }
+
+    /// <summary>Moves every process's clock to <paramref name="days"/> days after the real date.</summary>
+    public void MoveClockTo(int days)
+    {
+        File.WriteAllText(ClockFile, days.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        OffsetDays = days;
     }
 
     public AppProcess SecondWeb { get; private set; } = null!;

@@ -25,7 +25,7 @@ public sealed class ScaleOutJourney(ScaleOutPortalFixture portal, ITestOutputHel
         {
             customers.Add(await SeedAsync(CustomerBuilder.For().Named($"Scale Customer {i:00}")
                 .WithGermanBusiness("Scale Studio GmbH").WithCard("4242")
-                .WithSubscriptionRenewingIn(0, "vray-premium-annual", "EUR", seats: 2)));
+                .WithSubscriptionRenewingIn(1, "vray-premium-annual", "EUR", seats: 2)));
         }
         var first = customers[0];
 
@@ -52,10 +52,15 @@ public sealed class ScaleOutJourney(ScaleOutPortalFixture portal, ITestOutputHel
         await page.GotoAsync(new Uri(Portal.BaseUrl, "/account").ToString());
         await Expect(account.FullName).ToHaveValueAsync("Scale Customer Renamed");
 
-        // The second Worker starts and triggers the renewal run; both Workers take its drain jobs.
-        var worker = await Portal.StartSecondWorkerAsync("subscriptions-renewals");
+        // Tomorrow every subscription falls due; the second Worker starts and triggers the renewal run, and both Workers
+        // take its drain jobs.
         var ids = string.Join(',', customers.SelectMany(c => c.SubscriptionIds).Select(id => $"'{id}'"));
-        var nextYear = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var renewsOn = Portal.Today.AddDays(1);
+        Assert.Equal([Customers.ToString(System.Globalization.CultureInfo.InvariantCulture)], await Portal.Database.QueryAsync(
+            $"SELECT count(*) FROM subscriptions.subscriptions WHERE \"Id\" IN ({ids}) AND \"RenewsOn\" = '{renewsOn:yyyy-MM-dd}'"));
+        Portal.MoveClockTo(1);
+        var worker = await Portal.StartSecondWorkerAsync("subscriptions-renewals");
+        var nextYear = renewsOn.AddYears(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await Eventually.HappensAsync(async () =>
             (await Portal.Database.QueryAsync($"SELECT count(*) FROM subscriptions.subscriptions WHERE \"Id\" IN ({ids}) AND \"RenewsOn\" = '{nextYear}'"))[0] == Customers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             $"all {Customers} subscriptions renewed to {nextYear}", TimeSpan.FromSeconds(120));

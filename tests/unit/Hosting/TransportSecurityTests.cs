@@ -52,7 +52,10 @@ public sealed class TransportSecurityTests(SqlitePortalFactory factory) : IClass
         var client = new PortalClient(production.CreatePortalClient());
 
         var form = await client.GetAsync("/sign-up");
-        var signUp = await client.SignUpAsync("Ada Secure", $"secure-{Guid.NewGuid():N}@example.test", "Rendering2026x");
+        var email = $"secure-{Guid.NewGuid():N}@example.test";
+        await client.SignUpAsync("Ada Secure", email, "Rendering2026x");
+        // Sign-up signs no one in (email confirmation): the sign-in cookie comes with Sign in.
+        var signIn = await new PortalClient(production.CreatePortalClient()).SignInAsync(email, "Rendering2026x");
 
         var auth = production.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>>()
             .Get(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme).Cookie;
@@ -62,8 +65,8 @@ public sealed class TransportSecurityTests(SqlitePortalFactory factory) : IClass
         var antiforgeryCookie = Assert.Single(SetCookies(form), c => c.StartsWith(".AspNetCore.Antiforgery", StringComparison.Ordinal));
         Assert.Contains("secure", antiforgeryCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", antiforgeryCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(HttpStatusCode.Redirect, signUp.StatusCode);
-        var authCookie = Assert.Single(SetCookies(signUp), c => c.StartsWith("chaos.auth=", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var authCookie = Assert.Single(SetCookies(signIn), c => c.StartsWith("chaos.auth=", StringComparison.Ordinal));
         Assert.Contains("secure", authCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", authCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", authCookie, StringComparison.OrdinalIgnoreCase);
