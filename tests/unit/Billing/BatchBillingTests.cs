@@ -29,8 +29,6 @@ public sealed class BatchBillingTests
         public HashSet<string> Unanswered { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, GatewayResult> Answers { get; } = new(StringComparer.Ordinal);
 
-        public Task<GatewayCard> SaveCardAsync(string customerId, string customerEmail, CardInput card, CancellationToken cancellationToken) =>
-            Inner.SaveCardAsync(customerId, customerEmail, card, cancellationToken);
 
         public async Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
         {

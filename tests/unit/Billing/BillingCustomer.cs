@@ -63,7 +63,41 @@ public sealed class BillingCustomer
         return response;
     }
 
-    public Task<HttpResponseMessage> AddCardAsync(string number) =>
+    /// <summary>
+    /// Adds a card as the customer would: typed into the portal's form with the Simulated gateway; with Stripe, as the
+    /// page's script does: a SetupIntent from <c>?handler=Setup</c>, confirmed with the card at (fake) Stripe the way
+    /// Stripe.js does, then only its id posted to <c>?handler=Add</c>.
+    /// </summary>
+    public async Task<HttpResponseMessage> AddCardAsync(string number)
+    {
+        if (Factory.Services.GetService<ChaosModular.Billing.Gateways.IBrowserCardEntry>() is null)
+        {
+            return await TypeCardAsync(number);
+        }
+        var setup = await StartCardSetupAsync();
+        var confirmed = await FakeStripe.ConfirmSetupAsBrowserAsync(setup.StripeUrl, setup.ClientSecret, number, 12, DateTime.UtcNow.Year + 3);
+        return await Client.SubmitAsync("/billing/payment-methods?handler=Add", new Dictionary<string, string>
+        {
+            ["Setup.SetupId"] = (string?)confirmed["id"] ?? FakeStripe.SetupIdOf(setup.ClientSecret),
+            ["Setup.MakeDefault"] = "true",
+        });
+    }
+
+    /// <summary>What the page's script does first with Stripe: asks for a SetupIntent; returns its client secret and where Stripe.js came from.</summary>
+    public async Task<(string ClientSecret, string StripeUrl)> StartCardSetupAsync()
+    {
+        var page = await Client.GetPageAsync("/billing/payment-methods");
+        var script = System.Text.RegularExpressions.Regex.Match(page, "<script src=\"(http[^\"]+)/v3/\"").Groups[1].Value;
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/billing/payment-methods?handler=Setup", UriKind.Relative));
+        request.Headers.Add("RequestVerificationToken", PortalClient.HiddenFields(page).First(f => f.Key == "__RequestVerificationToken").Value);
+        using var answer = await Client.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        return ((string)json["clientSecret"]!, script);
+    }
+
+    /// <summary>The Simulated gateway's form: number, expiry and security code posted to the portal.</summary>
+    public Task<HttpResponseMessage> TypeCardAsync(string number) =>
         Client.SubmitAsync("/billing/payment-methods?handler=Add", new Dictionary<string, string>
         {
             ["Card.Number"] = number,

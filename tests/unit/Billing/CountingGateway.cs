@@ -12,8 +12,6 @@ internal sealed class CountingGateway : IPaymentGateway
 
     public int Charges => ChargesByKey.Values.Sum();
 
-    public Task<GatewayCard> SaveCardAsync(string customerId, string customerEmail, CardInput card, CancellationToken cancellationToken) =>
-        _inner.SaveCardAsync(customerId, customerEmail, card, cancellationToken);
 
     public Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
     {

@@ -30,8 +30,6 @@ public abstract class CrashMidChargeTests
         /// <summary>Set once the first charge is made and its caller hangs for ever.</summary>
         public TaskCompletionSource Died { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<GatewayCard> SaveCardAsync(string customerId, string customerEmail, CardInput card, CancellationToken cancellationToken) =>
-            _inner.SaveCardAsync(customerId, customerEmail, card, cancellationToken);
 
         public async Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
         {

@@ -12,7 +12,7 @@ namespace ChaosModular.UnitTests.Billing;
 public sealed class GatewayOutageTests
 {
     /// <summary>The simulated gateway behind a switch; counts the charges that reach it.</summary>
-    internal sealed class FlakyGateway : IPaymentGateway
+    internal sealed class FlakyGateway : IPaymentGateway, IServerCardEntry
     {
         private readonly SimulatedGateway _inner = new();
 
@@ -45,7 +45,7 @@ public sealed class GatewayOutageTests
     {
         var gateway = new FlakyGateway();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 1, 9, 0, 0, TimeSpan.Zero));
-        await using var factory = new SqlitePortalFactory { Clock = clock, TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        await using var factory = new SqlitePortalFactory { Clock = clock, TestServices = s => s.AddSingleton<IPaymentGateway>(gateway).AddSingleton<IServerCardEntry>(gateway) };
         var customer = await BillingCustomer.SignUpAsync(factory);
         var invoice = await customer.InvoiceAsync("EUR", 59m);
 
@@ -75,7 +75,7 @@ public sealed class GatewayOutageTests
     public async Task A_gateway_timeout_is_held_like_any_unanswered_charge()
     {
         var gateway = new FlakyGateway { TimesOut = true };
-        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway).AddSingleton<IServerCardEntry>(gateway) };
         var customer = await BillingCustomer.SignUpAsync(factory);
         var invoice = await customer.InvoiceAsync("EUR", 20m);
 
@@ -91,7 +91,7 @@ public sealed class GatewayOutageTests
     public async Task A_card_cannot_be_saved_while_the_provider_is_down_and_the_page_says_so()
     {
         var gateway = new FlakyGateway { Down = true };
-        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway).AddSingleton<IServerCardEntry>(gateway) };
         var customer = await BillingCustomer.SignUpAsync(factory, card: null);
 
         var response = await customer.AddCardAsync("4242424242424242");
@@ -105,7 +105,7 @@ public sealed class GatewayOutageTests
     public async Task An_unanswered_charge_through_the_contract_is_pending_and_holds_the_invoice()
     {
         var gateway = new FlakyGateway();
-        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway).AddSingleton<IServerCardEntry>(gateway) };
         var customer = await BillingCustomer.SignUpAsync(factory);
         var invoice = await customer.InvoiceAsync("EUR", 35m);
         gateway.Down = true;

@@ -46,7 +46,7 @@ public sealed class ProductionSettingsTests
     public void A_Simulated_gateway_asked_for_next_to_a_Stripe_key_stops_start_up()
     {
         using var factory = new SqlitePortalFactory();
-        factory.With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", "whsec_x");
+        factory.With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", "whsec_x").With("Stripe:PublishableKey", "pk_test_x");
 
         var error = Unwrap(Assert.ThrowsAny<Exception>(() => factory.CreateClient()));
 
@@ -58,7 +58,7 @@ public sealed class ProductionSettingsTests
     {
         using var factory = new SqlitePortalFactory { EnvironmentName = "Production" };
         factory.With("Hosting:LocalInstance", "false").With("Seed:Demo", "false").With("Portal:BaseUrl", "https://portal.example.com")
-            .With("Billing:Gateway", null).With("Stripe:SecretKey", "sk_live_x").With("Stripe:WebhookSecret", "whsec_x")
+            .With("Billing:Gateway", null).With("Stripe:SecretKey", "sk_live_x").With("Stripe:WebhookSecret", "whsec_x").With("Stripe:PublishableKey", "pk_test_x")
             .With("Smtp:Delivery", null).With("Smtp:Host", "smtp.example.com")
             .With("Licensing:Signing:GenerateIfMissing", "true");
 

@@ -74,3 +74,59 @@ document.querySelectorAll('input[data-max-from]').forEach((input) => {
     select.addEventListener('change', bound);
     bound();
 });
+
+// Billing › Payment methods with Stripe: the card is typed into Stripe.js's own fields (Elements). Saving asks this
+// site for a SetupIntent (?handler=Setup), confirms it with Stripe in the browser (the bank's check included), then
+// posts only the finished setup's id. A setup that failed is kept and confirmed again with the corrected card.
+document.querySelectorAll('form[data-provider-card-form]').forEach((form) => {
+    const errors = form.querySelector('[data-card-errors]');
+    const button = form.querySelector('[data-card-save]');
+    const setupId = form.querySelector('[data-setup-id]');
+    const show = (message) => { errors.textContent = message ?? ''; };
+    if (typeof window.Stripe !== 'function') {
+        show('The card form could not be loaded from our payment provider. Please reload the page, or try again later.');
+        button.disabled = true;
+        return;
+    }
+    const stripe = window.Stripe(form.dataset.publishableKey);
+    const card = stripe.elements().create('card', { hidePostalCode: true });
+    card.mount(form.querySelector('[data-card-fields]'));
+    card.on('change', (event) => show(event.error?.message));
+    let clientSecret = null;
+    const label = button.textContent;
+    const busy = (on) => { button.disabled = on; button.textContent = on ? button.dataset.savingText : label; };
+    form.addEventListener('submit', async (event) => {
+        if (setupId.value) return; // confirmed: this is the post of its id
+        event.preventDefault();
+        if (button.disabled) return;
+        busy(true);
+        show('');
+        try {
+            if (!clientSecret) {
+                const answer = await fetch(form.dataset.setupUrl, {
+                    method: 'POST',
+                    credentials: 'same-origin',
+                    headers: { RequestVerificationToken: form.querySelector('input[name=__RequestVerificationToken]').value },
+                });
+                if (!answer.ok) {
+                    const problem = await answer.json().catch(() => null);
+                    show(problem?.detail ?? 'Your card could not be saved. Please try again.');
+                    busy(false);
+                    return;
+                }
+                clientSecret = (await answer.json()).clientSecret;
+            }
+            const result = await stripe.confirmCardSetup(clientSecret, { payment_method: { card } });
+            if (result.error) {
+                show(result.error.message);
+                busy(false);
+                return;
+            }
+            setupId.value = result.setupIntent.id;
+            form.submit();
+        } catch {
+            show('The payment service could not be reached, so your card was not saved. Please try again in a few minutes.');
+            busy(false);
+        }
+    });
+});

@@ -15,7 +15,10 @@ public sealed class StripeGatewayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _stripe = await FakeStripe.StartAsync();
-        _gateway = new StripeGateway(Options.Create(new StripeOptions { SecretKey = SecretKey, WebhookSecret = "whsec_test", ApiBase = _stripe.Url }),
+        _gateway = new StripeGateway(Options.Create(new StripeOptions
+            {
+                SecretKey = SecretKey, WebhookSecret = "whsec_test", ApiBase = _stripe.Url, PublishableKey = FakeStripe.PublishableKey, JsUrl = _stripe.JsUrl,
+            }),
             NullLogger<StripeGateway>.Instance);
     }
 
@@ -26,36 +29,37 @@ public sealed class StripeGatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Saving_a_card_creates_the_customer_and_a_card_payment_method_and_attaches_it()
+    public async Task Saving_a_card_sets_up_an_off_session_SetupIntent_and_the_server_never_sends_the_card()
     {
-        var card = await _gateway.SaveCardAsync("cust-1", "payer@example.test", new CardInput("4242 4242 4242 4242", 12, 2031, "123"), CancellationToken.None);
+        var clientSecret = await _gateway.StartCardSetupAsync("cust-1", "payer@example.test", CancellationToken.None);
+        var browser = await _stripe.ConfirmSetupAsBrowserAsync(clientSecret, "4242 4242 4242 4242", 12, 2031, "123");
+        var card = await _gateway.CompleteCardSetupAsync("cust-1", (string)browser["id"]!, CancellationToken.None);
 
         var customer = Assert.Single(_stripe.RequestsTo("POST", "/v1/customers"));
         Assert.Equal("payer@example.test", customer["email"]);
         Assert.Equal("cust-1", customer["metadata[customer_id]"]);
-        var method = Assert.Single(_stripe.RequestsTo("POST", "/v1/payment_methods"));
-        Assert.Equal("card", method["type"]);
-        Assert.Equal("4242424242424242", method["card[number]"]);
-        Assert.Equal("12", method["card[exp_month]"]);
-        Assert.Equal("2031", method["card[exp_year]"]);
-        Assert.Equal("123", method["card[cvc]"]);
-        var attach = Assert.Single(_stripe.Requests, r => r.Path.EndsWith("/attach", StringComparison.Ordinal));
-        Assert.Equal("POST", attach.Method);
-        Assert.All(_stripe.Requests, r => Assert.Equal($"Bearer {SecretKey}", r.Authorization));
-
-        var customerId = Assert.Single(_stripe.Requests.Select(r => r["customer"]).OfType<string>());
-        var paymentMethodId = attach.Path.Split('/')[3];
+        var setup = Assert.Single(_stripe.RequestsTo("POST", "/v1/setup_intents"));
+        Assert.Equal("off_session", setup["usage"]);
+        Assert.Equal("cust-1", setup["metadata[customer_id]"]);
+        var customerId = setup["customer"]!;
         Assert.StartsWith("cus_", customerId, StringComparison.Ordinal);
-        Assert.StartsWith("pm_", paymentMethodId, StringComparison.Ordinal);
-        Assert.Equal(new GatewayCard("Visa", "4242", 12, 2031, $"{customerId}|{paymentMethodId}"), card);
+        var read = Assert.Single(_stripe.Requests, r => r.Method == "GET" && r.Path.StartsWith("/v1/setup_intents/", StringComparison.Ordinal));
+        Assert.Contains("payment_method", read.Query.Values);
+        // Everything the server sent carries its secret key and no card detail; only the browser's confirmation has the card.
+        var fromServer = _stripe.Requests.Where(r => r.Authorization is { Length: > 0 }).ToList();
+        Assert.All(fromServer, r => Assert.Equal($"Bearer {SecretKey}", r.Authorization));
+        Assert.All(fromServer, r => Assert.DoesNotContain(r.Form, f => f.Key.Contains("number", StringComparison.Ordinal) || f.Key.Contains("cvc", StringComparison.Ordinal)));
+        var confirmation = Assert.Single(_stripe.Requests, r => r.Path.EndsWith("/confirm", StringComparison.Ordinal));
+        Assert.Equal(FakeStripe.PublishableKey, confirmation["key"]);
+        Assert.Equal(new GatewayCard("Visa", "4242", 12, 2031, $"{customerId}|{(string)browser["payment_method"]!}"), card);
     }
 
     [Fact]
     public async Task A_second_card_goes_to_the_same_Stripe_customer_and_brands_read_as_people_write_them()
     {
-        var first = await _gateway.SaveCardAsync("cust-2", "two@example.test", new CardInput("5555555555554444", 1, 2030, "321"), CancellationToken.None);
-        var second = await _gateway.SaveCardAsync("cust-2", "two@example.test", new CardInput("378282246310005", 2, 2032, "4321"), CancellationToken.None);
-        var someoneElse = await _gateway.SaveCardAsync("cust-3", "two@example.test", new CardInput("4242424242424242", 3, 2033, "999"), CancellationToken.None);
+        var first = await SetUpAsync("cust-2", "two@example.test", "5555555555554444", 1, 2030);
+        var second = await SetUpAsync("cust-2", "two@example.test", "378282246310005", 2, 2032);
+        var someoneElse = await SetUpAsync("cust-3", "two@example.test", "4242424242424242", 3, 2033);
 
         Assert.Equal(("Mastercard", "4444", 1, 2030), (first.Brand, first.Last4, first.ExpiryMonth, first.ExpiryYear));
         Assert.Equal(("American Express", "0005", 2, 2032), (second.Brand, second.Last4, second.ExpiryMonth, second.ExpiryYear));
@@ -72,10 +76,35 @@ public sealed class StripeGatewayTests : IAsyncLifetime
     [InlineData("4000000000000069", "Your card has expired.")]
     public async Task A_card_Stripe_refuses_is_rejected_with_Stripes_message(string number, string message)
     {
-        var error = await Assert.ThrowsAsync<CardRejectedException>(() =>
-            _gateway.SaveCardAsync("cust-4", "four@example.test", new CardInput(number, 12, 2031, "123"), CancellationToken.None));
+        var clientSecret = await _gateway.StartCardSetupAsync("cust-4", "four@example.test", CancellationToken.None);
+        var browser = await _stripe.ConfirmSetupAsBrowserAsync(clientSecret, number);
 
+        var error = await Assert.ThrowsAsync<CardRejectedException>(() =>
+            _gateway.CompleteCardSetupAsync("cust-4", FakeStripe.SetupIdOf(clientSecret), CancellationToken.None));
+
+        Assert.Equal(message, (string?)browser["error"]?["message"]);
         Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public async Task A_setup_made_for_another_customer_or_unknown_or_unconfirmed_gives_no_card()
+    {
+        var theirs = await _gateway.StartCardSetupAsync("cust-owner", "owner@example.test", CancellationToken.None);
+        await _stripe.ConfirmSetupAsBrowserAsync(theirs, "4242424242424242");
+        var unconfirmed = await _gateway.StartCardSetupAsync("cust-thief", "thief@example.test", CancellationToken.None);
+
+        var stolen = await Assert.ThrowsAsync<CardRejectedException>(() =>
+            _gateway.CompleteCardSetupAsync("cust-thief", FakeStripe.SetupIdOf(theirs), CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<CardRejectedException>(() =>
+            _gateway.CompleteCardSetupAsync("cust-thief", "seti_doesnotexist", CancellationToken.None));
+        var notAnId = await Assert.ThrowsAsync<CardRejectedException>(() =>
+            _gateway.CompleteCardSetupAsync("cust-thief", "../v1/customers", CancellationToken.None));
+        var notConfirmed = await Assert.ThrowsAsync<CardRejectedException>(() =>
+            _gateway.CompleteCardSetupAsync("cust-thief", FakeStripe.SetupIdOf(unconfirmed), CancellationToken.None));
+
+        Assert.All([stolen, unknown, notAnId], e => Assert.StartsWith("This card setup was not found for your account", e.Message, StringComparison.Ordinal));
+        Assert.Equal("Your card was not saved. Please enter it again.", notConfirmed.Message);
+        Assert.DoesNotContain(_stripe.Requests, r => r.Path.Contains("customers/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -200,9 +229,16 @@ public sealed class StripeGatewayTests : IAsyncLifetime
     [InlineData("sk_test_x", null, null, "Stripe:WebhookSecret is required when Stripe:SecretKey is set")]
     [InlineData("sk_test_x", "secret", null, "Stripe:WebhookSecret must be a webhook signing secret (whsec_...).")]
     [InlineData("sk_test_x", "whsec_x", "127.0.0.1:12111", "Stripe:ApiBase '127.0.0.1:12111' must be an absolute http(s) URL")]
-    public void Options_are_checked_only_when_a_key_is_set(string? secretKey, string? webhookSecret, string? apiBase, string? failure)
+    [InlineData("sk_test_x", "whsec_x", null, "Stripe:PublishableKey is required when Stripe:SecretKey is set", "")]
+    [InlineData("sk_test_x", "whsec_x", null, "Stripe:PublishableKey must be a publishable key (pk_...).", "sk_test_y")]
+    [InlineData("sk_test_x", "whsec_x", null, "Stripe:JsUrl 'js.stripe.com/v3' must be an absolute http(s) URL", "pk_test_x", "js.stripe.com/v3")]
+    public void Options_are_checked_only_when_a_key_is_set(string? secretKey, string? webhookSecret, string? apiBase, string? failure,
+        string? publishableKey = "pk_test_x", string jsUrl = StripeOptions.DefaultJsUrl)
     {
-        var result = new StripeOptionsValidator().Validate(null, new StripeOptions { SecretKey = secretKey, WebhookSecret = webhookSecret, ApiBase = apiBase });
+        var result = new StripeOptionsValidator().Validate(null, new StripeOptions
+        {
+            SecretKey = secretKey, WebhookSecret = webhookSecret, ApiBase = apiBase, PublishableKey = publishableKey, JsUrl = jsUrl,
+        });
 
         if (failure is null)
         {
@@ -236,8 +272,17 @@ public sealed class StripeGatewayTests : IAsyncLifetime
 
     private async Task<GatewayCard> SaveAsync(string number)
     {
-        var card = await _gateway.SaveCardAsync($"cust-{Guid.NewGuid():N}", "saver@example.test", new CardInput(number, 12, 2031, "123"), CancellationToken.None);
+        var card = await SetUpAsync($"cust-{Guid.NewGuid():N}", "saver@example.test", number, 12, 2031);
         _stripe.Clear();
         return card;
+    }
+
+    /// <summary>A card saved as the payment methods page does it: setup started, confirmed by the browser, read back.</summary>
+    private async Task<GatewayCard> SetUpAsync(string customerId, string email, string number, int month, int year)
+    {
+        var clientSecret = await _gateway.StartCardSetupAsync(customerId, email, CancellationToken.None);
+        var browser = await _stripe.ConfirmSetupAsBrowserAsync(clientSecret, number, month, year);
+        Assert.Equal("succeeded", (string?)browser["status"]);
+        return await _gateway.CompleteCardSetupAsync(customerId, FakeStripe.SetupIdOf(clientSecret), CancellationToken.None);
     }
 }

@@ -21,7 +21,8 @@ public sealed class StripePortal : IAsyncLifetime
     {
         Stripe = await FakeStripe.StartAsync();
         Factory = new SqlitePortalFactory();
-        Factory.With("Billing:Gateway", "Stripe").With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", WebhookSecret).With("Stripe:ApiBase", Stripe.Url);
+        Factory.With("Billing:Gateway", "Stripe").With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", WebhookSecret).With("Stripe:ApiBase", Stripe.Url)
+            .With("Stripe:PublishableKey", FakeStripe.PublishableKey).With("Stripe:JsUrl", Stripe.JsUrl);
     }
 
     public async Task DisposeAsync()

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ChaosModular.Modules.Infrastructure.Web;
 
 namespace ChaosModular.Billing.Gateways;
 
@@ -29,14 +30,37 @@ internal static class GatewayRegistration
         services.AddSingleton<IValidateOptions<GatewayChoice>, GatewayChoiceValidator>();
         if (stripeEnabled)
         {
-            services.AddSingleton<IPaymentGateway, StripeGateway>();
+            // Cards are typed into Stripe's fields in the browser; the server charges the saved payment methods.
+            services.AddSingleton<StripeGateway>();
+            services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<StripeGateway>());
+            services.AddSingleton<IBrowserCardEntry>(sp => sp.GetRequiredService<StripeGateway>());
+            services.AddSingleton(StripeSources(stripe));
         }
         else
         {
-            services.AddSingleton<IPaymentGateway, SimulatedGateway>();
+            services.AddSingleton<SimulatedGateway>();
+            services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedGateway>());
+            services.AddSingleton<IServerCardEntry>(sp => sp.GetRequiredService<SimulatedGateway>());
         }
         services.AddSingleton(new PaymentGatewayMode(Simulated: !stripeEnabled));
         return services;
+    }
+
+    /// <summary>
+    /// What Stripe.js needs in the browser: its script, its frames (the card fields, 3-D Secure on hooks.stripe.com) and
+    /// Stripe's API. With a local stand-in (tests) its script's origin is also the API it calls.
+    /// </summary>
+    private static ThirdPartySources StripeSources(IConfiguration stripe)
+    {
+        var script = Uri.TryCreate(stripe[nameof(StripeOptions.JsUrl)], UriKind.Absolute, out var configured) ? configured : new Uri(StripeOptions.DefaultJsUrl);
+        var api = Uri.TryCreate(stripe[nameof(StripeOptions.ApiBase)], UriKind.Absolute, out var apiBase) ? apiBase : new Uri("https://api.stripe.com");
+        var scriptOrigin = ThirdPartySources.Origin(script);
+        // Stripe's own script also loads from its subdomains (Stripe's CSP guide); a stand-in is one origin.
+        string[] scripts = script.Host == "js.stripe.com" ? [scriptOrigin, "https://*.js.stripe.com"] : [scriptOrigin];
+        return new ThirdPartySources(
+            Scripts: scripts,
+            Frames: [.. scripts, "https://hooks.stripe.com"],
+            Connections: [scriptOrigin, ThirdPartySources.Origin(api)]);
     }
 }
 

@@ -9,7 +9,7 @@ namespace ChaosModular.Billing.Gateways;
 /// 4000 0000 0000 0341 saves but is declined when charged. Unlike Stripe, it lets 0002 and 9995
 /// be saved too, so a decline can be shown at payment time.
 /// </summary>
-internal sealed class SimulatedGateway : IPaymentGateway
+internal sealed class SimulatedGateway : IPaymentGateway, IServerCardEntry
 {
     private readonly ConcurrentDictionary<string, GatewayResult> _byIdempotencyKey = new(StringComparer.Ordinal);
 

@@ -15,13 +15,18 @@ namespace ChaosModular.Billing.Gateways;
 /// in its metadata (<c>customer_id</c>); it is found by email and that metadata, or created.
 /// </para>
 /// <para>
+/// Cards never reach the portal's server: the browser types them into Stripe.js's fields and confirms a SetupIntent
+/// the server started (<see cref="StartCardSetupAsync"/>); the server then reads the finished setup and keeps its
+/// payment method (<see cref="CompleteCardSetupAsync"/>).
+/// </para>
+/// <para>
 /// Every charge is a PaymentIntent created with <c>confirm=true</c>, <c>off_session=true</c> and the
 /// payment's idempotency key as Stripe's <c>Idempotency-Key</c> (and in metadata
 /// <c>idempotency_key</c>, which the webhook uses to find the payment): a retry of the same payment,
 /// by Stripe.net after a network error or by PayInvoices, never charges twice.
 /// </para>
 /// </summary>
-internal sealed class StripeGateway : IPaymentGateway, IDisposable
+internal sealed class StripeGateway : IPaymentGateway, IBrowserCardEntry, IDisposable
 {
     /// <summary>
     /// One request's limit. With two automatic retries a charge gives up after about 95 seconds,
@@ -29,12 +34,6 @@ internal sealed class StripeGateway : IPaymentGateway, IDisposable
     /// </summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private const int NetworkRetries = 2;
-
-    private static readonly HashSet<string> CardErrorCodes = new(StringComparer.Ordinal)
-    {
-        "card_declined", "expired_card", "incorrect_cvc", "incorrect_number", "incorrect_zip", "invalid_cvc",
-        "invalid_expiry_month", "invalid_expiry_year", "invalid_number", "processing_error", "authentication_required",
-    };
 
     private readonly HttpClient _http;
     private readonly StripeClient _client;
@@ -49,6 +48,8 @@ internal sealed class StripeGateway : IPaymentGateway, IDisposable
         }
         _logger = logger;
         // A long-lived client whose pooled connections are renewed, so DNS changes are picked up.
+        PublishableKey = settings.PublishableKey ?? "";
+        ScriptUrl = new Uri(settings.JsUrl, UriKind.Absolute);
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = RequestTimeout };
         _client = new StripeClient(
             settings.SecretKey,
@@ -56,45 +57,73 @@ internal sealed class StripeGateway : IPaymentGateway, IDisposable
             apiBase: string.IsNullOrWhiteSpace(settings.ApiBase) ? null : settings.ApiBase.TrimEnd('/'));
     }
 
+    public string PublishableKey { get; }
+
+    public Uri ScriptUrl { get; }
+
     /// <summary>
-    /// Creates a card PaymentMethod from the card details and attaches it to the customer's Stripe
-    /// customer. Stripe checks the card on attach, so a refused card is reported here.
+    /// A SetupIntent for off-session card payments on the customer's Stripe customer, with the portal customer's id in
+    /// its metadata. Its client secret goes to the browser, where Stripe.js confirms it with the card typed into
+    /// Stripe's own fields (and runs the bank's check, 3-D Secure, when the bank asks for one).
     /// </summary>
-    /// <remarks>
-    /// Sending raw card numbers from our server is what Stripe's test mode and a local fake accept;
-    /// in live mode Stripe requires the card to be collected in the browser with Stripe.js / Elements
-    /// (our servers then only ever see a <c>pm_…</c> id), unless the account is approved for raw card
-    /// data. Going live means replacing the card form with Elements and a SetupIntent; the charge path
-    /// and the token format stay as they are.
-    /// </remarks>
-    public async Task<GatewayCard> SaveCardAsync(string customerId, string customerEmail, CardInput card, CancellationToken cancellationToken)
+    public async Task<string> StartCardSetupAsync(string customerId, string customerEmail, CancellationToken cancellationToken)
     {
+        var stripeCustomerId = await FindOrCreateCustomerAsync(customerId, customerEmail, cancellationToken);
+        var intent = await _client.V1.SetupIntents.CreateAsync(new SetupIntentCreateOptions
+        {
+            Customer = stripeCustomerId,
+            Usage = "off_session",
+            // Confirmed by the card fields in the page; nothing that redirects away.
+            AutomaticPaymentMethods = new SetupIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
+            Metadata = new Dictionary<string, string> { ["customer_id"] = customerId },
+        }, cancellationToken: cancellationToken);
+        return intent.ClientSecret;
+    }
+
+    /// <summary>
+    /// Reads the SetupIntent the browser confirmed, with its payment method. Only a succeeded setup made for this
+    /// portal customer gives a card: another customer's id, an unknown id or an unfinished setup are refused.
+    /// </summary>
+    public async Task<GatewayCard> CompleteCardSetupAsync(string customerId, string setupId, CancellationToken cancellationToken)
+    {
+        if (!IsStripeId(setupId, "seti_"))
+        {
+            throw new CardRejectedException(SetupNotFound);
+        }
+        SetupIntent intent;
         try
         {
-            var stripeCustomerId = await FindOrCreateCustomerAsync(customerId, customerEmail, cancellationToken);
-            var created = await _client.V1.PaymentMethods.CreateAsync(new PaymentMethodCreateOptions
-            {
-                Type = "card",
-                Card = new PaymentMethodCardOptions
-                {
-                    Number = new string(card.Number.Where(char.IsAsciiDigit).ToArray()),
-                    ExpMonth = card.ExpiryMonth,
-                    ExpYear = card.ExpiryYear,
-                    Cvc = card.Cvc.Trim(),
-                },
-                Metadata = new Dictionary<string, string> { ["customer_id"] = customerId },
-            }, cancellationToken: cancellationToken);
-            var attached = await _client.V1.PaymentMethods.AttachAsync(created.Id, new PaymentMethodAttachOptions { Customer = stripeCustomerId },
-                cancellationToken: cancellationToken);
-            var details = attached.Card ?? created.Card
-                ?? throw new InvalidOperationException($"Stripe returned payment method {attached.Id} without card details.");
-            return new GatewayCard(BrandName(details.Brand), details.Last4, (int)details.ExpMonth, (int)details.ExpYear, Token(stripeCustomerId, attached.Id));
+            intent = await _client.V1.SetupIntents.GetAsync(setupId, new SetupIntentGetOptions { Expand = ["payment_method"] }, cancellationToken: cancellationToken);
         }
-        catch (StripeException e) when (IsCardError(e))
+        catch (StripeException e) when (e.HttpStatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            throw new CardRejectedException(e.StripeError.Message ?? "Your card was declined.");
+            throw new CardRejectedException(SetupNotFound);
         }
+        if (intent.Metadata?.GetValueOrDefault("customer_id") != customerId || string.IsNullOrEmpty(intent.CustomerId))
+        {
+            _logger.LogWarning("Customer {CustomerId} presented SetupIntent {SetupIntentId}, which was made for someone else", customerId, intent.Id);
+            throw new CardRejectedException(SetupNotFound);
+        }
+        switch (intent.Status)
+        {
+            case "succeeded":
+                break;
+            case "requires_action":
+                throw new CardRejectedException("Your bank asks you to confirm this card. Please enter it again and complete your bank's check.");
+            case "processing":
+                throw new CardRejectedException("Stripe is still checking this card. Please try again in a minute.");
+            default:
+                throw new CardRejectedException(intent.LastSetupError?.Message ?? "Your card was not saved. Please enter it again.");
+        }
+        var method = intent.PaymentMethod ?? throw new InvalidOperationException($"Stripe returned SetupIntent {intent.Id} without its payment method.");
+        var details = method.Card ?? throw new CardRejectedException("Only cards can be saved here.");
+        return new GatewayCard(BrandName(details.Brand), details.Last4, (int)details.ExpMonth, (int)details.ExpYear, Token(intent.CustomerId, method.Id));
     }
+
+    private const string SetupNotFound = "This card setup was not found for your account. Please enter your card again.";
+
+    private static bool IsStripeId(string id, string prefix) =>
+        id.Length is > 5 and <= 255 && id.StartsWith(prefix, StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     public async Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
     {
@@ -186,9 +215,6 @@ internal sealed class StripeGateway : IPaymentGateway, IDisposable
         "eftpos_au" => "eftpos",
         _ => "Card",
     };
-
-    private static bool IsCardError(StripeException e) =>
-        e.StripeError is { } error && (error.Type == "card_error" || (error.Code is { } code && CardErrorCodes.Contains(code)));
 
     /// <summary>The portal customer's Stripe customer: found by email and <c>metadata.customer_id</c>, or created.</summary>
     private async Task<string> FindOrCreateCustomerAsync(string customerId, string email, CancellationToken cancellationToken)

@@ -19,6 +19,20 @@ public sealed class StripeOptions
     /// <summary>Another API address, for a local fake in tests (for example <c>http://127.0.0.1:12111</c>); empty means Stripe's own.</summary>
     public string? ApiBase { get; set; }
 
+    /// <summary>
+    /// The publishable key (<c>pk_…</c>) Stripe.js uses in the browser, where customers type their card into Stripe's
+    /// own fields; required with a secret key.
+    /// </summary>
+    public string? PublishableKey { get; set; }
+
+    /// <summary>
+    /// Where pages load Stripe.js from: Stripe's own address by default; a local stand-in in tests. The page's
+    /// Content-Security-Policy allows this address's origin (script, frames, requests) and the API's.
+    /// </summary>
+    public string JsUrl { get; set; } = DefaultJsUrl;
+
+    public const string DefaultJsUrl = "https://js.stripe.com/v3/";
+
     public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
 }
 
@@ -47,6 +61,18 @@ internal sealed class StripeOptionsValidator : IValidateOptions<StripeOptions>
         else if (!options.WebhookSecret.StartsWith("whsec_", StringComparison.Ordinal))
         {
             failures.Add("Stripe:WebhookSecret must be a webhook signing secret (whsec_...).");
+        }
+        if (string.IsNullOrWhiteSpace(options.PublishableKey))
+        {
+            failures.Add("Stripe:PublishableKey is required when Stripe:SecretKey is set: cards are typed into Stripe.js's fields in the browser, which need it (pk_...).");
+        }
+        else if (!options.PublishableKey.StartsWith("pk_", StringComparison.Ordinal) || options.PublishableKey.Any(char.IsWhiteSpace))
+        {
+            failures.Add("Stripe:PublishableKey must be a publishable key (pk_...).");
+        }
+        if (!Uri.TryCreate(options.JsUrl, UriKind.Absolute, out var jsUrl) || (jsUrl.Scheme != Uri.UriSchemeHttps && jsUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"Stripe:JsUrl '{options.JsUrl}' must be an absolute http(s) URL (Stripe's own is {StripeOptions.DefaultJsUrl}).");
         }
         if (!string.IsNullOrWhiteSpace(options.ApiBase)
             && (!Uri.TryCreate(options.ApiBase, UriKind.Absolute, out var apiBase) || (apiBase.Scheme != Uri.UriSchemeHttps && apiBase.Scheme != Uri.UriSchemeHttp)))

@@ -20,7 +20,10 @@ public sealed class FormRateLimitAttribute(string rule) : Attribute
 {
     public string Rule { get; } = rule;
 
-    /// <summary>The Razor Pages handler (<c>?handler=Add</c>) the limit applies to; null for every POST of the page.</summary>
+    /// <summary>
+    /// The Razor Pages handler (<c>?handler=Add</c>) the limit applies to, or several separated by commas
+    /// (<c>Setup,Add</c>); null for every POST of the page.
+    /// </summary>
     public string? Handler { get; init; }
 }
 
@@ -124,7 +127,10 @@ public static class FormRateLimits
         {
             return null;
         }
-        return limit.Handler is null || string.Equals(context.Request.Query["handler"], limit.Handler, StringComparison.OrdinalIgnoreCase) ? limit : null;
+        return limit.Handler is null
+            || limit.Handler.Split(',', StringSplitOptions.TrimEntries).Contains(context.Request.Query["handler"].ToString(), StringComparer.OrdinalIgnoreCase)
+            ? limit
+            : null;
     }
 
     private static RateLimitPartition<string> Partition(HttpContext context, IReadOnlyDictionary<string, FormRateLimitRule> rules, bool perAccount)

@@ -1,14 +1,26 @@
 using System.ComponentModel.DataAnnotations;
 using ChaosModular.Modules.Infrastructure.RateLimiting;
+using Microsoft.AspNetCore.Http;
 
 namespace ChaosModular.Billing.Areas.Billing.Pages;
 
-/// <summary>Saved cards: add one, choose the default that pays open invoices and every renewal.</summary>
-[FormRateLimit(FormRateLimits.CardSaving, Handler = "Add")]
+/// <summary>
+/// Saved cards: add one, choose the default that pays open invoices and every renewal. With Stripe the card is typed
+/// into Stripe.js's own fields: the page asks <c>Setup</c> for a SetupIntent, the browser confirms it with Stripe and
+/// posts only its id to <c>Add</c>, so no card number ever reaches this server. With the Simulated gateway the portal's
+/// own form is posted, and is never shown again with the number or the security code in it.
+/// </summary>
+[FormRateLimit(FormRateLimits.CardSaving, Handler = "Setup,Add")]
 internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefaultCard setDefault, ICurrentCustomer customer) : PageModel
 {
-    [BindProperty]
+    /// <summary>The portal's own card form (Simulated gateway).</summary>
     public CardForm Card { get; set; } = new();
+
+    /// <summary>The provider's card form (Stripe): the setup the browser confirmed.</summary>
+    public ProviderCardForm Setup { get; set; } = new();
+
+    /// <summary>Stripe's publishable key and script when cards are typed into Stripe's fields; null for the portal's form.</summary>
+    public SaveCard.ProviderFields? ProviderFields { get; } = save.CardFields;
 
     /// <summary>Where to go after saving, e.g. back to the cart that linked here; only a local address is followed.</summary>
     [BindProperty(SupportsGet = true)]
@@ -36,30 +48,62 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
         public bool MakeDefault { get; set; } = true;
     }
 
+    public sealed class ProviderCardForm
+    {
+        /// <summary>The SetupIntent the browser confirmed with Stripe (<c>seti_…</c>).</summary>
+        [StringLength(255)]
+        public string? SetupId { get; set; }
+
+        [Display(Name = "Use this card for payments and renewals")]
+        public bool MakeDefault { get; set; } = true;
+    }
+
     public async Task OnGetAsync(CancellationToken cancellationToken) => Methods = await list.HandleAsync(customer.Id, cancellationToken);
+
+    /// <summary>Stripe only: a SetupIntent's client secret for Stripe.js to confirm (JSON; problem+json when it cannot).</summary>
+    public async Task<IActionResult> OnPostSetupAsync(CancellationToken cancellationToken)
+    {
+        if (ProviderFields is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, "Not available", "Cards are entered in the form on this page.");
+        }
+        return await save.StartSetupAsync(customer.Id, User.Identity?.Name ?? "", cancellationToken) is { } clientSecret
+            ? new JsonResult(new { clientSecret })
+            : Problem(StatusCodes.Status503ServiceUnavailable, "Payment service unavailable",
+                "The payment service could not be reached, so your card cannot be saved now. Please try again in a few minutes.");
+    }
 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
-        // A tampered checkbox (anything but true/false) fails binding, and the form shown again would throw trying to
-        // tick it (FormatException): shown with the default, and a message.
-        const string makeDefault = $"{nameof(Card)}.{nameof(CardForm.MakeDefault)}";
-        if (ModelState.GetFieldValidationState(makeDefault) == Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        SaveCard.Result? result = null;
+        if (ProviderFields is not null)
         {
-            ModelState.Remove(makeDefault);
-            ModelState.AddModelError(string.Empty, "Tick or untick \u201cUse this card for payments and renewals\u201d.");
-        }
-        if (ModelState.IsValid)
-        {
-            var result = await save.HandleAsync(new SaveCard.Request(customer.Id, User.Identity?.Name ?? "", Card.Number, Card.ExpiryMonth, Card.ExpiryYear, Card.Cvc,
-                Card.MakeDefault), cancellationToken);
-            if (result.Problem is not { } problem)
+            await TryUpdateModelAsync(Setup, nameof(Setup));
+            if (CheckboxReadable($"{nameof(Setup)}.{nameof(ProviderCardForm.MakeDefault)}") && ModelState.IsValid)
             {
-                TempData["Flash"] = result.Saved;
-                return Done();
+                result = await save.CompleteSetupAsync(customer.Id, Setup.SetupId ?? "", Setup.MakeDefault, cancellationToken);
             }
+        }
+        else
+        {
+            await TryUpdateModelAsync(Card, nameof(Card));
+            if (CheckboxReadable($"{nameof(Card)}.{nameof(CardForm.MakeDefault)}") && ModelState.IsValid)
+            {
+                result = await save.HandleAsync(new SaveCard.Request(customer.Id, User.Identity?.Name ?? "", Card.Number, Card.ExpiryMonth, Card.ExpiryYear, Card.Cvc,
+                    Card.MakeDefault), cancellationToken);
+            }
+            ForgetCardSecrets();
+        }
+        if (result is { Problem: null })
+        {
+            TempData["Flash"] = result.Saved;
+            return Done();
+        }
+        if (result?.Problem is { } problem)
+        {
             ModelState.AddModelError(problem.Field is null ? string.Empty : $"{nameof(Card)}.{problem.Field}", problem.Message);
         }
-        ForgetCardSecrets();
+        Setup.SetupId = null;
         Methods = await list.HandleAsync(customer.Id, cancellationToken);
         return Page();
     }
@@ -72,6 +116,21 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
         }
         TempData["Flash"] = message;
         return Done();
+    }
+
+    /// <summary>
+    /// A tampered checkbox (anything but true/false) fails binding, and the form shown again would throw trying to tick
+    /// it (FormatException): shown with the default, and a message.
+    /// </summary>
+    private bool CheckboxReadable(string key)
+    {
+        if (ModelState.GetFieldValidationState(key) != Microsoft.AspNetCore.Mvc.ModelBinding.ModelValidationState.Invalid)
+        {
+            return true;
+        }
+        ModelState.Remove(key);
+        ModelState.AddModelError(string.Empty, "Tick or untick \u201cUse this card for payments and renewals\u201d.");
+        return false;
     }
 
     /// <summary>
@@ -91,6 +150,9 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
             }
         }
     }
+
+    private static ObjectResult Problem(int status, string title, string detail) =>
+        new(new ProblemDetails { Status = status, Title = title, Detail = detail }) { StatusCode = status, ContentTypes = { "application/problem+json" } };
 
     private IActionResult Done() => LocalReturnUrl is { } back ? LocalRedirect(back) : RedirectToPage();
 }
