@@ -129,7 +129,7 @@ public class PortalFixture : IAsyncLifetime
             Web is null ? "" : $"\n--- web (pid {SafeId(Web)}, full log {Web.LogFile}) ---\n{Web.Tail()}",
             Worker is null ? "" : $"\n--- worker (pid {SafeId(Worker)}, full log {Worker.LogFile}) ---\n{Worker.Tail()}");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_disposed)
         {

@@ -17,6 +17,13 @@ public abstract class RenewalsPortalTest(RenewalsPortalFixture portal, ITestOutp
     protected new RenewalsPortalFixture Portal { get; } = portal;
 }
 
+/// <summary>Journeys against the portal with Stripe (the fake one) as its gateway (<see cref="StripePortalFixture"/>).</summary>
+[Collection(StripePortalCollection.Name)]
+public abstract class StripePortalTest(StripePortalFixture portal, ITestOutputHelper output) : JourneyTest(portal, output)
+{
+    protected new StripePortalFixture Portal { get; } = portal;
+}
+
 /// <summary>
 /// Base of the journey tests: each journey gets its own browser context (its own cookies) and, when it fails,
 /// leaves for every browser session it opened a screenshot, the page's HTML and a Playwright trace under

@@ -22,6 +22,12 @@ public sealed class PaymentMethodsPage(IPage page) : PortalPage(page)
     public ILocator ExpiryYear => Page.GetByLabel("Expiry year", new() { Exact = true });
     public ILocator SecurityCode => Page.GetByLabel("Security code (CVC)", new() { Exact = true });
     public ILocator UseForPayments => Page.GetByLabel("Use this card for payments and renewals", new() { Exact = true });
+    /// <summary>With Stripe: the expiry field of Stripe.js's card fields (number and security code share the labels above).</summary>
+    public ILocator StripeExpiry => Page.GetByLabel("Expiry date (MM / YY)", new() { Exact = true });
+
+    /// <summary>With Stripe: what Stripe.js says about the card typed in (a refused card), under its fields.</summary>
+    public ILocator CardErrors => Page.Locator("[data-card-errors]");
+
     public ILocator SaveCardButton => Page.GetByRole(AriaRole.Button, new() { Name = "Save card", Exact = true });
 
     public static async Task<PaymentMethodsPage> OpenAsync(IPage page)
@@ -42,6 +48,15 @@ public sealed class PaymentMethodsPage(IPage page) : PortalPage(page)
         await UseForPayments.SetCheckedAsync(makeDefault);
         await SaveCardButton.ClickAsync();
         await Expect(Flash).ToContainTextAsync($"ending in {number[^4..]} was saved");
+    }
+
+    /// <summary>With Stripe: types the card into Stripe.js's fields and presses Save card (the result is the caller's to check).</summary>
+    public async Task TypeIntoStripeAndSaveAsync(string number, string expiry, string cvc)
+    {
+        await CardNumber.FillAsync(number);
+        await StripeExpiry.FillAsync(expiry);
+        await SecurityCode.FillAsync(cvc);
+        await SaveCardButton.ClickAsync();
     }
 
     /// <summary>Presses "Make default" on a saved card and waits for the confirmation.</summary>
