@@ -3,6 +3,7 @@ using ChaosModular.Accounts.Data;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
+using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.UnitTests.Modules;
@@ -102,6 +103,65 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
             var handled = await db.Set<OutboxHandled>().CountAsync(h => h.MessageId == integrationEvent.EventId);
             return done.CompletedUtc is not null && handled == 2;   // Notifications' welcome email and Billing's profile
         }, TimeSpan.FromSeconds(30), "both handlers recorded and the row completed");
+    }
+
+    [Fact]
+    public async Task Events_committed_together_are_dispatched_by_one_job_and_each_reaches_every_handler()
+    {
+        var events = Enumerable.Range(0, 3).Select(_ => NewEvent()).ToList();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            foreach (var integrationEvent in events)
+            {
+                db.Publish(integrationEvent);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var ids = events.Select(e => e.EventId).ToList();
+        await Eventually.Until(async () =>
+        {
+            await using var check = factory.Services.CreateAsyncScope();
+            var db = check.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            var completed = await db.OutboxMessages.AsNoTracking().CountAsync(m => ids.Contains(m.Id) && m.CompletedUtc != null);
+            var handled = await db.Set<OutboxHandled>().CountAsync(h => ids.Contains(h.MessageId));
+            return completed == 3 && handled == 6;   // each: Notifications' welcome email and Billing's profile
+        }, TimeSpan.FromSeconds(30), "every handler recorded for the three events and their rows completed");
+        foreach (var integrationEvent in events)
+        {
+            Assert.True(await EmailExists(integrationEvent.Email));
+        }
+        // One dispatch job for the commit, none per event.
+        var dispatches = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi().SucceededJobs(0, 10_000)
+            .Select(j => j.Value.Job)
+            .Where(j => j is not null && j.Type == typeof(OutboxJobs) && j.Method.Name.StartsWith("Dispatch", StringComparison.Ordinal)
+                && j.Args.Any(a => a is Guid id && ids.Contains(id) || a is Guid[] many && many.Any(ids.Contains)))
+            .ToList();
+        var dispatch = Assert.Single(dispatches);
+        Assert.Equal(nameof(OutboxJobs.DispatchManyAsync), dispatch.Method.Name);
+    }
+
+    [Fact]
+    public async Task A_message_that_fails_in_a_handler_batch_does_not_stop_the_others()
+    {
+        var integrationEvent = NewEvent();
+        await using (var db = ContextWithoutOutboxHook())
+        {
+            db.Publish(integrationEvent);
+            await db.SaveChangesAsync();
+        }
+        var handlerKey = factory.Services.GetServices<IntegrationEventSubscription>()
+            .First(s => s.EventType == typeof(CustomerRegistered) && s.Key.Contains("Notifications", StringComparison.Ordinal)).Key;
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // The first message does not exist, so its handler throws: logged and handed to a job of its own.
+            await ActivatorUtilities.CreateInstance<OutboxJobs>(scope.ServiceProvider)
+                .HandleManyAsync(AccountsDbContext.Schema, [Guid.NewGuid(), integrationEvent.EventId], handlerKey, CancellationToken.None);
+        }
+
+        Assert.True(await EmailExists(integrationEvent.Email));
     }
 
     private async Task<bool> EmailExists(string address)

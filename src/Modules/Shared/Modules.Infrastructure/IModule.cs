@@ -1,4 +1,3 @@
-using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Modules.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -22,8 +21,4 @@ public interface IModule
 
     /// <summary>Recurring jobs, registered by whichever process runs the job server.</summary>
     void RegisterRecurringJobs(Hangfire.IRecurringJobManager jobs) { }
-
-    /// <summary>Migrates the module's schema and runs its seeders (<c>AddModuleSeeder</c>).</summary>
-    Task InitializeAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.MigrateAndSeedAsync(this, cancellationToken);
 }

@@ -90,6 +90,22 @@ internal sealed class Invoice
     public Money BalanceDue => new(Balance, Currency);
     public bool IsPayable => Status is InvoiceStatus.Open or InvoiceStatus.Overdue && Balance > 0;
 
+    /// <summary>
+    /// A unique stand-in number (never shown) for an invoice inserted before its batch takes its numbers: the numbers are taken
+    /// last in the issuing transaction, see <c>IssueInvoice</c>.
+    /// </summary>
+    public static string Unnumbered() => string.Concat("~", Guid.NewGuid().ToString("N").AsSpan(0, 29));
+
+    /// <summary>Gives an invoice issued <see cref="Unnumbered"/> its number, in the same transaction.</summary>
+    public void Numbered(string number)
+    {
+        if (!Number.StartsWith('~'))
+        {
+            throw new InvalidOperationException($"Invoice {Number} already has its number.");
+        }
+        Number = number;
+    }
+
     public static Invoice Issue(string number, string customerId, string currency, DateTime issuedUtc, int paymentTermDays,
         decimal taxRatePercent, BillingSnapshot billTo, IEnumerable<(string Description, decimal Quantity, decimal UnitPrice, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? ProductReference)> lines,
         string? sourceReference = null, DateOnly? dueOn = null)

@@ -81,15 +81,21 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
             }
             if (toIssue.Count > 0)
             {
-                // The year's counter is bumped in the invoices' own transaction: the bump holds the counter's row until the
-                // invoices are saved, so concurrent issuers (the renewal drains) take numbers one after another instead of
-                // conflicting, and a failed insert gives its numbers back.
+                // The year's counter is bumped in the invoices' own transaction, so a failed insert gives its numbers back, and
+                // last: the invoices are inserted unnumbered, then the bump and the numbering are the transaction's final
+                // statements. The bump holds the counter's row until the commit, so concurrent issuers (the renewal drains) take
+                // numbers one after another; they now wait for a bump and a rename, not for a batch's inserts.
                 var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
                 try
                 {
-                    var first = await ReserveNumbersAsync(issued.Year, toIssue.Count, cancellationToken);
-                    var invoices = toIssue.Select((item, n) => (item.Index, Invoice: item.Issue($"INV-{issued.Year}-{first + n:000000}"))).ToList();
+                    var invoices = toIssue.Select(item => (item.Index, Invoice: item.Issue(Invoice.Unnumbered()))).ToList();
                     db.Invoices.AddRange(invoices.Select(x => x.Invoice));
+                    await db.SaveChangesAsync(cancellationToken);
+                    var first = await ReserveNumbersAsync(issued.Year, invoices.Count, cancellationToken);
+                    for (var n = 0; n < invoices.Count; n++)
+                    {
+                        invoices[n].Invoice.Numbered($"INV-{issued.Year}-{first + n:000000}");
+                    }
                     await db.SaveChangesAsync(cancellationToken);
                     if (ownTransaction is not null)
                     {
@@ -142,6 +148,19 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
     private async Task<int> ReserveNumbersAsync(int year, int count, CancellationToken cancellationToken)
     {
         var version = Guid.NewGuid();
+        if (db.ClaimsWithSkipLocked())
+        {
+            // PostgreSQL: the bump answers its own result, one round trip less while the row is held.
+            var bumpedTo = await db.Database.SqlQuery<int>($"""
+                UPDATE billing.invoice_numbers SET "Last" = "Last" + {count}, "Version" = {version} WHERE "Year" = {year} RETURNING "Last" AS "Value"
+                """).ToListAsync(cancellationToken);
+            if (bumpedTo.Count == 1)
+            {
+                return bumpedTo[0] - count + 1;
+            }
+            db.InvoiceNumbers.Add(new InvoiceNumberCounter { Year = year, Last = count, Version = version });
+            return 1;
+        }
         var bumped = await db.InvoiceNumbers.Where(c => c.Year == year)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Last, c => c.Last + count).SetProperty(c => c.Version, version), cancellationToken);
         if (bumped == 0)

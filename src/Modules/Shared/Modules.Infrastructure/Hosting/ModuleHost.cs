@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Modules.Infrastructure.Telemetry;
@@ -111,10 +112,24 @@ public static class ModuleHost
             return;
         }
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModuleHost));
-        foreach (var module in services.GetRequiredService<IReadOnlyList<IModule>>())
+        var modules = services.GetRequiredService<IReadOnlyList<IModule>>();
+        var started = Stopwatch.GetTimestamp();
+        // Most starts find nothing to migrate: one query confirms that for every module, and only the others are migrated.
+        var upToDate = await MigrationsCheck.UpToDateModulesAsync(modules, db.ParsedProvider, db.ConnectionString!, logger, cancellationToken);
+        logger.LogInformation("Migrations of {UpToDate} of {Count} modules confirmed applied in {Ms:0} ms.", upToDate.Count, modules.Count,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        foreach (var module in modules)
         {
-            logger.LogInformation("Initializing module {Module} on {Provider}.", module.Name, db.ParsedProvider);
-            await module.InitializeAsync(services, cancellationToken);
+            var step = Stopwatch.GetTimestamp();
+            if (!upToDate.Contains(module.Name))
+            {
+                logger.LogInformation("Migrating module {Module} on {Provider}.", module.Name, db.ParsedProvider);
+                await services.MigrateAsync(module, cancellationToken);
+            }
+            var migrated = Stopwatch.GetTimestamp();
+            await services.SeedAsync(module, cancellationToken);
+            logger.LogInformation("Module {Module} initialized: migrations {MigrateMs:0} ms, seeders {SeedMs:0} ms.", module.Name,
+                Stopwatch.GetElapsedTime(step, migrated).TotalMilliseconds, Stopwatch.GetElapsedTime(migrated).TotalMilliseconds);
         }
     }
 

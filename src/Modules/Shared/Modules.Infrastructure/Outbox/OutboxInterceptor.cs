@@ -106,15 +106,25 @@ internal sealed class OutboxInterceptor(IBackgroundJobClient jobs, ILogger<Outbo
             return;
         }
         var module = context.Model.GetDefaultSchema()!;
-        foreach (var id in ids.Distinct())
+        // One dispatch job per commit (in chunks), not one per row: a batch that commits hundreds of events (the renewal
+        // drain's) would otherwise spend most of its time creating Hangfire jobs, several statements each.
+        foreach (var chunk in ids.Distinct().Chunk(OutboxJobs.DispatchChunk))
         {
             try
             {
-                jobs.Enqueue<OutboxJobs>(j => j.DispatchAsync(module, id, CancellationToken.None));
+                if (chunk.Length == 1)
+                {
+                    var id = chunk[0];
+                    jobs.Enqueue<OutboxJobs>(j => j.DispatchAsync(module, id, CancellationToken.None));
+                }
+                else
+                {
+                    jobs.Enqueue<OutboxJobs>(j => j.DispatchManyAsync(module, chunk, CancellationToken.None));
+                }
             }
             catch (Exception ex)
             {
-                logger.LogWarning(ex, "Could not enqueue dispatch of outbox message {MessageId} of {Module}; the sweep will retry.", id, module);
+                logger.LogWarning(ex, "Could not enqueue dispatch of {Count} outbox messages of {Module} (first {MessageId}); the sweep will retry.", chunk.Length, module, chunk[0]);
             }
         }
     }

@@ -6,6 +6,7 @@ namespace ChaosModular.Modules.Infrastructure.Outbox;
 public interface IOutboxStore
 {
     Task<OutboxMessage?> FindAsync(Guid id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<OutboxMessage>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
     Task<IReadOnlyList<Guid>> UndispatchedAsync(DateTime occurredBeforeUtc, int max, CancellationToken cancellationToken);
 
     /// <summary>When the oldest message still waiting for dispatch occurred; null when none waits.</summary>
@@ -16,6 +17,9 @@ public interface IOutboxStore
 
     Task<IReadOnlySet<string>> HandledByAsync(Guid messageId, CancellationToken cancellationToken);
 
+    /// <summary>The handlers done for each of the messages that has any.</summary>
+    Task<IReadOnlyDictionary<Guid, IReadOnlySet<string>>> HandledByManyAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken);
+
     /// <summary>Records that a handler finished; false if it already had (a concurrent duplicate).</summary>
     Task<bool> MarkHandledAsync(Guid messageId, string handlerKey, DateTime utcNow, CancellationToken cancellationToken);
     Task SaveAsync(CancellationToken cancellationToken);
@@ -25,6 +29,9 @@ internal sealed class OutboxStore<TContext>(TContext context) : IOutboxStore whe
 {
     public Task<OutboxMessage?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         context.OutboxMessages.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+
+    public async Task<IReadOnlyList<OutboxMessage>> FindManyAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken) =>
+        await context.OutboxMessages.Where(m => ids.Contains(m.Id)).ToListAsync(cancellationToken);
 
     public async Task<IReadOnlyList<Guid>> UndispatchedAsync(DateTime occurredBeforeUtc, int max, CancellationToken cancellationToken) =>
         await context.OutboxMessages
@@ -50,6 +57,11 @@ internal sealed class OutboxStore<TContext>(TContext context) : IOutboxStore whe
     public async Task<IReadOnlySet<string>> HandledByAsync(Guid messageId, CancellationToken cancellationToken) =>
         (await context.Set<OutboxHandled>().Where(h => h.MessageId == messageId).Select(h => h.HandlerKey).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyDictionary<Guid, IReadOnlySet<string>>> HandledByManyAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken) =>
+        (await context.Set<OutboxHandled>().Where(h => messageIds.Contains(h.MessageId)).Select(h => new { h.MessageId, h.HandlerKey }).ToListAsync(cancellationToken))
+            .GroupBy(h => h.MessageId)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(h => h.HandlerKey).ToHashSet(StringComparer.Ordinal));
 
     public async Task<bool> MarkHandledAsync(Guid messageId, string handlerKey, DateTime utcNow, CancellationToken cancellationToken)
     {

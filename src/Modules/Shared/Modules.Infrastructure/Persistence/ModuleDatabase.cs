@@ -50,6 +50,13 @@ public static class ModuleDatabase
     /// <summary>A module's start-up: applies its migrations, then runs its seeders in the order they were registered.</summary>
     public static async Task MigrateAndSeedAsync(this IServiceProvider services, IModule module, CancellationToken cancellationToken)
     {
+        await services.MigrateAsync(module, cancellationToken);
+        await services.SeedAsync(module, cancellationToken);
+    }
+
+    /// <summary>Applies the module's pending migrations, if any.</summary>
+    public static async Task MigrateAsync(this IServiceProvider services, IModule module, CancellationToken cancellationToken)
+    {
         await using var scope = services.CreateAsyncScope();
         var db = (DbContext)scope.ServiceProvider.GetRequiredService(module.DbContextType);
         // Checked, not re-run: MigrateAsync also compares the model with the last snapshot on every call (a model diff per
@@ -58,6 +65,12 @@ public static class ModuleDatabase
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Runs the module's seeders in the order they were registered.</summary>
+    public static async Task SeedAsync(this IServiceProvider services, IModule module, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
         foreach (var seeder in scope.ServiceProvider.GetKeyedServices<IModuleSeeder>(module.Name))
         {
             await seeder.SeedAsync(cancellationToken);
