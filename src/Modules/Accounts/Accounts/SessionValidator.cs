@@ -1,6 +1,10 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,24 +17,51 @@ namespace ChaosModular.Accounts;
 /// request (user, claims, roles and each role's claims: five queries for a customer) and issue a new cookie with every
 /// response. A changed stamp or role set goes to Identity's validator, which rejects the session or rebuilds and renews it.
 /// </summary>
+/// <remarks>
+/// Identity's validator and its graph (SignInManager, UserManager, stores, claims factory) are built only when the fast
+/// check fails; resolving them on every request was a measurable part of a page's CPU. The check itself is a compiled
+/// query, so a request does not translate or look up its LINQ.
+/// </remarks>
 internal sealed class SessionValidator(
     IOptions<SecurityStampValidatorOptions> options,
-    SignInManager<PortalUser> signInManager,
-    ILoggerFactory logger,
     AccountsDbContext db,
-    IOptions<IdentityOptions> identity) : SecurityStampValidator<PortalUser>(options, signInManager, logger)
+    IOptions<IdentityOptions> identity) : ISecurityStampValidator
 {
-    public override async Task ValidateAsync(CookieValidatePrincipalContext context)
+    private sealed record Stored(string? SecurityStamp, bool EmailConfirmed, List<string?> Roles);
+
+    /// <summary>
+    /// Compiled once per model: a compiled query runs only against the model it was compiled with, and a process (the
+    /// tests') can hold contexts on several providers.
+    /// </summary>
+    private static readonly ConditionalWeakTable<IModel, Func<AccountsDbContext, string, CancellationToken, Task<Stored?>>> StoredQueries = new();
+
+    private static Func<AccountsDbContext, string, CancellationToken, Task<Stored?>> StoredOf(AccountsDbContext db) =>
+        StoredQueries.GetValue(db.Model, _ => CompileStored());
+
+    private static Func<AccountsDbContext, string, CancellationToken, Task<Stored?>> CompileStored() =>
+        EF.CompileAsyncQuery((AccountsDbContext db, string userId, CancellationToken _) => db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new Stored(
+                u.SecurityStamp,
+                u.EmailConfirmed,
+                db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, role) => role.Name).ToList()))
+            .SingleOrDefault());
+
+    public async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         if (!Due(context) || await UnchangedAsync(context.Principal, context.HttpContext.RequestAborted))
         {
             return;
         }
-        await base.ValidateAsync(context);
+        var services = context.HttpContext.RequestServices;
+        var identityValidator = new SecurityStampValidator<PortalUser>(
+            options, services.GetRequiredService<SignInManager<PortalUser>>(), services.GetRequiredService<ILoggerFactory>());
+        await identityValidator.ValidateAsync(context);
     }
 
     private bool Due(CookieValidatePrincipalContext context) =>
-        context.Properties.IssuedUtc is not { } issued || TimeProvider.GetUtcNow() - issued > Options.ValidationInterval;
+        context.Properties.IssuedUtc is not { } issued
+        || (options.Value.TimeProvider ?? TimeProvider.System).GetUtcNow() - issued > options.Value.ValidationInterval;
 
     private async Task<bool> UnchangedAsync(ClaimsPrincipal? principal, CancellationToken cancellationToken)
     {
@@ -40,15 +71,7 @@ internal sealed class SessionValidator(
         {
             return false;
         }
-        var stored = await db.Users.AsNoTracking()
-            .Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                u.SecurityStamp,
-                u.EmailConfirmed,
-                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, r => r.RoleId, r => r.Id, (_, role) => role.Name).ToList(),
-            })
-            .SingleOrDefaultAsync(cancellationToken);
+        var stored = await StoredOf(db)(db, userId, cancellationToken);
         if (stored is null || stored.SecurityStamp != stamp || stored.EmailConfirmed != principal.HasClaim(PortalClaims.EmailConfirmed, "true"))
         {
             return false;

@@ -11,4 +11,12 @@ public static class SubscriptionsRoutes
     public const string Downloads = "/products/downloads";
 
     public static string Details(Guid subscriptionId) => $"/products/{subscriptionId}";
+
+    public static string Upgrade(Guid subscriptionId) => $"/products/{subscriptionId}/upgrade";
+
+    /// <summary>Buy Again: an expired subscription's plan in the cart.</summary>
+    public static string Cart(Guid subscriptionId) => $"/products/cart/{subscriptionId}";
+
+    /// <summary>The Downloads page at a product's section.</summary>
+    public static string DownloadsOf(string productCode) => $"{Downloads}#{Uri.EscapeDataString(productCode)}";
 }

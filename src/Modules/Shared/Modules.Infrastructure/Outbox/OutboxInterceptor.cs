@@ -9,11 +9,13 @@ namespace ChaosModular.Modules.Infrastructure.Outbox;
 /// <summary>
 /// Enqueues a dispatch job for each outbox row once it is committed, so events flow at once.
 /// If the enqueue fails the row stays undispatched and the outbox sweep picks it up: nothing is lost.
+/// One instance serves every context (a singleton, so module contexts can be pooled): the rows saved and not yet
+/// committed are kept on the context being saved (<see cref="OutboxPending"/>), which EF resets when the context
+/// returns to the pool.
 /// </summary>
 internal sealed class OutboxInterceptor(IBackgroundJobClient jobs, ILogger<OutboxInterceptor> logger)
     : ISaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private readonly Dictionary<DbContext, List<Guid>> _pending = [];
 
     public ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
@@ -84,24 +86,20 @@ internal sealed class OutboxInterceptor(IBackgroundJobClient jobs, ILogger<Outbo
         {
             return;
         }
-        if (!_pending.TryGetValue(context, out var ids))
-        {
-            _pending[context] = ids = [];
-        }
-        ids.AddRange(added);
+        OutboxPending.Of(context).Add(added);
     }
 
-    private void Discard(DbContext? context)
+    private static void Discard(DbContext? context)
     {
         if (context is not null)
         {
-            _pending.Remove(context);
+            OutboxPending.Of(context).Clear();
         }
     }
 
     private void Flush(DbContext? context)
     {
-        if (context is null || !_pending.Remove(context, out var ids))
+        if (context is null || OutboxPending.Of(context).Take() is not { Count: > 0 } ids)
         {
             return;
         }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Modules.Infrastructure.Persistence;
@@ -21,14 +22,17 @@ public static class ModuleDatabase
     public static IServiceCollection AddModuleDbContext<TContext>(this IServiceCollection services, string module)
         where TContext : DbContext, IOutboxContext
     {
-        services.AddScoped<OutboxInterceptor>();
+        services.TryAddSingleton<OutboxInterceptor>();
         services.AddKeyedScoped<IOutboxStore, OutboxStore<TContext>>(module);
         services.AddSingleton(new OutboxModule(module));
-        services.AddDbContext<TContext>((sp, options) =>
+        // Pooled: a page asks several modules, and building a context (its services, its options) per module per request
+        // was a good part of a page's cost. Everything the options hold is a singleton (the outbox interceptor keeps its
+        // state on the context, which EF resets when the context returns to the pool); sp is the root provider here.
+        services.AddDbContextPool<TContext>((sp, options) =>
         {
             var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             options.UseModuleDatabase(db.ParsedProvider, db.ConnectionString!, module, db.ContentRoot);
-            options.AddInterceptors(sp.GetRequiredService<OutboxInterceptor>());
+            options.AddOutbox(sp);
             foreach (var configure in sp.GetServices<IModuleDbContextConfiguration>())
             {
                 configure.Configure(module, options);
