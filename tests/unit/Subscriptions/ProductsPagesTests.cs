@@ -19,7 +19,12 @@ public class ProductsPortalFactory : SqlitePortalFactory
 {
     public static readonly DateOnly Today = new(2026, 7, 2);
 
-    public ProductsPortalFactory() => Clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 2, 10, 0, 0, TimeSpan.Zero));
+    public ProductsPortalFactory()
+    {
+        Clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 2, 10, 0, 0, TimeSpan.Zero));
+        // Counts SQL commands where a test asks (Licensing's server list); records nothing otherwise.
+        TestServices = SqlCommandCounter.AddTo;
+    }
 }
 
 /// <summary>The same portal on a server whose culture writes numbers with a decimal comma.</summary>
