@@ -20,6 +20,9 @@ internal sealed class RecordingEmailTransport : IEmailTransport
 
     public void RefuseNext(string address) => _refusals[address] = 1;
 
+    /// <summary>Called after each delivery with the address (a test stops its job there).</summary>
+    public Action<string>? Delivering { get; set; }
+
     public IEmailSender OpenSender() => new Sender(this);
 
     private sealed class Sender(RecordingEmailTransport transport) : IEmailSender
@@ -32,6 +35,7 @@ internal sealed class RecordingEmailTransport : IEmailTransport
                 throw new IOException($"550 mailbox {to} unavailable");
             }
             transport._delivered.Enqueue(to);
+            transport.Delivering?.Invoke(to);
             return Task.CompletedTask;
         }
 
@@ -184,6 +188,88 @@ public sealed class EmailBatchTests(EmailBatchFactory factory) : IClassFixture<E
             var stored = await StoredAsync(emails);
             Assert.Equal(emails.Count, stored.Count);
             Assert.Equal(stored.Values.Order(), QueuedSends([.. stored.Values]).SelectMany(j => j).Order());
+        }
+    }
+
+    /// <summary>
+    /// A chunk is claimed in one statement and read back by its holder: emails another job holds (its lease still running)
+    /// are neither sent nor touched, the others are sent and recorded as sent.
+    /// </summary>
+    [Fact]
+    public async Task A_chunk_sends_only_the_emails_it_claimed_and_leaves_those_another_job_holds()
+    {
+        var emails = Welcomes("held", 6);
+        await QueueAsync(emails);
+        var stored = await StoredAsync(emails);
+        var ids = emails.Select(e => stored[e.SourceKey]).ToArray();
+        var otherJob = Guid.NewGuid();
+        var heldUntil = DateTime.UtcNow.AddHours(1);
+        var held = ids.Where((_, i) => i % 2 == 0).ToArray();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.Where(e => held.Contains(e.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseHolder, otherJob).SetProperty(e => e.LeaseUntilUtc, heldUntil));
+        }
+
+        await SendBatchAsync(ids);
+
+        var rows = await RowsAsync(ids);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var isHeld = i % 2 == 0;
+            Assert.Equal(isHeld ? 0 : 1, factory.Transport.Delivered.Count(a => a == emails[i].ToAddress));
+            Assert.Equal(!isHeld, rows[i].SentUtc is not null);
+            Assert.Equal(isHeld ? otherJob : null, rows[i].LeaseHolder);
+            Assert.Equal(isHeld ? 0 : 1, rows[i].Attempts);
+        }
+    }
+
+    /// <summary>
+    /// A Worker stopping mid-chunk (its cancellation token fired after the third email): the three sent are recorded as
+    /// sent, the rest are let go at once (no lease left to wait for), and the retry sends only them.
+    /// </summary>
+    [Fact]
+    public async Task A_chunk_stopped_midway_records_what_it_sent_and_lets_go_of_the_rest()
+    {
+        var emails = Welcomes("stopped", 2 * EmailJobs.MarkEvery + 5);
+        await QueueAsync(emails);
+        var stored = await StoredAsync(emails);
+        var ids = emails.Select(e => stored[e.SourceKey]).ToArray();
+        using var stop = new CancellationTokenSource();
+        var sentHere = 0;
+        var mine = emails.Select(e => e.ToAddress).ToHashSet(StringComparer.Ordinal);
+        factory.Transport.Delivering = to =>
+        {
+            if (mine.Contains(to) && ++sentHere == EmailJobs.MarkEvery + 3)
+            {
+                stop.Cancel();
+            }
+        };
+        try
+        {
+            await using (var scope = factory.Services.CreateAsyncScope())
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                    () => scope.ServiceProvider.GetRequiredService<EmailJobs>().SendBatchAsync(ids, stop.Token));
+            }
+        }
+        finally
+        {
+            factory.Transport.Delivering = null;
+        }
+
+        var rows = await RowsAsync(ids);
+        Assert.Equal(EmailJobs.MarkEvery + 3, rows.Count(e => e.SentUtc is not null));
+        Assert.All(rows.Take(EmailJobs.MarkEvery + 3), e => Assert.NotNull(e.SentUtc));
+        Assert.All(rows, e => Assert.Null(e.LeaseUntilUtc));
+        Assert.All(rows, e => Assert.Null(e.LeaseHolder));
+
+        await SendBatchAsync(ids);
+
+        Assert.All(await RowsAsync(ids), e => Assert.NotNull(e.SentUtc));
+        foreach (var email in emails)
+        {
+            Assert.Single(factory.Transport.Delivered, a => a == email.ToAddress);
         }
     }
 

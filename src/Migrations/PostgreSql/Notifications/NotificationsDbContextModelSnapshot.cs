@@ -90,6 +90,9 @@ namespace ChaosModular.Migrations.PostgreSql.Notifications
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<Guid?>("LeaseHolder")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("timestamp with time zone");
 

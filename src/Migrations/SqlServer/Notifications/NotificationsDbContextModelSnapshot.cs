@@ -90,6 +90,9 @@ namespace ChaosModular.Migrations.SqlServer.Notifications
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<Guid?>("LeaseHolder")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("datetime2");
 

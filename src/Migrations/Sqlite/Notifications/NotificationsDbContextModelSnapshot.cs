@@ -86,6 +86,9 @@ namespace ChaosModular.Migrations.Sqlite.Notifications
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("LeaseHolder")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LeaseUntilUtc")
                         .HasColumnType("TEXT");
 

@@ -25,6 +25,9 @@ internal sealed class Email
     /// <summary>While set and in the future, one send job holds the email; others leave it alone.</summary>
     public DateTime? LeaseUntilUtc { get; private set; }
 
+    /// <summary>The send job holding the lease (a new id per run): a batch is claimed in one statement and read back by it.</summary>
+    public Guid? LeaseHolder { get; private set; }
+
     public IReadOnlyList<StoredAttachment> Attachments => _attachments;
 
     public void Attach(string fileName, string contentType, byte[] content) =>
@@ -41,18 +44,8 @@ internal sealed class Email
         CreatedUtc = utcNow,
     };
 
-    public void Sent(DateTime utcNow)
-    {
-        SentUtc = utcNow;
-        LastError = null;
-        LeaseUntilUtc = null;
-    }
-
-    public void Failed(string error)
-    {
-        LastError = error.Length > 2000 ? error[..2000] : error;
-        LeaseUntilUtc = null;
-    }
+    /// <summary>What is kept of a failure: the error, cut to the column's 2,000 characters.</summary>
+    public static string ErrorText(string error) => error.Length > 2000 ? error[..2000] : error;
 }
 
 internal sealed class StoredAttachment
