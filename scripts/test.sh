@@ -14,6 +14,8 @@ fc-list 2>/dev/null | grep -qi "DejaVu Sans" || need+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi "Liberation" || need+=(fonts-liberation)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v wrk >/dev/null || need+=(wrk)
+# Invoice PDFs are checked with qpdf --check (InvoiceSortingAndPdfTests).
+command -v qpdf >/dev/null || need+=(qpdf)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then

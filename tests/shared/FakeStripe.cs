@@ -171,6 +171,7 @@ public sealed class FakeStripe : IAsyncDisposable
             ("GET", ["v1", "customers"]) => ListCustomers(r),
             ("POST", ["v1", "setup_intents"]) => CreateSetupIntent(r),
             ("GET", ["v1", "setup_intents", var id]) => GetSetupIntent(id, r),
+            ("POST", ["v1", "payment_methods", var id, "detach"]) => DetachPaymentMethod(id),
             ("POST", ["v1", "payment_intents"]) => r.IdempotencyKey is null
                 ? CreatePaymentIntent(r)
                 : _byIdempotencyKey.GetOrAdd(r.IdempotencyKey, _ => CreatePaymentIntent(r)),
@@ -283,6 +284,23 @@ public sealed class FakeStripe : IAsyncDisposable
             return (200, intent.ToJsonString());
         }
     }
+
+    /// <summary>Detaches a payment method from its customer: it can no longer be charged (a charge with it is refused).</summary>
+    private (int, string) DetachPaymentMethod(string id)
+    {
+        if (!_methods.TryGetValue(id, out var stored) || stored.Method["customer"] is null)
+        {
+            return Error(400, "invalid_request_error", "payment_method_unexpected_state", $"The payment method {id} is not attached to a customer.");
+        }
+        lock (_lock)
+        {
+            stored.Method["customer"] = null;
+            return (200, stored.Method.ToJsonString());
+        }
+    }
+
+    /// <summary>Whether a payment method is still attached to a customer (false once detached, or when unknown).</summary>
+    public bool IsAttached(string paymentMethodId) => _methods.TryGetValue(paymentMethodId, out var stored) && stored.Method["customer"] is not null;
 
     private JsonObject Card(string number, string? expiryMonth, string? expiryYear) => new()
     {

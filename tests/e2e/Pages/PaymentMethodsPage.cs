@@ -65,4 +65,46 @@ public sealed class PaymentMethodsPage(IPage page) : PortalPage(page)
         await MakeDefaultButton(last4).ClickAsync();
         await Expect(Flash).ToContainTextAsync($"ending in {last4} now pays your open invoices and renewals");
     }
+
+    /// <summary>A card's Change link: the card form replacing it.</summary>
+    public ILocator ChangeLink(string last4) => Card(last4).GetByRole(AriaRole.Link, new() { Name = "Change" });
+
+    /// <summary>A card's Remove link: the confirmation, or why it cannot be removed.</summary>
+    public ILocator RemoveLink(string last4) => Card(last4).GetByRole(AriaRole.Link, new() { Name = "Remove" });
+
+    public ILocator ReplacingHeading => Page.GetByTestId("replacing");
+
+    public ILocator ReplaceCardButton => Page.GetByRole(AriaRole.Button, new() { Name = "Replace card", Exact = true });
+
+    /// <summary>The removal's confirmation (or its refusal).</summary>
+    public ILocator RemoveConfirmation => Page.GetByTestId("remove-card");
+
+    public ILocator ConfirmRemoveButton => Page.GetByRole(AriaRole.Button, new() { Name = "Remove card", Exact = true });
+
+    public ILocator RemoveRefusal => Page.GetByTestId("remove-refused");
+
+    /// <summary>"Pay N unpaid invoices now with this card", offered after a card is saved or made default.</summary>
+    public ILocator PayUnpaidOffer => Page.GetByTestId("pay-unpaid");
+
+    /// <summary>Change on a saved card: types the new card into the portal's form and presses Replace card; waits for the confirmation.</summary>
+    public async Task ChangeCardAsync(string last4, string number, int expiryMonth, int expiryYear, string cvc)
+    {
+        await ChangeLink(last4).ClickAsync();
+        await Expect(ReplacingHeading).ToContainTextAsync($"ending in {last4}");
+        await CardNumber.FillAsync(number);
+        await ExpiryMonth.FillAsync(expiryMonth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await ExpiryYear.FillAsync(expiryYear.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await SecurityCode.FillAsync(cvc);
+        await ReplaceCardButton.ClickAsync();
+        await Expect(Flash).ToContainTextAsync($"ending in {number[^4..]} replaced");
+    }
+
+    /// <summary>Remove on a saved card, confirmed; waits for the confirmation that it is gone.</summary>
+    public async Task RemoveCardAsync(string last4)
+    {
+        await RemoveLink(last4).ClickAsync();
+        await Expect(RemoveConfirmation).ToContainTextAsync($"ending in {last4}?");
+        await ConfirmRemoveButton.ClickAsync();
+        await Expect(Flash).ToContainTextAsync($"ending in {last4} was removed");
+    }
 }

@@ -96,6 +96,44 @@ public sealed class BillingCustomer
         return ((string)json["clientSecret"]!, script);
     }
 
+    /// <summary>
+    /// Payment methods › Change: the card form of <c>?change={id}</c>, filled in as <see cref="AddCardAsync"/> fills it
+    /// (the portal's form with the Simulated gateway, a SetupIntent confirmed at fake Stripe with Stripe).
+    /// </summary>
+    public async Task<HttpResponseMessage> ChangeCardAsync(Guid paymentMethodId, string number)
+    {
+        var path = $"/billing/payment-methods?change={paymentMethodId}&handler=Add";
+        if (Factory.Services.GetService<ChaosModular.Billing.Gateways.IBrowserCardEntry>() is null)
+        {
+            return await Client.SubmitAsync(path, new Dictionary<string, string>
+            {
+                ["Card.Number"] = number,
+                ["Card.ExpiryMonth"] = "12",
+                ["Card.ExpiryYear"] = (DateTime.UtcNow.Year + 3).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Card.Cvc"] = "123",
+                ["Card.MakeDefault"] = "false",
+            });
+        }
+        var setup = await StartCardSetupAsync();
+        var confirmed = await FakeStripe.ConfirmSetupAsBrowserAsync(setup.StripeUrl, setup.ClientSecret, number, 12, DateTime.UtcNow.Year + 3);
+        return await Client.SubmitAsync(path, new Dictionary<string, string>
+        {
+            ["Setup.SetupId"] = (string?)confirmed["id"] ?? FakeStripe.SetupIdOf(setup.ClientSecret),
+            ["Setup.MakeDefault"] = "false",
+        });
+    }
+
+    /// <summary>Payment methods › Remove: the confirm form's post (or the same post without the confirmation).</summary>
+    public async Task<HttpResponseMessage> RemoveCardAsync(Guid paymentMethodId, bool confirmed = true)
+    {
+        var fields = new Dictionary<string, string>();
+        if (confirmed)
+        {
+            fields["confirmed"] = "true";
+        }
+        return await Client.SubmitAsync($"/billing/payment-methods?handler=Remove&id={paymentMethodId}", fields);
+    }
+
     /// <summary>The Simulated gateway's form: number, expiry and security code posted to the portal.</summary>
     public Task<HttpResponseMessage> TypeCardAsync(string number) =>
         Client.SubmitAsync("/billing/payment-methods?handler=Add", new Dictionary<string, string>

@@ -109,6 +109,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortalFactory factory) : ICla
         ["POST /billing/pay"] =                                                                 "in    400   400   400   400   400   400",
         ["POST /billing/payment-methods?handler=Add"] =                                         "in    200   200   200   200   200   200",
         ["POST /billing/payment-methods?handler=Default"] =                                     "in    302   404   404   404   404   404",
+        ["POST /billing/payment-methods?handler=Remove"] =                                      "in    302   404   404   404   404   404",
         // Stripe only (a SetupIntent for Stripe.js); this matrix runs the Simulated gateway, where it does not exist.
         ["POST /billing/payment-methods?handler=Setup"] =                                       "in    404p  404p  404p  404p  404p  404p",
         ["POST /billing/stripe/webhook"] =                                                      "404   404   404   404   404   404   404",

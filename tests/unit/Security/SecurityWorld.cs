@@ -153,6 +153,8 @@ public sealed partial class SecurityWorld
         var formIds = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal)
         {
             ["POST /billing/payment-methods?handler=Default"] = new() { ["id"] = card.ToString() },
+            // Not confirmed: the owner is sent to the confirmation (the demo card stays), anyone else gets 404.
+            ["POST /billing/payment-methods?handler=Remove"] = new() { ["id"] = card.ToString() },
             ["POST /organization?handler=Resend"] = new() { ["invitationId"] = openInvitation.ToString() },
         };
         return new SecurityWorld(factory, clients, paths, formIds) { OtherCustomerId = otherId, OtherCustomerEmail = otherEmail };

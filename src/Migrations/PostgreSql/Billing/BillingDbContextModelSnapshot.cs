@@ -70,6 +70,9 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)");
 
+                    b.Property<DateTime?>("DefaultCardChangedUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -197,6 +200,9 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("IssuedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastAutoPayAttemptUtc")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime?>("NextAutoPayUtc")
@@ -451,6 +457,9 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                         .IsRequired()
                         .HasMaxLength(4)
                         .HasColumnType("character varying(4)");
+
+                    b.Property<DateTime?>("RemovedUtc")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
 

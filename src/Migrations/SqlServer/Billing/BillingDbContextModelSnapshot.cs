@@ -70,6 +70,9 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .HasMaxLength(2)
                         .HasColumnType("nvarchar(2)");
 
+                    b.Property<DateTime?>("DefaultCardChangedUtc")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -198,6 +201,9 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .HasColumnType("datetime2");
 
                     b.Property<DateTime>("IssuedUtc")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastAutoPayAttemptUtc")
                         .HasColumnType("datetime2");
 
                     b.Property<DateTime?>("NextAutoPayUtc")
@@ -453,6 +459,9 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                         .IsRequired()
                         .HasMaxLength(4)
                         .HasColumnType("nvarchar(4)");
+
+                    b.Property<DateTime?>("RemovedUtc")
+                        .HasColumnType("datetime2");
 
                     b.HasKey("Id");
 

@@ -66,6 +66,9 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                         .HasMaxLength(2)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DefaultCardChangedUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -193,6 +196,9 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("IssuedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastAutoPayAttemptUtc")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("NextAutoPayUtc")
@@ -446,6 +452,9 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                     b.Property<string>("Last4")
                         .IsRequired()
                         .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RemovedUtc")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -37,6 +37,8 @@ public sealed class BillingModule : IModule
         services.AddScoped<ListCards>();
         services.AddScoped<SaveCard>();
         services.AddScoped<SetDefaultCard>();
+        services.AddScoped<RemoveCard>();
+        services.AddScoped<RetryOverdueWithNewCard>();
         services.AddScoped<SaveBillingInformation>();
         services.AddScoped<DownloadInvoicePdf>();
         services.AddModuleSeeder<BillingSeeder>(Name);

@@ -8,6 +8,9 @@ public interface ISubscriptionsApi
 
     /// <summary>Subscription ids in a stable order, a page at a time: ids after <paramref name="after"/> (null for the first page).</summary>
     Task<IReadOnlyList<Guid>> SubscriptionIdsAsync(Guid? after, int count, CancellationToken cancellationToken);
+
+    /// <summary>How many of the customer's active subscriptions renew automatically (Billing keeps a card for them).</summary>
+    Task<int> AutoRenewingCountAsync(string customerId, CancellationToken cancellationToken);
 }
 
 /// <param name="Seats">The seats paid for now (a reduction asked for takes effect at the next renewal).</param>

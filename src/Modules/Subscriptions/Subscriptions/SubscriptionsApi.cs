@@ -17,4 +17,7 @@ internal sealed class SubscriptionsApi(SubscriptionsDbContext db) : ISubscriptio
         }
         return await query.OrderBy(id => id).Take(count).ToListAsync(cancellationToken);
     }
+
+    public Task<int> AutoRenewingCountAsync(string customerId, CancellationToken cancellationToken) =>
+        db.Subscriptions.AsNoTracking().CountAsync(s => s.CustomerId == customerId && s.Status == SubscriptionStatus.Active && s.AutoRenew, cancellationToken);
 }

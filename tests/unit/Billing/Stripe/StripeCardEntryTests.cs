@@ -138,6 +138,30 @@ public sealed class StripeCardEntryTests(StripePortal portal) : IClassFixture<St
         Assert.Equal(before, portal.Stripe.RequestsTo("POST", "/v1/setup_intents").Count);
     }
 
+    [Fact]
+    public async Task Change_saves_the_new_card_through_Stripe_js_and_detaches_the_old_one_as_Remove_does()
+    {
+        var customer = await BillingCustomer.SignUpAsync(portal.Factory, card: null);
+        await customer.AddCardAsync("4242424242424242");
+        var visa = await SingleCardAsync(customer);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await customer.ChangeCardAsync(visa.Id, "5555555555554444")).StatusCode);
+
+        var mastercard = await SingleCardAsync(customer);
+        Assert.Equal(("4444", true), (mastercard.Last4, mastercard.IsDefault));
+        var visaMethod = visa.GatewayToken.Split('|')[1];
+        Assert.False(portal.Stripe.IsAttached(visaMethod));
+        Assert.Single(portal.Stripe.RequestsTo("POST", $"/v1/payment_methods/{visaMethod}/detach"));
+
+        await customer.AddCardAsync("4000056655665556");
+        Assert.Equal(HttpStatusCode.Redirect, (await customer.RemoveCardAsync(mastercard.Id)).StatusCode);
+
+        var mastercardMethod = mastercard.GatewayToken.Split('|')[1];
+        Assert.False(portal.Stripe.IsAttached(mastercardMethod));
+        Assert.Equal("5556", (await SingleCardAsync(customer)).Last4);
+        Assert.True(portal.Stripe.IsAttached((await SingleCardAsync(customer)).GatewayToken.Split('|')[1]));
+    }
+
     private static Task<HttpResponseMessage> PostSetupIdAsync(BillingCustomer customer, string setupId) =>
         customer.Client.SubmitAsync(Page + "?handler=Add", new Dictionary<string, string> { ["Setup.SetupId"] = setupId, ["Setup.MakeDefault"] = "true" });
 

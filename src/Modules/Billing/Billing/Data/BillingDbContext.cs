@@ -143,6 +143,8 @@ internal sealed class BillingDbContext(DbContextOptions<BillingDbContext> option
             b.Property(x => x.Last4).HasMaxLength(4);
             b.Property(x => x.GatewayToken).HasMaxLength(100);
             b.Ignore(x => x.Description);
+            // Removed cards stay for the payments made with them; nothing else sees them.
+            b.HasQueryFilter(x => x.RemovedUtc == null);
         });
         modelBuilder.Entity<BillingProfile>(b =>
         {

@@ -66,6 +66,9 @@ internal sealed class Invoice
     public int AutoPayFailures { get; private set; }
     public DateTime? NextAutoPayUtc { get; private set; }
 
+    /// <summary>When the last automatic attempt was made (null for attempts recorded before this was kept).</summary>
+    public DateTime? LastAutoPayAttemptUtc { get; private set; }
+
     /// <summary>Why the invoice was voided (its order was declined or abandoned), when it was.</summary>
     public string? VoidReason { get; private set; }
     public DateTime? VoidedUtc { get; private set; }
@@ -234,8 +237,9 @@ internal sealed class Invoice
         PaymentLockUntilUtc = null;
     }
 
-    public void AutoPayFailed()
+    public void AutoPayFailed(DateTime? attemptedUtc = null)
     {
+        LastAutoPayAttemptUtc = attemptedUtc ?? LastAutoPayAttemptUtc;
         AutoPayFailures++;
         NextAutoPayUtc = PaymentRetrySchedule.NextAttemptUtc(DueUtc, AutoPayFailures);
         if (NextAutoPayUtc is null)

@@ -181,6 +181,12 @@ internal sealed class PaymentMethod
     public bool IsDefault { get; private set; }
     public DateTime AddedUtc { get; private set; }
 
+    /// <summary>
+    /// When the customer removed it (a soft delete, hidden by the context's query filter): payments made with it keep
+    /// pointing at it and show its brand and last four digits.
+    /// </summary>
+    public DateTime? RemovedUtc { get; private set; }
+
     public string Description => $"{Brand} ending in {Last4}";
 
     public static PaymentMethod Save(string customerId, string brand, string last4, int expiryMonth, int expiryYear, string gatewayToken, bool isDefault, DateTime utcNow) => new()
@@ -205,6 +211,13 @@ internal sealed class PaymentMethod
     public static bool IsExpiredOn(int expiryYear, int expiryMonth, DateOnly today) => new DateOnly(expiryYear, expiryMonth, 1).AddMonths(1) <= today;
 
     public void MakeDefault(bool isDefault) => IsDefault = isDefault;
+
+    /// <summary>Removed: no longer the default, never charged again; kept for the payments made with it.</summary>
+    public void Remove(DateTime utcNow)
+    {
+        IsDefault = false;
+        RemovedUtc ??= utcNow;
+    }
 }
 
 /// <summary>Who invoices are made out to. Changes apply to invoices issued afterwards only.</summary>
@@ -222,6 +235,12 @@ internal sealed class BillingProfile
     public string BillingEmail { get; private set; } = "";
     public string? VatId { get; private set; }
     public DateTime UpdatedUtc { get; private set; }
+
+    /// <summary>
+    /// When a card last became the default: Overdue invoices last attempted before then get one more automatic attempt
+    /// the day after (see <c>RetryOverdueWithNewCard</c>).
+    /// </summary>
+    public DateTime? DefaultCardChangedUtc { get; private set; }
 
     public static BillingProfile Create(string customerId) => new() { CustomerId = customerId };
 

@@ -137,7 +137,7 @@ internal sealed class CollectAutomatically(BillingDbContext db, PayInvoices pay,
         {
             return outcome;   // this attempt's failure was already counted
         }
-        current.AutoPayFailed();
+        current.AutoPayFailed(clock.UtcNow());
         // The notice is queued before the failure is saved: its key makes a rerun after a crash send it once.
         var profile = await db.Profiles.AsNoTracking().SingleAsync(p => p.CustomerId == current.CustomerId, cancellationToken);
         await notifications.QueueEmailAsync(new PaymentFailedEmail($"autopay-failed:{invoiceId:N}:{failures}", profile.BillingEmail, profile.Name,

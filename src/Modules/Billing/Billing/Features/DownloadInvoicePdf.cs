@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.Features;
 
-/// <summary>One of the customer's invoices as a PDF, with the status it shows today (VOID, OVERDUE, PAID).</summary>
+/// <summary>One of the customer's invoices as a PDF, with the status it shows today (VOID, OVERDUE, PAID) and the card that paid it.</summary>
 internal sealed class DownloadInvoicePdf(BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock)
 {
     /// <summary>The address <see cref="Contracts.BillingRoutes.InvoicePdf"/> links to.</summary>
@@ -16,6 +16,18 @@ internal sealed class DownloadInvoicePdf(BillingDbContext db, IOptions<BillingOp
     {
         var invoice = await db.Invoices.AsNoTracking().Include(i => i.Lines)
             .SingleOrDefaultAsync(i => i.Id == invoiceId && i.CustomerId == customerId, cancellationToken);
-        return invoice is null ? null : new File(InvoicePdf.Render(invoice, options.Value.Seller, invoice.DisplayStatusOn(clock.Today())), $"{invoice.Number}.pdf");
+        if (invoice is null)
+        {
+            return null;
+        }
+        // The card is copied onto each payment when it is made, so a card removed since still shows.
+        var paidWith = invoice.AmountPaid == 0 ? [] : await (
+                from a in db.Set<PaymentAllocation>().AsNoTracking()
+                join p in db.Payments.AsNoTracking() on a.PaymentId equals p.Id
+                where a.InvoiceId == invoiceId && p.Status == PaymentStatus.Succeeded && p.MethodDescription != null && p.Amount > 0
+                orderby p.CreatedUtc
+                select p.MethodDescription!)
+            .ToListAsync(cancellationToken);
+        return new File(InvoicePdf.Render(invoice, options.Value.Seller, invoice.DisplayStatusOn(clock.Today()), paidWith.Distinct().ToList()), $"{invoice.Number}.pdf");
     }
 }

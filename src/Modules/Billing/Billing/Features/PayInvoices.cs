@@ -365,7 +365,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         }
         else
         {
-            var method = await db.PaymentMethods.AsNoTracking().SingleOrDefaultAsync(m => m.Id == payment.PaymentMethodId, cancellationToken);
+            // A card removed since still answers its pending charge: the same key asks about the first attempt.
+            var method = await db.PaymentMethods.AsNoTracking().IgnoreQueryFilters().SingleOrDefaultAsync(m => m.Id == payment.PaymentMethodId, cancellationToken);
             if (method is null)
             {
                 result = GatewayResult.Declined("The payment method of this payment was removed.");

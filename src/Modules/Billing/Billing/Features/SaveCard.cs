@@ -9,16 +9,27 @@ namespace ChaosModular.Billing.Features;
 /// and this only reads the setup the browser finished (<see cref="CompleteSetupAsync"/>); with the Simulated gateway it
 /// comes from the portal's own form (<see cref="HandleAsync"/>). A customer's first card is the default whatever they
 /// chose; a new default replaces the old one; the same setup saved twice (a double click) is one card.
+/// <para>
+/// Change is a save that replaces a card (<c>Replaces</c>): the new card takes over what the old one paid (the default
+/// flag, and with it every renewal and automatic payment, which charge the default), and the old one is removed as
+/// <see cref="RemoveCard"/> removes it, in the same transaction; it is then forgotten at the provider.
+/// </para>
 /// </summary>
-internal sealed class SaveCard(BillingDbContext db, IServiceProvider services, TimeProvider clock, ILogger<SaveCard> logger)
+internal sealed class SaveCard(BillingDbContext db, IServiceProvider services, RemoveCard remove, TimeProvider clock, ILogger<SaveCard> logger)
 {
-    public sealed record Request(string CustomerId, string CustomerEmail, string Number, int ExpiryMonth, int ExpiryYear, string Cvc, bool MakeDefault);
+    /// <param name="Replaces">The card this one replaces (Change), or null to add a card.</param>
+    public sealed record Request(string CustomerId, string CustomerEmail, string Number, int ExpiryMonth, int ExpiryYear, string Cvc, bool MakeDefault,
+        Guid? Replaces = null);
 
     /// <param name="Field">The request's field the problem is about, or null for the whole form.</param>
     public sealed record Problem(string? Field, string Message);
 
-    /// <summary>What to tell the customer: the saved card, or why it was not saved.</summary>
-    public sealed record Result(string? Saved, Problem? Problem);
+    /// <summary>What to tell the customer: the saved card, or why it was not saved; whether it became the default just now.</summary>
+    public sealed record Result(string? Saved, Problem? Problem, bool BecameDefault = false);
+
+    /// <summary>The customer's card that Change would replace, or null when the customer has no such card.</summary>
+    public async Task<string?> ReplaceableAsync(string customerId, Guid paymentMethodId, CancellationToken cancellationToken) =>
+        (await db.PaymentMethods.AsNoTracking().SingleOrDefaultAsync(m => m.Id == paymentMethodId && m.CustomerId == customerId, cancellationToken))?.Description;
 
     /// <summary>The payment provider's own card fields: its publishable key and script.</summary>
     public sealed record ProviderFields(string PublishableKey, Uri ScriptUrl);
@@ -37,7 +48,7 @@ internal sealed class SaveCard(BillingDbContext db, IServiceProvider services, T
         }
         var entry = services.GetService<IServerCardEntry>()
             ?? throw new InvalidOperationException("Cards are typed into the payment provider's fields with this gateway, not posted to the server.");
-        return await SaveAsync(request.CustomerId, request.MakeDefault, nameof(Request.Number),
+        return await SaveAsync(request.CustomerId, request.MakeDefault, request.Replaces, nameof(Request.Number),
             () => entry.SaveCardAsync(request.CustomerId, request.CustomerEmail, new CardInput(request.Number, request.ExpiryMonth, request.ExpiryYear, request.Cvc), cancellationToken),
             cancellationToken);
     }
@@ -57,20 +68,21 @@ internal sealed class SaveCard(BillingDbContext db, IServiceProvider services, T
     }
 
     /// <summary>The card of a setup the browser confirmed with the payment provider.</summary>
-    public async Task<Result> CompleteSetupAsync(string customerId, string setupId, bool makeDefault, CancellationToken cancellationToken)
+    public async Task<Result> CompleteSetupAsync(string customerId, string setupId, bool makeDefault, CancellationToken cancellationToken, Guid? replaces = null)
     {
         if (string.IsNullOrWhiteSpace(setupId))
         {
             return new Result(null, new Problem(null, "Enter your card details in the card field, then save."));
         }
         var entry = BrowserEntry();
-        return await SaveAsync(customerId, makeDefault, null, () => entry.CompleteCardSetupAsync(customerId, setupId.Trim(), cancellationToken), cancellationToken);
+        return await SaveAsync(customerId, makeDefault, replaces, null, () => entry.CompleteCardSetupAsync(customerId, setupId.Trim(), cancellationToken), cancellationToken);
     }
 
     private IBrowserCardEntry BrowserEntry() => services.GetService<IBrowserCardEntry>()
         ?? throw new InvalidOperationException("The Simulated gateway takes cards from the portal's own form.");
 
-    private async Task<Result> SaveAsync(string customerId, bool makeDefault, string? rejectedField, Func<Task<GatewayCard>> atGateway, CancellationToken cancellationToken)
+    private async Task<Result> SaveAsync(string customerId, bool makeDefault, Guid? replaces, string? rejectedField, Func<Task<GatewayCard>> atGateway,
+        CancellationToken cancellationToken)
     {
         GatewayCard saved;
         try
@@ -86,18 +98,30 @@ internal sealed class SaveCard(BillingDbContext db, IServiceProvider services, T
             logger.LogError(ex, "Saving a card failed at the payment gateway");
             return new Result(null, new Problem(null, Unreachable));
         }
-        if (await db.PaymentMethods.AnyAsync(m => m.CustomerId == customerId && m.GatewayToken == saved.Token, cancellationToken))
+        var replaced = replaces is { } oldId
+            ? await db.PaymentMethods.SingleOrDefaultAsync(m => m.Id == oldId && m.CustomerId == customerId, cancellationToken)
+            : null;
+        var existing = await db.PaymentMethods.SingleOrDefaultAsync(m => m.CustomerId == customerId && m.GatewayToken == saved.Token, cancellationToken);
+        if (existing is not null && (replaced is null || existing.Id == replaced.Id))
         {
-            return new Result($"{saved.Brand} ending in {saved.Last4} is saved.", null);
+            return replaced is null
+                ? new Result($"{saved.Brand} ending in {saved.Last4} is saved.", null)
+                : new Result(null, new Problem(rejectedField, $"That is {replaced.Description}, the card you are replacing. Enter the new card."));
         }
-        makeDefault = makeDefault || !await db.PaymentMethods.AnyAsync(m => m.CustomerId == customerId, cancellationToken);
-        var method = PaymentMethod.Save(customerId, saved.Brand, saved.Last4, saved.ExpiryMonth, saved.ExpiryYear, saved.Token, isDefault: false, clock.UtcNow());
-        db.PaymentMethods.Add(method);
+        makeDefault = makeDefault || replaced?.IsDefault == true || !await db.PaymentMethods.AnyAsync(m => m.CustomerId == customerId, cancellationToken);
+        var now = clock.UtcNow();
+        var method = existing ?? PaymentMethod.Save(customerId, saved.Brand, saved.Last4, saved.ExpiryMonth, saved.ExpiryYear, saved.Token, isDefault: false, now);
+        if (existing is null)
+        {
+            db.PaymentMethods.Add(method);
+        }
+        var becameDefault = makeDefault && !method.IsDefault;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            replaced?.Remove(now);
             if (makeDefault)
             {
-                await db.MakeDefaultAsync(method, cancellationToken);
+                await db.MakeDefaultAsync(method, now, cancellationToken);
             }
             else
             {
@@ -105,6 +129,11 @@ internal sealed class SaveCard(BillingDbContext db, IServiceProvider services, T
             }
             await transaction.CommitAsync(cancellationToken);
         }
-        return new Result($"{saved.Brand} ending in {saved.Last4} was saved{(makeDefault ? " and is now your default payment method" : "")}.", null);
+        if (replaced is not null)
+        {
+            await remove.ForgetAtProviderAsync(replaced, cancellationToken);
+            return new Result($"{method.Description} replaced {replaced.Description}{(makeDefault ? " and is now your default payment method" : "")}.", null, becameDefault);
+        }
+        return new Result($"{saved.Brand} ending in {saved.Last4} was saved{(makeDefault ? " and is now your default payment method" : "")}.", null, becameDefault);
     }
 }

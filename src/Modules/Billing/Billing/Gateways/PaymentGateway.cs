@@ -21,6 +21,12 @@ internal interface IPaymentGateway
 {
     /// <summary>Charges off-session. The same idempotency key never charges twice.</summary>
     Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets a removed card at the provider, so it can never be charged again (Stripe: the payment method is detached).
+    /// A gateway that keeps no card at a provider (Simulated) has nothing to forget.
+    /// </summary>
+    Task ForgetCardAsync(string cardToken, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>

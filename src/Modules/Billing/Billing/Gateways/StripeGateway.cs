@@ -125,6 +125,23 @@ internal sealed class StripeGateway : IPaymentGateway, IBrowserCardEntry, IDispo
     private static bool IsStripeId(string id, string prefix) =>
         id.Length is > 5 and <= 255 && id.StartsWith(prefix, StringComparison.Ordinal) && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
+    /// <summary>Detaches a removed card's payment method from its Stripe customer; one Stripe no longer has attached is already forgotten.</summary>
+    public async Task ForgetCardAsync(string cardToken, CancellationToken cancellationToken)
+    {
+        if (!TryParseToken(cardToken, out _, out var paymentMethodId))
+        {
+            return;   // saved while the Simulated gateway was in use: nothing at Stripe
+        }
+        try
+        {
+            await _client.V1.PaymentMethods.DetachAsync(paymentMethodId, cancellationToken: cancellationToken);
+        }
+        catch (StripeException e) when (e.StripeError?.Code is "payment_method_unexpected_state" or "resource_missing")
+        {
+            _logger.LogInformation("Payment method {PaymentMethodId} was already detached at Stripe", paymentMethodId);
+        }
+    }
+
     public async Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken)
     {
         if (!TryParseToken(charge.CardToken, out var stripeCustomerId, out var paymentMethodId))

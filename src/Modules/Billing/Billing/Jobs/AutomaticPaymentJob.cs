@@ -17,8 +17,10 @@ namespace ChaosModular.Billing.Jobs;
 /// (<see cref="CollectAutomatically.HandleManyAsync"/>: one failing invoice is logged and the others go on), and claims the next batch until none is left. A claim is not
 /// released early, so an invoice is attempted once per run; a crashed batch's invoices are taken again once it lapses.
 /// </para>
+/// <para>Then Overdue invoices get their one attempt with a new default card (<see cref="RetryOverdueWithNewCard"/>).</para>
 /// </summary>
-internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatically collect, DrainFanOut fanOut, TimeProvider clock, ILogger<AutomaticPaymentJob> logger)
+internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatically collect, RetryOverdueWithNewCard retryOverdue, DrainFanOut fanOut, TimeProvider clock,
+    ILogger<AutomaticPaymentJob> logger)
 {
     public const string JobId = "billing-automatic-payments";
 
@@ -33,6 +35,9 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatica
     {
         fanOut.Enqueue<AutomaticPaymentJob>(j => j.DrainAsync(CancellationToken.None));
         await DrainAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        // Overdue invoices have no attempt left on the schedule; a new default card gives them one more (the run is never concurrent).
+        await retryOverdue.HandleAsync(cancellationToken);
     }
 
     /// <summary>Attempts claimed batches of due invoices until none is left; returns how many this call attempted.</summary>

@@ -13,13 +13,33 @@ internal static class InvoicePdf
 
     static InvoicePdf() => EmbeddedFonts.Install();
 
-    public static byte[] Render(Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus)
+    /// <summary>Line height of a wrapped description, and the space a row's last line leaves below it.</summary>
+    private const double WrappedLine = 12;
+
+    /// <summary>What the totals and the closing note need below the last row before the page ends.</summary>
+    private const double Footer = 150;
+
+    /// <param name="paidWith">The cards (brand and last four) that paid the invoice; a removed card still shows.</param>
+    public static byte[] Render(Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus, IReadOnlyList<string>? paidWith = null)
     {
         using var document = new PdfDocument();
         document.Info.Title = $"Invoice {invoice.Number}";
         document.Info.Author = seller.Name;
         var page = DocumentStyle.AddA4Page(document);
-        using var g = XGraphics.FromPdfPage(page);
+        var g = XGraphics.FromPdfPage(page);
+        try
+        {
+            Draw(document, ref page, ref g, invoice, seller, shownStatus, paidWith ?? []);
+        }
+        finally
+        {
+            g.Dispose();
+        }
+        return DocumentStyle.Bytes(document);
+    }
+
+    private static void Draw(PdfDocument document, ref PdfPage page, ref XGraphics g, Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus, IReadOnlyList<string> paidWith)
+    {
         var (regular, bold, title) = DocumentStyle.Standard;
         var width = page.Width.Point - 2 * Margin;
         var y = Margin;
@@ -66,13 +86,27 @@ internal static class InvoicePdf
         y += 18;
         foreach (var line in invoice.Lines)
         {
-            g.DrawString(Fit(g, line.Description, regular, columns[1] - columns[0] - 6), regular, XBrushes.Black, columns[0] + 2, y);
+            // A long description wraps within its column (never cut): the row grows by a line per wrap.
+            var wrapped = Wrap(g, line.Description, regular, columns[1] - columns[0] - 6);
+            if (y + wrapped.Count * WrappedLine > page.Height.Point - Margin - Footer && y > Margin + 200)
+            {
+                g.Dispose();
+                page = DocumentStyle.AddA4Page(document);
+                g = XGraphics.FromPdfPage(page);
+                y = Margin + 14;
+                g.DrawString($"{invoice.Number} (continued)", bold, XBrushes.Black, Margin, y);
+                y += 24;
+            }
+            for (var i = 0; i < wrapped.Count; i++)
+            {
+                g.DrawString(wrapped[i], regular, XBrushes.Black, columns[0] + 2, y + i * WrappedLine);
+            }
             var period = line.PeriodStart is { } s && line.PeriodEnd is { } e ? $"{s:yyyy-MM-dd} – {e:yyyy-MM-dd}" : "";
             g.DrawString(period, regular, XBrushes.Black, columns[1], y);
             DrawRight(g, line.Quantity.ToString("0.##", Invariant), regular, columns[3] - 4, y);
             DrawRight(g, Amount(line.UnitPrice, invoice.Currency), regular, columns[4] - 4, y);
             DrawRight(g, Amount(line.Amount, invoice.Currency), regular, Margin + width - 2, y);
-            y += 16;
+            y += 16 + (wrapped.Count - 1) * WrappedLine;
         }
         g.DrawLine(XPens.LightGray, Margin, y - 8, Margin + width, y - 8);
         y += 6;
@@ -95,7 +129,11 @@ internal static class InvoicePdf
         if (invoice.Status == InvoiceStatus.Void)
         {
             g.DrawString($"VOID: this invoice was voided on {invoice.VoidedUtc:yyyy-MM-dd}. Nothing is due.", bold, XBrushes.Black, Margin, y);
-            g.DrawString(Fit(g, $"Reason: {invoice.VoidReason}", regular, width), regular, XBrushes.Black, Margin, y + 15);
+            var reason = Wrap(g, $"Reason: {invoice.VoidReason}", regular, width);
+            for (var i = 0; i < reason.Count; i++)
+            {
+                g.DrawString(reason[i], regular, XBrushes.Black, Margin, y + 15 + i * WrappedLine);
+            }
         }
         else
         {
@@ -103,9 +141,11 @@ internal static class InvoicePdf
                     ? $"Paid on {invoice.PaidUtc:yyyy-MM-dd}. Thank you for your business."
                     : $"Please pay by {invoice.DueUtc:yyyy-MM-dd}. Your saved payment method is charged automatically on the due date.",
                 regular, XBrushes.Black, Margin, y);
+            if (paidWith.Count > 0)
+            {
+                g.DrawString($"Paid with {string.Join(", ", paidWith)}.", regular, XBrushes.Black, Margin, y + 15);
+            }
         }
-
-        return DocumentStyle.Bytes(document);
     }
 
     internal static string Amount(decimal amount, string currency) =>
@@ -131,17 +171,43 @@ internal static class InvoicePdf
     internal static void DrawRight(XGraphics g, string text, XFont font, double right, double y) =>
         g.DrawString(text, font, XBrushes.Black, right - g.MeasureString(text, font).Width, y);
 
-    private static string Fit(XGraphics g, string text, XFont font, double width)
+    /// <summary>
+    /// The text in lines no wider than <paramref name="width"/>, broken at spaces; a word wider than the line on its own
+    /// is broken where it must be. Nothing is left out.
+    /// </summary>
+    internal static List<string> Wrap(XGraphics g, string text, XFont font, double width)
     {
-        if (g.MeasureString(text, font).Width <= width)
+        var lines = new List<string>();
+        var current = "";
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            return text;
+            var candidate = current.Length == 0 ? word : current + " " + word;
+            if (g.MeasureString(candidate, font).Width <= width)
+            {
+                current = candidate;
+                continue;
+            }
+            if (current.Length > 0)
+            {
+                lines.Add(current);
+            }
+            current = word;
+            while (current.Length > 1 && g.MeasureString(current, font).Width > width)
+            {
+                var fits = current.Length - 1;
+                while (fits > 1 && g.MeasureString(current[..fits], font).Width > width)
+                {
+                    fits--;
+                }
+                lines.Add(current[..fits]);
+                current = current[fits..];
+            }
         }
-        while (text.Length > 1 && g.MeasureString(text + "…", font).Width > width)
+        if (current.Length > 0 || lines.Count == 0)
         {
-            text = text[..^1];
+            lines.Add(current);
         }
-        return text + "…";
+        return lines;
     }
 }
 

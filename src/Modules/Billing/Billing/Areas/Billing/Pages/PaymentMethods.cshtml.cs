@@ -9,10 +9,34 @@ namespace ChaosModular.Billing.Areas.Billing.Pages;
 /// into Stripe.js's own fields: the page asks <c>Setup</c> for a SetupIntent, the browser confirms it with Stripe and
 /// posts only its id to <c>Add</c>, so no card number ever reaches this server. With the Simulated gateway the portal's
 /// own form is posted, and is never shown again with the number or the security code in it.
+/// <para>
+/// Change (<c>?change={id}</c>) is the same card form replacing one card (<see cref="SaveCard"/>); Remove (<c>?remove={id}</c>)
+/// shows what removing would do, or why it cannot, and its confirm form posts <c>Remove</c> (<see cref="RemoveCard"/>).
+/// A card saved or made default while invoices are unpaid is offered Pay all's review of them.
+/// </para>
 /// </summary>
 [FormRateLimit(FormRateLimits.CardSaving, Handler = "Setup,Add")]
-internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefaultCard setDefault, ICurrentCustomer customer) : PageModel
+internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefaultCard setDefault, RemoveCard remove, ICurrentCustomer customer) : PageModel
 {
+    private const string OfferUnpaidKey = "OfferPayUnpaid";
+
+    /// <summary>The card the form replaces (Change), from the address or the posted form; null to add a card.</summary>
+    [BindProperty(SupportsGet = true, Name = "change")]
+    public Guid? ChangeId { get; set; }
+
+    /// <summary>The card whose removal is being confirmed.</summary>
+    [BindProperty(SupportsGet = true, Name = "remove")]
+    public Guid? RemoveId { get; set; }
+
+    /// <summary>The card being replaced, as the customer knows it.</summary>
+    public string? Replacing { get; private set; }
+
+    /// <summary>The removal to confirm, or the reason it is refused.</summary>
+    public RemoveCard.Preview? Removing { get; private set; }
+
+    /// <summary>Unpaid invoices the card just made default is offered to pay (Pay all's review), when there are any.</summary>
+    public int UnpaidOffer { get; private set; }
+
     /// <summary>The portal's own card form (Simulated gateway).</summary>
     public CardForm Card { get; set; } = new();
 
@@ -58,7 +82,23 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
         public bool MakeDefault { get; set; } = true;
     }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Methods = await list.HandleAsync(customer.Id, cancellationToken);
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (ChangeId is { } change && (Replacing = await save.ReplaceableAsync(customer.Id, change, cancellationToken)) is null)
+        {
+            return NotFound();
+        }
+        if (RemoveId is { } removing && (Removing = await remove.PreviewAsync(customer.Id, removing, cancellationToken)) is null)
+        {
+            return NotFound();
+        }
+        if (TempData[OfferUnpaidKey] is true)
+        {
+            UnpaidOffer = await list.UnpaidInvoicesAsync(customer.Id, cancellationToken);
+        }
+        Methods = await list.HandleAsync(customer.Id, cancellationToken);
+        return Page();
+    }
 
     /// <summary>Stripe only: a SetupIntent's client secret for Stripe.js to confirm (JSON; problem+json when it cannot).</summary>
     public async Task<IActionResult> OnPostSetupAsync(CancellationToken cancellationToken)
@@ -75,13 +115,17 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
 
     public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
+        if (ChangeId is { } change && (Replacing = await save.ReplaceableAsync(customer.Id, change, cancellationToken)) is null)
+        {
+            return NotFound();
+        }
         SaveCard.Result? result = null;
         if (ProviderFields is not null)
         {
             await TryUpdateModelAsync(Setup, nameof(Setup));
             if (CheckboxReadable($"{nameof(Setup)}.{nameof(ProviderCardForm.MakeDefault)}") && ModelState.IsValid)
             {
-                result = await save.CompleteSetupAsync(customer.Id, Setup.SetupId ?? "", Setup.MakeDefault, cancellationToken);
+                result = await save.CompleteSetupAsync(customer.Id, Setup.SetupId ?? "", Setup.MakeDefault, cancellationToken, ChangeId);
             }
         }
         else
@@ -90,13 +134,17 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
             if (CheckboxReadable($"{nameof(Card)}.{nameof(CardForm.MakeDefault)}") && ModelState.IsValid)
             {
                 result = await save.HandleAsync(new SaveCard.Request(customer.Id, User.Identity?.Name ?? "", Card.Number, Card.ExpiryMonth, Card.ExpiryYear, Card.Cvc,
-                    Card.MakeDefault), cancellationToken);
+                    Card.MakeDefault, ChangeId), cancellationToken);
             }
             ForgetCardSecrets();
         }
         if (result is { Problem: null })
         {
             TempData["Flash"] = result.Saved;
+            if (result.BecameDefault)
+            {
+                TempData[OfferUnpaidKey] = true;
+            }
             return Done();
         }
         if (result?.Problem is { } problem)
@@ -115,7 +163,30 @@ internal sealed class PaymentMethodsModel(ListCards list, SaveCard save, SetDefa
             return NotFound();
         }
         TempData["Flash"] = message;
+        TempData[OfferUnpaidKey] = true;
         return Done();
+    }
+
+    /// <summary>Removes a card once confirmed; without the confirmation it shows what removing would do.</summary>
+    public async Task<IActionResult> OnPostRemoveAsync(Guid id, bool confirmed, CancellationToken cancellationToken)
+    {
+        if (!confirmed)
+        {
+            return await remove.PreviewAsync(customer.Id, id, cancellationToken) is null ? NotFound() : RedirectToPage(new { remove = id });
+        }
+        switch (await remove.HandleAsync(customer.Id, id, cancellationToken))
+        {
+            case null:
+                return NotFound();
+            case { Removed: true } removed:
+                TempData["Flash"] = removed.Message;
+                return RedirectToPage();
+            case var refused:
+                RemoveId = id;
+                Removing = await remove.PreviewAsync(customer.Id, id, cancellationToken) is { } preview ? preview with { Refusal = refused.Message } : null;
+                Methods = await list.HandleAsync(customer.Id, cancellationToken);
+                return Page();
+        }
     }
 
     /// <summary>
