@@ -29,12 +29,15 @@ internal sealed record DocumentStyle(XFont Regular, XFont Bold, XFont Title)
     }
 
     /// <summary>
-    /// The document's bytes. Streams are deflated for speed rather than the last percent of size (the default level was
-    /// an eighth of an invoice PDF's CPU), into a buffer sized for a typical invoice so it is not regrown while writing.
+    /// The document's bytes, streams not compressed: PDFsharp 6.2's Flate streams end with a sync flush instead of a final
+    /// block and checksum, which `qpdf --check` reports ("input stream is complete but output may still be valid") and
+    /// strict readers refuse. Uncompressed, an invoice is a few kilobytes larger and costs no deflate CPU. Written into a
+    /// buffer sized for a typical invoice so it is not regrown while writing.
     /// </summary>
     public static byte[] Bytes(PdfDocument document)
     {
-        document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestSpeed;
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
         using var stream = new MemoryStream(64 * 1024);
         document.Save(stream, closeStream: false);
         return stream.ToArray();
