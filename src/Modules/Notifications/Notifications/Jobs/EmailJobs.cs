@@ -92,7 +92,7 @@ internal sealed class EmailJobs
         var email = await _db.Emails.Include(e => e.Attachments).SingleAsync(e => e.Id == emailId, cancellationToken);
         try
         {
-            var rendered = _templates.Render(StoredEmailModel.Deserialize(email.Template, email.SourceKey, email.ToAddress, email.ToName, email.ModelJson));
+            var rendered = await _templates.RenderAsync(StoredEmailModel.Deserialize(email.Template, email.SourceKey, email.ToAddress, email.ToName, email.ModelJson));
             using var message = new MimeMessage();
             message.From.Add(MailboxAddress.Parse(_smtp.Value.From));
             message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));
