@@ -15,8 +15,13 @@ public sealed class EmailView(IPage page)
 
     public ILocator Action(string name) => Page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true });
 
+    /// <summary>
+    /// Opens the HTML in a blank document: content set over a portal page would keep the portal's Content-Security-Policy,
+    /// which blocks the inline styles every email relies on, and the check would see an unstyled email.
+    /// </summary>
     public static async Task<EmailView> OpenAsync(IPage page, ReceivedEmail email)
     {
+        await page.GotoAsync("about:blank");
         await page.SetContentAsync(email.Html);
         return new EmailView(page);
     }
