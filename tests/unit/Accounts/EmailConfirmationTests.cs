@@ -208,12 +208,12 @@ public sealed class EmailConfirmationTests(EmailConfirmationPortalFactory factor
     }
 
     [Fact]
-    public void The_emails_carry_the_confirmation_link_and_the_notice_points_to_sign_in()
+    public async Task The_emails_carry_the_confirmation_link_and_the_notice_points_to_sign_in()
     {
         var templates = new EmailTemplates(Options.Create(new EmailLinksOptions { PortalBaseUrl = "https://portal.example.test/" }));
 
-        var link = templates.Render(new EmailConfirmationEmail("k", "a@example.test", "Ada", "user-1", "tok_en-1", new DateTime(2026, 11, 6, 9, 0, 0, DateTimeKind.Utc)));
-        var notice = templates.Render(new TakenEmailNoticeEmail("n", "a@example.test", "Ada", new DateTime(2026, 11, 3, 9, 0, 0, DateTimeKind.Utc)));
+        var link = await templates.RenderAsync(new EmailConfirmationEmail("k", "a@example.test", "Ada", "user-1", "tok_en-1", new DateTime(2026, 11, 6, 9, 0, 0, DateTimeKind.Utc)));
+        var notice = await templates.RenderAsync(new TakenEmailNoticeEmail("n", "a@example.test", "Ada", new DateTime(2026, 11, 3, 9, 0, 0, DateTimeKind.Utc)));
 
         Assert.Equal("Confirm your email address for ChaosModular", link.Subject);
         Assert.Contains("Confirm my email address: https://portal.example.test/confirm-email?user=user-1&token=tok_en-1", link.Text, StringComparison.Ordinal);

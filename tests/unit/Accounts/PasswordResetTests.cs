@@ -141,11 +141,11 @@ public sealed class PasswordResetTests(PasswordResetPortalFactory factory) : ICl
     }
 
     [Fact]
-    public void The_email_carries_the_link_to_the_reset_page_with_its_expiry()
+    public async Task The_email_carries_the_link_to_the_reset_page_with_its_expiry()
     {
         var templates = new EmailTemplates(Options.Create(new EmailLinksOptions { PortalBaseUrl = "https://portal.example.test/" }));
 
-        var email = templates.Render(new PasswordResetEmail("k", "a@example.test", "Ada", "user-1", "tok_en-1", new DateTime(2026, 11, 2, 10, 0, 0, DateTimeKind.Utc)));
+        var email = await templates.RenderAsync(new PasswordResetEmail("k", "a@example.test", "Ada", "user-1", "tok_en-1", new DateTime(2026, 11, 2, 10, 0, 0, DateTimeKind.Utc)));
 
         Assert.Equal("Set a new ChaosModular password", email.Subject);
         Assert.Contains("Set a new password: https://portal.example.test/reset-password?user=user-1&token=tok_en-1", email.Text, StringComparison.Ordinal);

@@ -70,7 +70,7 @@ internal sealed class EmailJobs
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    using var message = Compose(email);
+                    using var message = await ComposeAsync(email);
                     await sender.SendAsync(message, cancellationToken);
                 }
                 catch (Exception ex)
@@ -135,9 +135,9 @@ internal sealed class EmailJobs
         return [.. emailIds.Distinct().Where(held.ContainsKey).Select(id => held[id])];
     }
 
-    private MimeMessage Compose(Email email)
+    private async Task<MimeMessage> ComposeAsync(Email email)
     {
-        var rendered = _templates.Render(StoredEmailModel.Deserialize(email.Template, email.SourceKey, email.ToAddress, email.ToName, email.ModelJson));
+        var rendered = await _templates.RenderAsync(StoredEmailModel.Deserialize(email.Template, email.SourceKey, email.ToAddress, email.ToName, email.ModelJson));
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(_smtp.Value.From));
         message.To.Add(new MailboxAddress(email.ToName, email.ToAddress));

@@ -67,8 +67,8 @@ internal static class StoredEmailModel
     {
         var name = model["name"];
         string? Optional(string key) => string.IsNullOrEmpty(model.GetValueOrDefault(key)) ? null : model[key];
-        DateOnly Date(string key) => DateOnly.ParseExact(model[key], EmailTemplates.DateFormat, CultureInfo.InvariantCulture);
-        DateTime Time(string key) => DateTime.SpecifyKind(DateTime.ParseExact(model[key], EmailTemplates.DateTimeFormat, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+        DateOnly Date(string key) => DateOnly.ParseExact(model[key], EmailFormat.DateFormat, CultureInfo.InvariantCulture);
+        DateTime Time(string key) => DateTime.SpecifyKind(DateTime.ParseExact(model[key], EmailFormat.DateTimeFormat, CultureInfo.InvariantCulture), DateTimeKind.Utc);
         Money Amount() => ParseMoney(model["amount"]);
         IReadOnlyList<string> Invoices() => model["invoices"].Split(", ");
         return template switch
@@ -77,11 +77,11 @@ internal static class StoredEmailModel
             "password-changed" => new PasswordChangedEmail(sourceKey, toAddress, name, Time("changedUtc")),
             "receipt" => new ReceiptEmail(sourceKey, toAddress, name, Amount(), Invoices(), Time("paidUtc"), model["method"]),
             "payment-failed" => new PaymentFailedEmail(sourceKey, toAddress, name, Amount(), Invoices(), model["reason"],
-                Optional("nextAttempt") is { } next ? DateOnly.ParseExact(next, EmailTemplates.DateFormat, CultureInfo.InvariantCulture) : null),
+                Optional("nextAttempt") is { } next ? DateOnly.ParseExact(next, EmailFormat.DateFormat, CultureInfo.InvariantCulture) : null),
             "renewal-reminder" => new RenewalReminderEmail(sourceKey, toAddress, name, model["product"], Date("renewsOn"),
                 model["autoRenew"] == "true", int.Parse(model["seats"], CultureInfo.InvariantCulture), Amount(), Optional("method")),
             "subscription-expired" => new SubscriptionExpiredEmail(sourceKey, toAddress, name, model["product"],
-                Optional("expiredOn") is { } expired ? DateOnly.ParseExact(expired, EmailTemplates.DateFormat, CultureInfo.InvariantCulture) : null, Optional("reason")),
+                Optional("expiredOn") is { } expired ? DateOnly.ParseExact(expired, EmailFormat.DateFormat, CultureInfo.InvariantCulture) : null, Optional("reason")),
             _ => throw new InvalidOperationException($"Unknown email template '{template}'."),
         };
     }
