@@ -60,6 +60,9 @@ public sealed record BarChart(string Id, string Title, string Description, strin
 
     public static string Format(decimal value) => value.ToString("#,0.##", CultureInfo.InvariantCulture);
 
+    /// <summary>The exact value for data attributes, without the trailing zeros a database sum may carry (7.0 is 7).</summary>
+    public static string Exact(decimal value) => value.ToString("0.############", CultureInfo.InvariantCulture);
+
     public string TitleId => Id + "-title";
 
     public string DescriptionId => Id + "-desc";
@@ -94,7 +97,7 @@ public sealed record BarChart(string Id, string Title, string Description, strin
                 var value = group.Values[s];
                 var height = BarHeight(value);
                 svg.Append(CultureInfo.InvariantCulture,
-                    $"<rect class=\"chart-bar chart-series-{s + 1}\" x=\"{N(x0 + s * barWidth)}\" y=\"{N(baseline - height)}\" width=\"{N(barWidth)}\" height=\"{N(height)}\" data-value=\"{value.ToString(CultureInfo.InvariantCulture)}\"/>");
+                    $"<rect class=\"chart-bar chart-series-{s + 1}\" x=\"{N(x0 + s * barWidth)}\" y=\"{N(baseline - height)}\" width=\"{N(barWidth)}\" height=\"{N(height)}\" data-value=\"{Exact(value)}\"/>");
             }
             if ((Groups.Count - 1 - g) % every == 0)
             {
