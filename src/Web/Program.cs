@@ -28,6 +28,7 @@ builder.AddTransportSecurity();
 builder.Services.AddSingleton<RequestStatistics>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestStatistics>());
 builder.Services.AddScoped<SupportMetrics>();
+builder.Services.AddScoped<LearningForCustomer>();
 builder.Services.AddHealthProbes();
 builder.Services.AddFormRateLimits(builder.Configuration);
 

@@ -16,7 +16,8 @@ public sealed class LicensingJourney(PortalFixture portal, ITestOutputHelper out
         var customer = await SeedAsync(CustomerBuilder.For()
             .WithSubscription("vray-solo-annual", "EUR", seats: 3, activatedDaysAgo: 100)
             .WithSubscription("enscape-fixed-monthly", "USD", seats: 2, activatedDaysAgo: 40)
-            .WithSubscription("corona-solo-monthly", "EUR", activatedDaysAgo: 75));
+            .WithSubscription("corona-solo-monthly", "EUR", activatedDaysAgo: 75)
+            .WithCloudCredits(500m));
         await ProductsJourney.SignInAsync(page, customer);
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main menu" }).GetByRole(AriaRole.Link, new() { Name = "Licensing", Exact = true }).ClickAsync();
@@ -52,5 +53,18 @@ public sealed class LicensingJourney(PortalFixture portal, ITestOutputHelper out
         await Expect(details.GetByTestId("quantity")).ToHaveTextAsync("3 seat(s)");
         await Expect(details.GetByTestId("available-count")).ToHaveTextAsync("3");
         await Expect(details.GetByTestId("seats-unused")).ToContainTextAsync("all 3 seat(s) are free");
+
+        // The license's seats in use over 30 days, as a picture and, on request, as a table: none used yet.
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Seats of V-Ray Solo in use over the last 30 days" })).ToBeVisibleAsync();
+        await page.GetByTestId("seats-chart-details").GetByText("Show as table").ClickAsync();
+        await Expect(page.GetByTestId("seats-chart-table").GetByTestId("chart-row")).ToHaveCountAsync(30);
+        await Expect(page.GetByTestId("seats-chart-table").GetByTestId("chart-row").Last.Locator("td")).ToHaveTextAsync("0");
+
+        // Products › Cloud Credits: next to the balance, the credits used per month over 12 months.
+        var credits = new CloudCreditsPage(page);
+        await credits.GotoAsync();
+        await Expect(credits.Remaining).ToHaveTextAsync("500");
+        await Expect(credits.Chart).ToBeVisibleAsync();
+        await Expect(await credits.ChartTableRowsAsync()).ToHaveCountAsync(12);
     });
 }

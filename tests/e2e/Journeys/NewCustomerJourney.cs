@@ -45,6 +45,8 @@ public sealed partial class NewCustomerJourney(PortalFixture portal, ITestOutput
         // Sign out, then back in: the portal opens on Products, empty for now.
         var signIn = await account.Menu.SignOutAsync();
         await Expect(signIn.Menu.SignOutButton).ToHaveCountAsync(0);
+        await Expect(signIn.Menu.Link("Sign in")).ToBeVisibleAsync();
+        await Expect(signIn.Menu.Link("Create account")).ToBeVisibleAsync();
         var products = await signIn.SignInAsync(customer.Email, customer.Password);
         await Expect(products.Heading).ToHaveTextAsync("Products");
         await Expect(products.EmptyState).ToContainTextAsync("No active subscriptions yet");
@@ -53,7 +55,9 @@ public sealed partial class NewCustomerJourney(PortalFixture portal, ITestOutput
         await products.Menu.Link("Account").ClickAsync();
         account = new AccountPage(page);
         await account.ExpectOpenAsync();
+        await Expect(account.ProfileTab).ToHaveAttributeAsync("aria-current", "page");
         var changePassword = await account.OpenChangePasswordAsync();
+        await Expect(account.ChangePasswordLink).ToHaveAttributeAsync("aria-current", "page");
         account = await changePassword.ChangeAsync(customer.Password, newPassword);
         await Expect(account.Flash).ToContainTextAsync("Your password was changed");
 
@@ -90,7 +94,7 @@ public sealed partial class NewCustomerJourney(PortalFixture portal, ITestOutput
         await signIn.SubmitAsync(customer.Email, customer.Password);
         var changePassword = new ChangePasswordPage(page);
         await changePassword.ExpectOpenAsync();
-        await Expect(changePassword.Heading).ToHaveTextAsync("Change password");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Change password", Level = 2 })).ToBeVisibleAsync();
     });
 
     [Fact]

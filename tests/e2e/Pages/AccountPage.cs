@@ -8,7 +8,8 @@ public sealed class AccountPage(IPage page) : PortalPage(page)
     public ILocator CustomerNumber => Page.GetByTestId("customer-number");
     public ILocator Email => Page.GetByTestId("account-email");
     public ILocator FullName => Page.GetByLabel("Full name", new() { Exact = true });
-    public ILocator ChangePasswordLink => Page.GetByRole(AriaRole.Link, new() { Name = "Change password" });
+    public ILocator ChangePasswordLink => Page.GetByTestId("tab-password");
+    public ILocator ProfileTab => Page.GetByTestId("tab-profile");
 
     public Task<string> ReadCustomerNumberAsync() => CustomerNumber.InputValueAsync();
 

@@ -92,7 +92,7 @@ public sealed class PortalPagesTests(SqlitePortalFactory factory) : IClassFixtur
         var learning = PortalClient.Decode(await client.GetPageAsync("/learning"));
         foreach (var title in new[] { "Training videos", "Sample projects", "Documentation", "Knowledge base" })
         {
-            Assert.Contains($"<h2 class=\"h5 card-title\">{title}</h2>", learning, StringComparison.Ordinal);
+            Assert.Contains($"<h3 class=\"h5 card-title\">{title}</h3>", learning, StringComparison.Ordinal);
         }
         Assert.Contains("href=\"https://docs.chaos.com\"", learning, StringComparison.Ordinal);
 

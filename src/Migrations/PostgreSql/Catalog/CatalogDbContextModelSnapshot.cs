@@ -75,6 +75,44 @@ namespace ChaosModular.Migrations.PostgreSql.Catalog
                     b.ToTable("catalog_state", "catalog");
                 });
 
+            modelBuilder.Entity("ChaosModular.Catalog.Domain.LearningLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("FamilyCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FamilyCode", "Position");
+
+                    b.ToTable("learning_links", "catalog");
+                });
+
             modelBuilder.Entity("ChaosModular.Catalog.Domain.Plan", b =>
                 {
                     b.Property<string>("Code")
@@ -293,6 +331,15 @@ namespace ChaosModular.Migrations.PostgreSql.Catalog
                         .WithMany("Builds")
                         .HasForeignKey("ProductVersionId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Catalog.Domain.LearningLink", b =>
+                {
+                    b.HasOne("ChaosModular.Catalog.Domain.ProductFamily", null)
+                        .WithMany()
+                        .HasForeignKey("FamilyCode")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

@@ -69,6 +69,42 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                     b.ToTable("catalog_state", "catalog");
                 });
 
+            modelBuilder.Entity("ChaosModular.Catalog.Domain.LearningLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FamilyCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FamilyCode", "Position");
+
+                    b.ToTable("learning_links", "catalog");
+                });
+
             modelBuilder.Entity("ChaosModular.Catalog.Domain.Plan", b =>
                 {
                     b.Property<string>("Code")
@@ -283,6 +319,15 @@ namespace ChaosModular.Migrations.Sqlite.Catalog
                         .WithMany("Builds")
                         .HasForeignKey("ProductVersionId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ChaosModular.Catalog.Domain.LearningLink", b =>
+                {
+                    b.HasOne("ChaosModular.Catalog.Domain.ProductFamily", null)
+                        .WithMany()
+                        .HasForeignKey("FamilyCode")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

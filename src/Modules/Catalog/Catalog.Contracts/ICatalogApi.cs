@@ -16,7 +16,14 @@ public interface ICatalogApi
 
     /// <summary>The latest version of each product with its downloadable builds.</summary>
     Task<IReadOnlyList<ProductDownloads>> DownloadsAsync(IReadOnlyCollection<string> productCodes, CancellationToken cancellationToken);
+
+    /// <summary>The learning resources of these families (those still sold and listing some), by family name.</summary>
+    Task<IReadOnlyList<FamilyLearning>> LearningAsync(IReadOnlyCollection<string> familyCodes, CancellationToken cancellationToken);
 }
+
+public sealed record FamilyLearning(string FamilyCode, string FamilyName, IReadOnlyList<LearningResource> Links);
+
+public sealed record LearningResource(string Title, string Description, string Url);
 
 public enum BillingTerm
 {

@@ -41,4 +41,11 @@ internal sealed class CatalogApi(CatalogDbContext db, CatalogSnapshots snapshots
         return productCodes.Distinct(StringComparer.Ordinal).Select(code => snapshot.Downloads.GetValueOrDefault(code)).OfType<ProductDownloads>()
             .OrderBy(d => d.ProductName).ToList();
     }
+
+    public async Task<IReadOnlyList<FamilyLearning>> LearningAsync(IReadOnlyCollection<string> familyCodes, CancellationToken cancellationToken)
+    {
+        var snapshot = await snapshots.CurrentAsync(db, cancellationToken);
+        var wanted = familyCodes.ToHashSet(StringComparer.Ordinal);
+        return snapshot.Learning.Where(f => wanted.Contains(f.FamilyCode)).ToList();
+    }
 }

@@ -14,8 +14,9 @@ internal sealed class CatalogSnapshot
 
     private CatalogSnapshot(int version, IReadOnlyList<ProductFamilySummary> families, IReadOnlyDictionary<string, ProductSummary> products,
         IReadOnlyDictionary<string, PlanSummary> plans, IReadOnlyDictionary<string, IReadOnlyList<PlanSummary>> upgradeTargets,
-        IReadOnlyDictionary<string, ProductDownloads> downloads)
+        IReadOnlyDictionary<string, ProductDownloads> downloads, IReadOnlyList<FamilyLearning> learning)
     {
+        Learning = learning;
         Version = version;
         Families = families;
         Products = products;
@@ -41,6 +42,9 @@ internal sealed class CatalogSnapshot
     /// <summary>The latest version of each product that has one, with its builds.</summary>
     public IReadOnlyDictionary<string, ProductDownloads> Downloads { get; }
 
+    /// <summary>The learning resources of the families still sold that list some, by family name.</summary>
+    public IReadOnlyList<FamilyLearning> Learning { get; }
+
     private IReadOnlyDictionary<string, IReadOnlyList<PlanSummary>> UpgradeTargets { get; }
 
     /// <summary>Reads the tables in a fixed handful of queries and builds the snapshot.</summary>
@@ -52,6 +56,7 @@ internal sealed class CatalogSnapshot
         var planRows = await db.Plans.AsNoTracking().Include(p => p.Prices).ToListAsync(cancellationToken);
         var paths = await db.UpgradePaths.AsNoTracking().ToListAsync(cancellationToken);
         var versions = await db.Versions.AsNoTracking().Include(v => v.Builds).ToListAsync(cancellationToken);
+        var learningLinks = await db.LearningLinks.AsNoTracking().ToListAsync(cancellationToken);
 
         var familyNames = families.ToDictionary(f => f.Code, f => f.Name, StringComparer.Ordinal);
         var latest = versions.GroupBy(v => v.ProductCode, StringComparer.Ordinal)
@@ -78,7 +83,10 @@ internal sealed class CatalogSnapshot
 
         var sold = families.Where(f => !f.Retired).OrderBy(f => f.Name, StringComparer.Ordinal)
             .Select(f => new ProductFamilySummary(f.Code, f.Name, f.ServiceUrl, f.LicenseKeysBefore)).ToList();
-        return new CatalogSnapshot(version, sold, products, plans, upgradeTargets, downloads);
+        var linksOf = learningLinks.ToLookup(l => l.FamilyCode, StringComparer.Ordinal);
+        var learning = sold.Where(f => linksOf[f.Code].Any()).Select(f => new FamilyLearning(f.Code, f.Name,
+            [.. linksOf[f.Code].OrderBy(l => l.Position).Select(l => new LearningResource(l.Title, l.Description, l.Url))])).ToList();
+        return new CatalogSnapshot(version, sold, products, plans, upgradeTargets, downloads, learning);
     }
 }
 

@@ -29,6 +29,7 @@ public sealed class CloudCreditsModule : IModule
         services.AddScoped<PoolBalances>();
         services.AddScoped<ManageAllocations>();
         services.AddScoped<MyCredits>();
+        services.AddScoped<MonthlyConsumption>();
         services.AddScoped<ChooseActivePool>();
         services.AddIntegrationEventHandler<OrganizationMemberLeft, EndAllocationWhenMemberLeaves>();
         services.AddConsumptionApi();

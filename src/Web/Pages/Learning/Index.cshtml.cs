@@ -1,9 +1,13 @@
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Web.Features;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Web.Pages.Learning;
 
-internal sealed class IndexModel(IOptions<PortalOptions> portal) : PageModel
+/// <summary>Learning: the resources of the customer's product families first, then the general ones.</summary>
+internal sealed class IndexModel(LearningForCustomer learning, ICurrentCustomer customer) : PageModel
 {
-    public IReadOnlyList<LearningLink> Links => portal.Value.LearningLinks;
+    public LearningForCustomer.Result Shown { get; private set; } = null!;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Shown = await learning.HandleAsync(customer.Id, cancellationToken);
 }

@@ -7,6 +7,7 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
     public const string Schema = "catalog";
 
     public DbSet<ProductFamily> Families => Set<ProductFamily>();
+    public DbSet<LearningLink> LearningLinks => Set<LearningLink>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Plan> Plans => Set<Plan>();
     public DbSet<UpgradePath> UpgradePaths => Set<UpgradePath>();
@@ -26,6 +27,17 @@ internal sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> option
             b.Property(x => x.Name).HasMaxLength(100).IsRequired();
             b.Property(x => x.ServiceUrl).HasMaxLength(300);
             b.Property(x => x.LicenseKeysBefore).HasMaxLength(20);
+        });
+        modelBuilder.Entity<LearningLink>(b =>
+        {
+            b.ToTable("learning_links");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.FamilyCode).HasMaxLength(40).IsRequired();
+            b.Property(x => x.Title).HasMaxLength(100).IsRequired();
+            b.Property(x => x.Description).HasMaxLength(300).IsRequired();
+            b.Property(x => x.Url).HasMaxLength(300).IsRequired();
+            b.HasOne<ProductFamily>().WithMany().HasForeignKey(x => x.FamilyCode).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(x => new { x.FamilyCode, x.Position });
         });
         modelBuilder.Entity<Product>(b =>
         {

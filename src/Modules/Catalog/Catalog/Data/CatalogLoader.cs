@@ -9,7 +9,13 @@ namespace ChaosModular.Catalog.Data;
 internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family> Families, IReadOnlyList<CatalogFile.ProductEntry> Products, IReadOnlyList<CatalogFile.Upgrade> Upgrades)
 {
     /// <param name="LicenseKeysBefore">Versions of the family older than this one are activated with a license key; absent when none are.</param>
-    public sealed record Family(string Code, string Name, string? ServiceUrl, string? LicenseKeysBefore = null);
+    /// <param name="Learning">Learning resources for the family's products, shown first on Learning to customers who own one.</param>
+    public sealed record Family(string Code, string Name, string? ServiceUrl, string? LicenseKeysBefore = null, IReadOnlyList<LearningEntry>? Learning = null)
+    {
+        public IReadOnlyList<LearningEntry> LearningLinks => Learning ?? [];
+    }
+
+    public sealed record LearningEntry(string Title, string Url, string? Description = null);
 
     /// <param name="LicenseType">A <see cref="Contracts.LicenseType"/> name; absent for a product not licensed per seat.
     /// Kept as text so an unknown name is a listed problem rather than a parse failure.</param>
@@ -47,6 +53,13 @@ internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family
         foreach (var family in Families.Where(f => f.LicenseKeysBefore is not null && ProductVersion.Parse(f.LicenseKeysBefore) is null))
         {
             problems.Add($"Family '{family.Code}' has licenseKeysBefore '{family.LicenseKeysBefore}', which is not a version number.");
+        }
+        foreach (var family in Families)
+        {
+            foreach (var link in family.LearningLinks.Where(l => string.IsNullOrWhiteSpace(l.Title) || !IsWebUrl(l.Url)))
+            {
+                problems.Add($"Family '{family.Code}' has learning link '{link.Title}' ({link.Url}); each needs a title and an absolute http(s) url.");
+            }
         }
         var products = Products.ToDictionary(p => p.Code, StringComparer.Ordinal);
         foreach (var duplicate in Products.GroupBy(p => p.Code).Where(g => g.Count() > 1))
@@ -106,6 +119,9 @@ internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family
         }
         return problems;
     }
+
+    private static bool IsWebUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }
 
 /// <summary>
@@ -148,6 +164,9 @@ internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions
             (family.Name, family.ServiceUrl, family.LicenseKeysBefore, family.Retired) = (f.Name, f.ServiceUrl, f.LicenseKeysBefore, false);
         }
         Retire(families.Values, file.Families.Select(f => f.Code), f => f.Code, f => f.Retired = true);
+        db.LearningLinks.RemoveRange(await db.LearningLinks.ToListAsync(cancellationToken));
+        db.LearningLinks.AddRange(file.Families.SelectMany(f => f.LearningLinks.Select((l, i) =>
+            new LearningLink { FamilyCode = f.Code, Position = i, Title = l.Title, Description = l.Description ?? "", Url = l.Url })));
 
         var products = await db.Products.ToDictionaryAsync(p => p.Code, cancellationToken);
         var plans = await db.Plans.Include(p => p.Prices).ToDictionaryAsync(p => p.Code, cancellationToken);

@@ -16,6 +16,17 @@ internal sealed class ProductFamily
     public bool Retired { get; set; }
 }
 
+/// <summary>A learning resource of a family (training, samples, docs), in the order the data file lists them.</summary>
+internal sealed class LearningLink
+{
+    public int Id { get; set; }
+    public string FamilyCode { get; set; } = "";
+    public int Position { get; set; }
+    public string Title { get; set; } = "";
+    public string Description { get; set; } = "";
+    public string Url { get; set; } = "";
+}
+
 internal sealed class Product
 {
     public string Code { get; set; } = "";

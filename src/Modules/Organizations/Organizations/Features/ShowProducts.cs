@@ -1,4 +1,5 @@
 using ChaosModular.Licensing.Contracts;
+using ChaosModular.Modules.Infrastructure.Web;
 
 namespace ChaosModular.Organizations.Features;
 
@@ -13,7 +14,19 @@ internal sealed class ShowProducts(OrganizationsDbContext db, OrganizationAdmini
 
     public sealed record Holder(AllocationSummary Allocation, string Email);
 
-    public sealed record Result(AdministeredOrganization Organization, IReadOnlyList<OrganizationLicense> Licenses, PagedResult<Holder> Holders);
+    public sealed record Result(AdministeredOrganization Organization, IReadOnlyList<OrganizationLicense> Licenses, PagedResult<Holder> Holders)
+    {
+        /// <summary>Allocated against total seats of each product the organization has an active license for (its licenses of a product added up).</summary>
+        public BarChart AllocationChart()
+        {
+            var products = Licenses.Where(l => l.Active).GroupBy(l => l.ProductName, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new BarGroup(g.Key, [g.Sum(l => l.Allocated), g.Sum(l => l.Quantity)])).ToList();
+            return new BarChart("allocation-chart", "Seats allocated versus seats per product",
+                $"For each of {products.Count} product(s) with an active license: seats allocated to users next to the seats the licenses have; "
+                    + $"{BarChart.Format(products.Sum(p => p.Values[0]))} of {BarChart.Format(products.Sum(p => p.Values[1]))} seats allocated in all.",
+                "Product", ["Allocated", "Seats"], products);
+        }
+    }
 
     public async Task<Result?> HandleAsync(string administratorId, int page, CancellationToken cancellationToken)
     {

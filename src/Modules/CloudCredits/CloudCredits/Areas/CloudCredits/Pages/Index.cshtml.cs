@@ -1,3 +1,4 @@
+using ChaosModular.Modules.Infrastructure.Web;
 
 namespace ChaosModular.CloudCredits.Areas.CloudCredits.Pages;
 
@@ -5,15 +6,19 @@ namespace ChaosModular.CloudCredits.Areas.CloudCredits.Pages;
 /// Cloud Credits: the signed-in user's own grants with totals, their organization allocation (a member sees only that),
 /// a guest's choice of active pool, and the way to Chaos Cloud.
 /// </summary>
-internal sealed class IndexModel(MyCredits credits, ChooseActivePool choose, StartRenderingLink startRendering, ICurrentCustomer customer) : PageModel
+internal sealed class IndexModel(MyCredits credits, MonthlyConsumption consumption, ChooseActivePool choose, StartRenderingLink startRendering, ICurrentCustomer customer) : PageModel
 {
     public MyCredits.Result Credits { get; private set; } = null!;
 
     public string? StartRenderingUrl { get; private set; }
 
+    /// <summary>The user's credits used per month over the last 12 months.</summary>
+    public BarChart Consumption { get; private set; } = null!;
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Credits = await credits.HandleAsync(customer.Id, cancellationToken);
+        Consumption = MonthlyConsumption.Chart(await consumption.HandleAsync(customer.Id, cancellationToken));
         StartRenderingUrl = await startRendering.ResolveAsync(cancellationToken);
     }
 
