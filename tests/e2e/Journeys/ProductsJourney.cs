@@ -256,6 +256,36 @@ public sealed partial class ProductsJourney(PortalFixture portal, ITestOutputHel
     });
 
     [Fact]
+    public Task Upgrades_2_of_5_V_Ray_Solo_seats_to_Premium_and_sees_two_rows_renewing_on_the_same_day() => JourneyAsync(async page =>
+    {
+        var products = await SignInAsync(page, await SeedAsync(Paying().WithSubscription("vray-solo-annual", "USD", seats: 5, activatedDaysAgo: 100)));
+        var offering = await products.OpenOnlyRowAsync();
+        await Expect(offering.Seats).ToHaveTextAsync("5");
+        var renewsOn = await offering.ReadRenewsOnAsync();
+        var difference = Prorated(2 * 699m - 2 * 470m, "USD", await offering.ReadPeriodStartAsync(), renewsOn);
+
+        // The guide's "quantity of the product you would like to be upgraded": 2 of the 5 seats, priced for those 2.
+        var upgrade = await offering.OpenUpgradeAsync();
+        await upgrade.ChooseSeatsAsync(2);
+        await Expect(upgrade.Target).ToHaveTextAsync("2 × V-Ray Premium at 699.00 USD");
+        await Expect(upgrade.StayingSeats).ToHaveTextAsync("3 × V-Ray Solo at 470.00 USD");
+        await Expect(upgrade.ProratedPrice).ToHaveTextAsync(difference);
+        offering = await upgrade.ConfirmAsync();
+        await Expect(offering.Flash).ToContainTextAsync($"2 seat(s) are now V-Ray Premium, a subscription of their own renewing on {Dates.Format(renewsOn)}");
+        await Expect(offering.Flash).ToContainTextAsync($"Paid {difference} with invoice INV-");
+        await Expect(offering.ProductTitle).ToHaveTextAsync("V-Ray Premium");
+        await Expect(offering.Seats).ToHaveTextAsync("2");
+        await Expect(offering.RenewsOn).ToHaveTextAsync(Dates.Format(renewsOn));
+
+        // Two rows now: the 2 upgraded seats and the 3 that stayed, renewing on the same day.
+        products = await ActiveProductsPage.OpenAsync(page);
+        await Expect(products.Row("V-Ray Premium").Seats).ToHaveTextAsync("2");
+        await Expect(products.Row("V-Ray Solo").Seats).ToHaveTextAsync("3");
+        Assert.Equal(renewsOn, await products.Row("V-Ray Premium").ReadRenewsOnAsync());
+        Assert.Equal(renewsOn, await products.Row("V-Ray Solo").ReadRenewsOnAsync());
+    });
+
+    [Fact]
     public Task Buys_an_expired_product_again_after_changing_the_billing_name_in_the_cart_and_only_the_new_invoice_has_it() => JourneyAsync(async page =>
     {
         var customer = await SeedAsync(Paying()

@@ -1,7 +1,7 @@
 namespace ChaosModular.E2E.Pages;
 
 /// <summary>
-/// /products/{id}/upgrade: the product to upgrade to, the quantity (at least the current seats), the review with
+/// /products/{id}/upgrade: the product to upgrade to, the quantity (fewer than the current seats move to a new subscription), the review with
 /// the prorated difference, and confirm to pay and switch. A product without an upgrade path gets only the refusal.
 /// </summary>
 public sealed class UpgradePage(IPage page, string subscriptionId) : PortalPage(page)
@@ -21,6 +21,17 @@ public sealed class UpgradePage(IPage page, string subscriptionId) : PortalPage(
     public ILocator ProratedPrice => Page.GetByTestId("prorated-price");
 
     public ILocator PaymentMethod => Page.GetByTestId("payment-method");
+
+    /// <summary>A partial upgrade's seats that stay: "3 × V-Ray Solo at 470.00 USD".</summary>
+    public ILocator StayingSeats => Page.GetByTestId("seats-staying");
+
+    /// <summary>Sets the quantity and asks for the price again (fewer seats than the subscription has: a partial upgrade).</summary>
+    public async Task ChooseSeatsAsync(int seats)
+    {
+        await SeatsInput.FillAsync(seats.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await UpdatePriceButton.ClickAsync();
+        await Expect(Target).ToContainTextAsync($"{seats} ×");
+    }
 
     /// <summary>"Upgrade and pay 332.52 USD".</summary>
     public ILocator ConfirmButton => Page.GetByTestId("confirm-upgrade");

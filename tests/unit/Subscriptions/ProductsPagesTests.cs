@@ -398,7 +398,7 @@ public partial class ProductsPagesTests(ProductsPortalFactory factory) : IClassF
         Assert.Contains("id=\"vray-solo\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"phoenix\"", page, StringComparison.Ordinal);
         Assert.True(DownloadButton().Count(page) >= 2, "a build per operating system");
-        Assert.Contains("href=\"/products/downloads#vray-solo\"", await Page(customer.Client, "/products"), StringComparison.Ordinal);
+        Assert.Contains("href=\"/products/downloads/vray-solo\" data-testid=\"row-download\"", await Page(customer.Client, "/products"), StringComparison.Ordinal);
     }
 
     [Fact]

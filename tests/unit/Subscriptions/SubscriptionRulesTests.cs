@@ -81,6 +81,32 @@ public sealed class SubscriptionRulesTests
     }
 
     [Fact]
+    public void Moving_seats_to_a_new_subscription_keeps_the_renewal_dates_and_shrinks_a_reduction_by_the_seats_moved()
+    {
+        var subscription = Subscription.Start(Guid.NewGuid(), "c1", "corona-solo-monthly", "corona-solo", "corona", Term.Monthly, new Money(49.90m, "EUR"), 5, new DateOnly(2026, 1, 31));
+        subscription.Renew();   // 2026-02-28 -> renews 2026-03-31
+        Assert.Null(subscription.ReduceSeatsAtRenewal(4));
+        var version = subscription.Version;
+
+        var moved = subscription.MoveSeatsTo(Guid.NewGuid(), 2, "corona-premium-monthly", "corona-premium", "corona", new Money(79.90m, "EUR"));
+
+        Assert.Equal((3, (int?)2), (subscription.Seats, subscription.SeatsFromRenewal));
+        Assert.NotEqual(version, subscription.Version);
+        Assert.Equal((2, "corona-premium-monthly", 79.90m, "EUR", "c1"), (moved.Seats, moved.PlanCode, moved.PricePerSeat, moved.Currency, moved.CustomerId));
+        Assert.Equal((subscription.ActivatedOn, subscription.PeriodStart, subscription.RenewsOn, Term.Monthly), (moved.ActivatedOn, moved.PeriodStart, moved.RenewsOn, moved.Term));
+        moved.Renew();
+        Assert.Equal(new DateOnly(2026, 4, 30), moved.RenewsOn);
+        subscription.MoveSeatsTo(Guid.NewGuid(), 1, "corona-premium-monthly", "corona-premium", "corona", new Money(79.90m, "EUR"));
+        Assert.Equal((2, (int?)1), (subscription.Seats, subscription.SeatsFromRenewal));   // still one seat fewer at the renewal
+        var mostlyReduced = Subscription.Start(Guid.NewGuid(), "c1", "corona-solo-monthly", "corona-solo", "corona", Term.Monthly, new Money(49.90m, "EUR"), 5, new DateOnly(2026, 1, 31));
+        Assert.Null(mostlyReduced.ReduceSeatsAtRenewal(1));
+        mostlyReduced.MoveSeatsTo(Guid.NewGuid(), 3, "corona-premium-monthly", "corona-premium", "corona", new Money(79.90m, "EUR"));
+        Assert.Equal((2, (int?)null), (mostlyReduced.Seats, mostlyReduced.SeatsFromRenewal));   // it cannot drop 4 of 2: the reduction lapses
+        Assert.Throws<ArgumentOutOfRangeException>(() => subscription.MoveSeatsTo(Guid.NewGuid(), 2, "corona-premium-monthly", "corona-premium", "corona", new Money(79.90m, "EUR")));
+        Assert.Throws<InvalidOperationException>(() => subscription.MoveSeatsTo(Guid.NewGuid(), 1, "corona-premium-monthly", "corona-premium", "corona", new Money(79.90m, "USD")));
+    }
+
+    [Fact]
     public void Seat_reductions_wait_for_the_renewal_and_added_seats_count_at_once()
     {
         var subscription = Subscription.Start(Guid.NewGuid(), "c1", "corona-solo-monthly", "corona-solo", "corona", Term.Monthly, new Money(49.90m, "EUR"), 5, new DateOnly(2026, 5, 10));

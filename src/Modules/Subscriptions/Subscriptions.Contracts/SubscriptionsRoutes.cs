@@ -17,6 +17,9 @@ public static class SubscriptionsRoutes
     /// <summary>Buy Again: an expired subscription's plan in the cart.</summary>
     public static string Cart(Guid subscriptionId) => $"/products/cart/{subscriptionId}";
 
+    /// <summary>One product's builds, the visitor's operating system first: where a subscription's Download button goes.</summary>
+    public static string DownloadsFor(string productCode) => $"{Downloads}/{Uri.EscapeDataString(productCode)}";
+
     /// <summary>The Downloads page at a product's section.</summary>
     public static string DownloadsOf(string productCode) => $"{Downloads}#{Uri.EscapeDataString(productCode)}";
 }

@@ -7,6 +7,7 @@ using ChaosModular.Subscriptions.Jobs;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Subscriptions;
 
@@ -20,6 +21,8 @@ public sealed class SubscriptionsModule : IModule
     public void Register(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDbContext<SubscriptionsDbContext>(Name);
+        services.AddOptions<SubscriptionsOptions>().Bind(configuration.GetSection(SubscriptionsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SubscriptionsOptions>, SubscriptionsOptionsValidator>();
         services.AddScoped<CompleteOrder>();
         services.AddScoped<CancelOrder>();
         services.AddScoped<PayForOrder>();

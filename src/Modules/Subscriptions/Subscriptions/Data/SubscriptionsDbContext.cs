@@ -49,6 +49,7 @@ internal sealed class SubscriptionsDbContext(DbContextOptions<SubscriptionsDbCon
             b.Property(x => x.InvoiceNumber).HasMaxLength(32);
             b.Property(x => x.CancelReason).HasMaxLength(500);
             b.Ignore(x => x.SourceReference);
+            b.Ignore(x => x.IsPartialUpgrade);
             // One renewal order per subscription and renewal date, whoever runs the job and however often.
             b.HasIndex(x => new { x.SubscriptionId, x.RenewalOf }).IsUnique();
             b.HasIndex(x => new { x.Status, x.Kind });

@@ -56,6 +56,9 @@ internal sealed class Order
     /// those seats). Null on upgrades placed before this was recorded.
     /// </summary>
     public int? FromSeats { get; private set; }
+    /// <summary>An upgrade of fewer seats than the subscription had: those seats move to a new subscription (<see cref="Subscription.MoveSeatsTo"/>).</summary>
+    public bool IsPartialUpgrade => Kind == OrderKind.Upgrade && FromSeats is { } fromSeats && Seats < fromSeats;
+
     public Guid? InvoiceId { get; private set; }
     public string? InvoiceNumber { get; private set; }
     public OrderStatus Status { get; private set; }

@@ -174,6 +174,45 @@ internal sealed class Subscription
         Version = Guid.NewGuid();
     }
 
+    /// <summary>
+    /// A partial upgrade: <paramref name="seats"/> of these seats leave for a new subscription to <paramref name="planCode"/>
+    /// that keeps this one's term, activation day, period and renewal date (so both renew on the same day, and on the same
+    /// days after), and its auto-renewal. This one keeps the other seats; a reduction asked for earlier shrinks by the seats
+    /// that left, and lapses when it would leave fewer than one seat.
+    /// </summary>
+    public Subscription MoveSeatsTo(Guid newId, int seats, string planCode, string productCode, string familyCode, Money pricePerSeat)
+    {
+        if (pricePerSeat.Currency != Currency)
+        {
+            throw new InvalidOperationException($"The subscription is billed in {Currency}, not {pricePerSeat.Currency}.");
+        }
+        if (seats < 1 || seats >= Seats)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seats), seats, $"A partial upgrade moves between 1 and {Seats - 1} seats.");
+        }
+        Seats -= seats;
+        SeatsFromRenewal = SeatsFromRenewal is { } reduced && reduced - seats >= 1 && reduced - seats < Seats ? reduced - seats : null;
+        Version = Guid.NewGuid();
+        return new Subscription
+        {
+            Id = newId,
+            CustomerId = CustomerId,
+            PlanCode = planCode,
+            ProductCode = productCode,
+            FamilyCode = familyCode,
+            Term = Term,
+            Currency = Currency,
+            PricePerSeat = pricePerSeat.Amount,
+            Seats = seats,
+            ActivatedOn = ActivatedOn,
+            PeriodStart = PeriodStart,
+            RenewsOn = RenewsOn,
+            AutoRenew = AutoRenew,
+            Status = SubscriptionStatus.Active,
+            Version = Guid.NewGuid(),
+        };
+    }
+
     /// <summary>Null when done; otherwise the message naming the cut-off date.</summary>
     public string? SetAutoRenew(bool on, DateOnly today)
     {

@@ -98,6 +98,8 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
         var paid = order.InvoiceNumber is { } number ? $"Invoice {number}" : "Your order";
         return order.Kind switch
         {
+            OrderKind.Upgrade when subscription.PlanCode == order.FromPlanCode && order.IsPartialUpgrade =>
+                $"{paid}: the upgrade was for {order.Seats} of the subscription's {order.FromSeats} seat(s), but it had {subscription.Seats} when it was paid, so it was not applied.",
             OrderKind.Upgrade when subscription.PlanCode == order.FromPlanCode =>
                 $"{paid}: the upgrade was priced for {order.FromSeats} seat(s), but the subscription had {subscription.Seats} when it was paid, so it was not applied.",
             OrderKind.Upgrade or OrderKind.AddSeats =>
@@ -129,9 +131,22 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
                 subscription.AddSeats(order.Seats);
                 db.Publish(new SubscriptionSeatsChanged(Guid.NewGuid(), now, subscription.Id, subscription.CustomerId, subscription.Seats));
                 break;
+            // A partial upgrade, priced as the difference for its own seats only: it applies while the subscription still has more seats
+            // than it moves. Two of them racing both read the same seats; the version token makes the second save fail, and its retry
+            // reads the seats the first one left (so no more seats move than there are).
+            case OrderKind.Upgrade when order.IsPartialUpgrade
+                && subscription.PlanCode == order.FromPlanCode && subscription.Status == SubscriptionStatus.Active && subscription.Seats > order.Seats:
+                var partialTarget = await catalog.PlanAsync(order.PlanCode, cancellationToken)
+                    ?? throw new InvalidOperationException($"Plan {order.PlanCode} is not in the catalog.");
+                var moved = subscription.MoveSeatsTo(order.Id, order.Seats, partialTarget.Code, partialTarget.Product.Code, partialTarget.Product.FamilyCode,
+                    new Money(order.PricePerSeat, order.Currency));
+                db.Subscriptions.Add(moved);
+                db.Publish(new SubscriptionSeatsChanged(Guid.NewGuid(), now, subscription.Id, subscription.CustomerId, subscription.Seats));
+                db.Publish(new SubscriptionCreated(Guid.NewGuid(), now, moved.Id, moved.CustomerId, moved.PlanCode, moved.Seats, moved.RenewsOn));
+                break;
             // Priced as the difference for exactly the seats it had then: with seats added meanwhile, applying its seat count would
             // drop paid seats (or upgrade them unpaid), so it applies only to the subscription it was priced for.
-            case OrderKind.Upgrade when subscription.PlanCode == order.FromPlanCode && (order.FromSeats is null || subscription.Seats == order.FromSeats):
+            case OrderKind.Upgrade when !order.IsPartialUpgrade && subscription.PlanCode == order.FromPlanCode && (order.FromSeats is null || subscription.Seats == order.FromSeats):
                 var target = await catalog.PlanAsync(order.PlanCode, cancellationToken)
                     ?? throw new InvalidOperationException($"Plan {order.PlanCode} is not in the catalog.");
                 subscription.Upgrade(target.Code, target.Product.Code, target.Product.FamilyCode, new Money(order.PricePerSeat, order.Currency), order.Seats);

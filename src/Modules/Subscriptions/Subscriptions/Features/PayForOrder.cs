@@ -10,7 +10,8 @@ internal enum OrderResult
     Refused,
 }
 
-internal sealed record OrderOutcome(OrderResult Result, string Message, Guid OrderId, string? InvoiceNumber = null)
+/// <param name="CreatedSubscriptionId">A subscription the order made besides the one it changed (a partial upgrade's), to show after it.</param>
+internal sealed record OrderOutcome(OrderResult Result, string Message, Guid OrderId, string? InvoiceNumber = null, Guid? CreatedSubscriptionId = null)
 {
     public bool Succeeded => Result == OrderResult.Completed;
 

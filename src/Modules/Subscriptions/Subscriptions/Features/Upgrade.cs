@@ -7,7 +7,10 @@ namespace ChaosModular.Subscriptions.Features;
 /// <summary>
 /// Upgrades a subscription to a higher product of the same term and currency (the catalog's upgrade
 /// paths), paying the prorated difference (<see cref="Proration.ForUpgrade"/>) now; the next renewal
-/// charges the new price. The customer may upgrade more seats than they have, never fewer.
+/// charges the new price. The customer may upgrade all their seats (and add more at the new product), or only some of them
+/// (the guide's "quantity of the product you would like to be upgraded"): a partial upgrade moves those seats to a new
+/// subscription with the same renewal date (<see cref="Subscription.MoveSeatsTo"/>), priced as the difference for just
+/// those seats, and leaves the others on this one.
 /// </summary>
 internal sealed class Upgrade(SubscriptionsDbContext db, ICatalogApi catalog, PayForOrder pay, TimeProvider clock)
 {
@@ -35,16 +38,23 @@ internal sealed class Upgrade(SubscriptionsDbContext db, ICatalogApi catalog, Pa
             : targets.Count == 0 ? $"{name} has no upgrade."
             : target is null ? "Choose one of the offered upgrades."
             : why is { } renewing ? renewing.Explain("Upgrade")
-            : wanted < s.Seats || wanted > s.Seats + AddSeats.MaxSeatsPerOrder ? $"Choose between {s.Seats} and {s.Seats + AddSeats.MaxSeatsPerOrder} seats: an upgrade covers at least the seats you have."
+            : wanted < 1 || wanted > s.Seats + AddSeats.MaxSeatsPerOrder ? SeatsProblem(s)
             : null;
         if (problem is not null || target is null)
         {
             return new Quote(s, name, targets, target, wanted, Money.Zero(s.Currency), Money.Zero(s.Currency), daysLeft, termDays, problem);
         }
         var newPrice = target.PriceIn(s.Currency)!.Value;
-        var price = Proration.ForUpgrade(s.Seats, s.PricePerSeatPerTerm, wanted, newPrice, today, s.PeriodStart, s.RenewsOn);
+        var upgraded = IsPartial(s, wanted) ? wanted : s.Seats;
+        var price = Proration.ForUpgrade(upgraded, s.PricePerSeatPerTerm, wanted, newPrice, today, s.PeriodStart, s.RenewsOn);
         return new Quote(s, name, targets, target, wanted, newPrice, price, daysLeft, termDays, null);
     }
+
+    /// <summary>Fewer seats than the subscription has: those seats move to a new subscription, the others stay.</summary>
+    public static bool IsPartial(Subscription subscription, int seats) => seats < subscription.Seats;
+
+    public static string SeatsProblem(Subscription subscription) =>
+        $"Choose between 1 and {subscription.Seats + AddSeats.MaxSeatsPerOrder} seats: fewer than your {subscription.Seats} move to a new subscription, the rest stay.";
 
     public async Task<OrderOutcome?> PlaceAsync(string customerId, Guid subscriptionId, string toPlanCode, int seats, Guid orderId, decimal expectedPrice, CancellationToken cancellationToken)
     {
@@ -64,8 +74,17 @@ internal sealed class Upgrade(SubscriptionsDbContext db, ICatalogApi catalog, Pa
         var s = quote.Subscription;
         var order = Order.Place(orderId, customerId, OrderKind.Upgrade, s.Id, quote.Target.Code, seats, s.Currency, quote.NewPricePerSeat.Amount, quote.Price.Amount,
             clock.GetUtcNow().UtcDateTime, fromPlanCode: s.PlanCode, fromSeats: s.Seats);
-        var description = string.Create(CultureInfo.InvariantCulture,
-            $"Upgrade {quote.ProductName} → {quote.Target.Product.Name}: {seats} seat(s), prorated {quote.DaysLeft}/{quote.TermDays} days");
-        return await pay.HandleAsync(order, new CreateInvoiceLine(description, 1, quote.Price.Amount, clock.Today(), s.RenewsOn.AddDays(-1), quote.Target.Code), cancellationToken);
+        var description = IsPartial(s, seats)
+            ? string.Create(CultureInfo.InvariantCulture, $"Upgrade {seats} of {s.Seats} seat(s) {quote.ProductName} → {quote.Target.Product.Name}, prorated {quote.DaysLeft}/{quote.TermDays} days")
+            : string.Create(CultureInfo.InvariantCulture, $"Upgrade {quote.ProductName} → {quote.Target.Product.Name}: {seats} seat(s), prorated {quote.DaysLeft}/{quote.TermDays} days");
+        var outcome = await pay.HandleAsync(order, new CreateInvoiceLine(description, 1, quote.Price.Amount, clock.Today(), s.RenewsOn.AddDays(-1), quote.Target.Code), cancellationToken);
+        return outcome.Succeeded && IsPartial(s, seats)
+            ? outcome with
+            {
+                CreatedSubscriptionId = order.Id,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{seats} seat(s) are now {quote.Target.Product.Name}, a subscription of their own renewing on {s.RenewsOn:yyyy-MM-dd}; {s.Seats - seats} seat(s) stay on {quote.ProductName}. {outcome.Message}"),
+            }
+            : outcome;
     }
 }

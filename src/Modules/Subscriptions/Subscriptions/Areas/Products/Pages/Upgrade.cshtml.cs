@@ -37,4 +37,7 @@ internal sealed class UpgradeModel(Upgrade upgrade, IBillingApi billing, ICurren
         upgrade.PlaceAsync(Customer.Id, id, To ?? "", Seats ?? 0, OrderId, ExpectedPrice, cancellationToken);
 
     protected override string SucceededMessage(OrderOutcome outcome) => $"Upgraded. {outcome.Message}";
+
+    /// <summary>A partial upgrade shows the new subscription its seats moved to.</summary>
+    protected override Guid SucceededId(Guid id, OrderOutcome outcome) => outcome.CreatedSubscriptionId ?? id;
 }
