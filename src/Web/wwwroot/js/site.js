@@ -130,3 +130,39 @@ document.querySelectorAll('form[data-provider-card-form]').forEach((form) => {
         }
     });
 });
+
+// A table wider than the screen scrolls inside its .table-responsive region: that region is then reachable and
+// scrollable with the keyboard (tabindex) and announced with the table's name (its caption, aria-label or heading).
+(() => {
+    const regions = document.querySelectorAll('.table-responsive');
+    if (regions.length === 0) return;
+    const nameOf = (region) => {
+        const table = region.querySelector('table');
+        const caption = table?.caption?.textContent?.trim();
+        if (caption) return caption;
+        const label = table?.getAttribute('aria-label');
+        if (label) return label;
+        for (let element = region; element; element = element.parentElement) {
+            for (let sibling = element.previousElementSibling; sibling; sibling = sibling.previousElementSibling) {
+                const heading = sibling.matches('h1,h2,h3,h4') ? sibling : sibling.querySelector('h1,h2,h3,h4');
+                if (heading?.textContent?.trim()) return heading.textContent.trim();
+            }
+        }
+        return 'Table';
+    };
+    const update = () => regions.forEach((region) => {
+        if (region.scrollWidth > region.clientWidth + 1) {
+            if (!region.hasAttribute('tabindex')) {
+                region.setAttribute('tabindex', '0');
+                region.setAttribute('role', 'region');
+                region.setAttribute('aria-label', `${nameOf(region)} (scrolls sideways)`);
+            }
+        } else if (region.getAttribute('role') === 'region') {
+            region.removeAttribute('tabindex');
+            region.removeAttribute('role');
+            region.removeAttribute('aria-label');
+        }
+    });
+    update();
+    window.addEventListener('resize', update);
+})();
