@@ -85,6 +85,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortalFactory factory) : ICla
         ["GET /products/cart/{id:guid}"] =                                                      "in    200   404   404   404   404   404",
         ["GET /products/cloud-credits"] =                                                       "in    200   200   200   200   200   200",
         ["GET /products/downloads"] =                                                           "in    200   200   200   200   200   200",
+        ["GET /products/downloads/{product}"] =                                                 "in    200   404   404   404   404   404",
         ["GET /products/expired"] =                                                             "in    200   200   200   200   200   200",
         ["GET /products/{id:guid}"] =                                                           "in    200   404   404   404   404   404",
         ["GET /products/{id:guid}/add-seats"] =                                                 "in    200   404   404   404   404   404",

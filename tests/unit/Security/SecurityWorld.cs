@@ -125,6 +125,7 @@ public sealed partial class SecurityWorld
         var paths = new Dictionary<string, string>
         {
             ["/products/{id:guid}"] = $"/products/{upgradeable}",
+            ["/products/downloads/{product}"] = "/products/downloads/vray-solo",
             ["/products/{id:guid}/add-seats"] = $"/products/{upgradeable}/add-seats",
             ["/products/{id:guid}/upgrade"] = $"/products/{upgradeable}/upgrade",
             ["/products/cart/{id:guid}"] = $"/products/cart/{expired}",
