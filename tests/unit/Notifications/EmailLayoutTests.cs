@@ -225,8 +225,10 @@ public sealed partial class EmailLayoutTests
                 {
                     return null;
                 }
-                var files = Directory.GetFiles(pickup, "*.eml");
-                return files.Length < cases.Count ? null : await Task.WhenAll(files.Select(f => MimeMessage.LoadAsync(f)));
+                // Other emails (the demo seed's) share the directory: wait until every case's recipient has one.
+                var loaded = await Task.WhenAll(Directory.GetFiles(pickup, "*.eml").Select(f => MimeMessage.LoadAsync(f)));
+                var recipients = loaded.Select(m => m.To.Mailboxes.Single().Address).ToHashSet(StringComparer.Ordinal);
+                return cases.All(c => recipients.Contains(c.Message.ToAddress)) ? loaded : null;
             },
             TimeSpan.FromSeconds(45), "an .eml file per email");
 
