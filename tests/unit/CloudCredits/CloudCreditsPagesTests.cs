@@ -18,7 +18,7 @@ public sealed class CloudCreditsPagesTests(SqlitePortalFactory factory) : IClass
         var today = owner.Today;
         await owner.GrantAsync("Included with V-Ray Premium annual", 500m, today.AddDays(200), used: 120.5m);
         await owner.GrantAsync("Chaos Cloud credits — order INV-2026-000042", 1250m, today.AddDays(30));
-        await stranger.GrantAsync("Stranger's studio credits", 999m, today.AddDays(60), used: 9m);
+        await stranger.GrantAsync("Stranger's studio credits", 4321.75m, today.AddDays(60), used: 9m);
 
         var page = new CreditsPage(await owner.CreditsPageAsync());
 
@@ -35,11 +35,13 @@ public sealed class CloudCreditsPagesTests(SqlitePortalFactory factory) : IClass
         Assert.Equal(("1,250", "0", "1,250", "Active"), (order["amount"], order["used"], order["remaining"], order["status"]));
         Assert.Equal("0", page.UsageBar("Chaos Cloud credits — order INV-2026-000042").Now);
         Assert.DoesNotContain("Stranger", page.Html, StringComparison.Ordinal);
-        Assert.DoesNotContain("999", page.Html, StringComparison.Ordinal);
+        // Grouped decimals cannot occur by chance in the page's random ids (hex GUIDs), unlike a bare "999".
+        Assert.DoesNotContain("4,321.75", page.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("4,312.75", page.Html, StringComparison.Ordinal);
 
         var theirs = new CreditsPage(await stranger.CreditsPageAsync());
         Assert.Equal(["Stranger's studio credits"], theirs.Rows.Select(r => r["description"]));
-        Assert.Equal(("990", "9"), (theirs.Remaining, theirs.Used));
+        Assert.Equal(("4,312.75", "9"), (theirs.Remaining, theirs.Used));
     }
 
     [Fact]
