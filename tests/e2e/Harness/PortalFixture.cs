@@ -183,6 +183,9 @@ public class PortalFixture : IAsyncLifetime
             ["Hosting__LocalInstance"] = "true",
             // Production generates no signing key: the operator provides one, as here.
             ["Licensing__Signing__KeyDirectory"] = _signingKeys.Value,
+            // The unanswered-payments job asks the gateway again about payments older than this (5 minutes in production),
+            // so a journey can have support run it at once.
+            ["Billing__AskAgainAfter"] = "00:00:01",
         };
         // Every journey signs up and in from 127.0.0.1: the per-address form limits are raised (RateLimitTests prove them).
         foreach (var rule in new[] { "SignIn", "ForgotPassword", "SignUp", "ConfirmationEmail", "CardSaving" })

@@ -17,7 +17,7 @@ public sealed class LicensingJourney(PortalFixture portal, ITestOutputHelper out
             .WithSubscription("vray-solo-annual", "EUR", seats: 3, activatedDaysAgo: 100)
             .WithSubscription("enscape-fixed-monthly", "USD", seats: 2, activatedDaysAgo: 40)
             .WithSubscription("corona-solo-monthly", "EUR", activatedDaysAgo: 75)
-            .WithCloudCredits(500m));
+            .WithCloudCredits(500m, used: 120.5m));
         await ProductsJourney.SignInAsync(page, customer);
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main menu" }).GetByRole(AriaRole.Link, new() { Name = "Licensing", Exact = true }).ClickAsync();
@@ -63,8 +63,11 @@ public sealed class LicensingJourney(PortalFixture portal, ITestOutputHelper out
         // Products › Cloud Credits: next to the balance, the credits used per month over 12 months.
         var credits = new CloudCreditsPage(page);
         await credits.GotoAsync();
-        await Expect(credits.Remaining).ToHaveTextAsync("500");
+        await Expect(credits.Remaining).ToHaveTextAsync("379.5");
         await Expect(credits.Chart).ToBeVisibleAsync();
-        await Expect(await credits.ChartTableRowsAsync()).ToHaveCountAsync(12);
+        var months = await credits.ChartTableRowsAsync();
+        await Expect(months).ToHaveCountAsync(12);
+        await Expect(months.Last.Locator("td")).ToHaveTextAsync("120.5");   // this month's rendering
+        await Expect(months.First.Locator("td")).ToHaveTextAsync("0");
     });
 }

@@ -45,6 +45,13 @@ public sealed class AddSeatsPage(IPage page, string subscriptionId) : PortalPage
         return offering;
     }
 
+    /// <summary>Confirms an order whose payment the payment service does not answer: the order's status page opens.</summary>
+    public async Task<OrderStatusPage> ConfirmExpectingPendingAsync()
+    {
+        await ConfirmButton.ClickAsync();
+        return await OrderStatusPage.ExpectOpenAsync(Page);
+    }
+
     /// <summary>Confirms an order that will not go through: the page comes back with the outcome.</summary>
     public async Task ConfirmExpectingNoChangeAsync()
     {

@@ -33,6 +33,20 @@ public abstract class SubscriptionListPage(IPage page, string expiryLabel) : Por
 
     public ILocator Rows => Table.GetByTestId("subscription-row");
 
+    /// <summary>A column header's sort link ("product", "seats", "activated", "expires", "autorenewal").</summary>
+    public ILocator SortLink(string key) => Table.GetByTestId($"sort-{key}");
+
+    /// <summary>The one header that says how the table is sorted (its <c>aria-sort</c>).</summary>
+    public ILocator SortedHeader => Table.Locator("th[aria-sort]");
+
+    /// <summary>Sorts by a column from the keyboard: focus its header link, press Enter, wait for the address to say so.</summary>
+    public async Task SortByKeyboardAsync(string key)
+    {
+        await SortLink(key).FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"[?&]sort={key}(&|$)"));
+    }
+
     public Task FilterByFamilyAsync(string family) => FilterAsync(family: family);
 
     public Task FilterByCurrencyAsync(string currency) => FilterAsync(currency: currency);

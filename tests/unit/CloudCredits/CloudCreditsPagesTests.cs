@@ -128,11 +128,14 @@ public sealed class CloudCreditsPagesTests(SqlitePortalFactory factory) : IClass
         Assert.Contains(page.Rows, r => r["status"] == "Active" && r["used"] != "0");
         Assert.Contains(page.Rows, r => r["status"] == "Active" && r["used"] == "0");
         Assert.Equal(("617.5", "182.5"), (page.Remaining, page.Used));
+        // The seeded use is recorded as debits, as a rendering service records it: the monthly chart shows it.
+        Assert.Contains("217.5 in all.", page.Html, StringComparison.Ordinal);   // 182.5 this month, 35 ten months ago
 
         await using var scope = factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CloudCreditsSeeder>().SeedAsync(CancellationToken.None);
         var demoId = (await scope.ServiceProvider.GetRequiredService<ChaosModular.Accounts.Contracts.IAccountsApi>().FindCustomerByEmailAsync(factory.DemoEmail, CancellationToken.None))!.UserId;
         Assert.Equal(3, await scope.ServiceProvider.GetRequiredService<CloudCreditsDbContext>().Grants.CountAsync(g => g.CustomerId == demoId));
+        Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<CloudCreditsDbContext>().Debits.CountAsync(d => d.UserId == demoId));
     }
 
     [Fact]

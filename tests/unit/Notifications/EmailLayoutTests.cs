@@ -32,6 +32,7 @@ public sealed partial class EmailLayoutTests
     public sealed record EmailCase(string Name, EmailMessage Message, string Subject, string Reason, string Action, string Url, IReadOnlyList<string> Facts);
 
     private static readonly Guid BulkInviteId = Guid.Parse("5d1c0e1a-86a4-4d3e-9a34-1f2b3c4d5e6f");
+    private static readonly Guid OrderId = Guid.Parse("0b7e2f54-3c1d-4a8e-b6f0-9d2c1e4a7b35");
 
     private static List<EmailCase> Cases(string key)
     {
@@ -84,6 +85,14 @@ public sealed partial class EmailLayoutTests
             new("bulk-invite-report", new OrganizationBulkInviteReportEmail($"{key}:15", To("bulk-invite-report"), "Ada", "Studio Nine", "people.csv", 12, 10, 2, BulkInviteId),
                 "Your bulk invite to Studio Nine has finished", "you started a bulk invite for Studio Nine", "Open the status page", Portal + OrganizationUsersRoutes.BulkInvite(BulkInviteId),
                 ["The invitations from people.csv are done: 10 of 12 row(s) invited, 2 not sent."]),
+            new("order-completed", new OrderCompletedEmail($"{key}:16", To("order-completed"), "Ada", "3 added seat(s) of V-Ray Solo", new Money(311.62m, "EUR"), "INV-2026-000042", OrderId),
+                "Your order is complete", "you placed this order at ChaosModular and its payment was still being confirmed", "View your order", Portal + SubscriptionsRoutes.Order(OrderId),
+                ["The payment for your order has been confirmed, and the order has taken effect:", "3 added seat(s) of V-Ray Solo", "311.62 EUR before tax, invoice INV-2026-000042"]),
+            new("order-failed", new OrderFailedEmail($"{key}:17", To("order-failed"), "Ada", "Upgrade of 2 seat(s) to V-Ray Premium", new Money(459.9m, "USD"), "INV-2026-000043",
+                    "Your card was declined.", OrderId),
+                "Your order could not be completed", "you placed this order at ChaosModular and its payment was still being confirmed", "View your order", Portal + SubscriptionsRoutes.Order(OrderId),
+                ["The payment for your order did not go through: Your card was declined.", "Upgrade of 2 seat(s) to V-Ray Premium",
+                    "459.90 USD before tax, invoice INV-2026-000043 (voided)", "Nothing was changed."]),
         ];
     }
 

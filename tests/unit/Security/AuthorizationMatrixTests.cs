@@ -87,6 +87,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortalFactory factory) : ICla
         ["GET /products/downloads"] =                                                           "in    200   200   200   200   200   200",
         ["GET /products/downloads/{product}"] =                                                 "in    200   404   404   404   404   404",
         ["GET /products/expired"] =                                                             "in    200   200   200   200   200   200",
+        ["GET /products/orders/{id:guid}"] =                                                    "in    200   404   404   404   404   404",
         ["GET /products/{id:guid}"] =                                                           "in    200   404   404   404   404   404",
         ["GET /products/{id:guid}/add-seats"] =                                                 "in    200   404   404   404   404   404",
         ["GET /products/{id:guid}/upgrade"] =                                                   "in    200   404   404   404   404   404",

@@ -102,6 +102,11 @@ public sealed partial class SecurityWorld
         var subscriptions = services.GetRequiredService<SubscriptionsDbContext>().Subscriptions.Where(s => s.CustomerId == ownerId);
         var upgradeable = await subscriptions.Where(s => s.PlanCode == "vray-solo-annual" && s.Status == SubscriptionStatus.Active).Select(s => s.Id).SingleAsync();
         var expired = await subscriptions.Where(s => s.Status == SubscriptionStatus.Expired).OrderBy(s => s.PlanCode).Select(s => s.Id).FirstAsync();
+        // An order of the owner's (the demo seed places none): its status page is the owner's only.
+        var subscriptionsDb = services.GetRequiredService<SubscriptionsDbContext>();
+        var order = Order.Place(Guid.NewGuid(), ownerId, OrderKind.AddSeats, upgradeable, "vray-solo-annual", 1, "EUR", 470m, 120m, DateTime.UtcNow);
+        subscriptionsDb.Orders.Add(order);
+        await subscriptionsDb.SaveChangesAsync();
 
         var licensing = services.GetRequiredService<LicensingDbContext>();
         var license = await licensing.Licenses.Where(l => l.CustomerId == ownerId && l.ProductCode == "vray-solo").Select(l => l.Id).FirstAsync();
@@ -126,6 +131,7 @@ public sealed partial class SecurityWorld
         {
             ["/products/{id:guid}"] = $"/products/{upgradeable}",
             ["/products/downloads/{product}"] = "/products/downloads/vray-solo",
+            ["/products/orders/{id:guid}"] = $"/products/orders/{order.Id}",
             ["/products/{id:guid}/add-seats"] = $"/products/{upgradeable}/add-seats",
             ["/products/{id:guid}/upgrade"] = $"/products/{upgradeable}/upgrade",
             ["/products/cart/{id:guid}"] = $"/products/cart/{expired}",

@@ -39,8 +39,8 @@ public sealed class UpgradeWithSeatsChangedTests
         // The upgrade for the 3 seats it has; the payment service does not answer, so the order waits for its payment.
         gateway.Down = true;
         var upgrade = await customer.Client.SubmitAsync($"/products/{id}/upgrade?to=vray-premium-annual&seats=3", new Dictionary<string, string>());
-        Assert.Equal(HttpStatusCode.Accepted, upgrade.StatusCode);
         var order = await factory.InSubscriptions(db => db.Orders.AsNoTracking().SingleAsync(o => o.SubscriptionId == id && o.Kind == OrderKind.Upgrade));
+        Assert.Equal((HttpStatusCode.Redirect, $"/products/orders/{order.Id}"), (upgrade.StatusCode, upgrade.Headers.Location?.OriginalString));
         Assert.Equal((OrderStatus.AwaitingPayment, 3, (int?)3), (order.Status, order.Seats, order.FromSeats));
         gateway.Down = false;
 
@@ -90,6 +90,16 @@ public sealed class UpgradeWithSeatsChangedTests
             var emails = await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AsNoTracking()
                 .Where(e => e.ToAddress == customer.Email && e.Template == "credit-granted").ToListAsync();
             Assert.Single(emails);
+        }
+        // The order's status page says the same; the credit email is the only one (no "your order is complete").
+        var orderPage = PortalClient.Decode(await customer.Client.GetPageAsync($"/products/orders/{order.Id}"));
+        Assert.Contains("Paid, but not applied.", orderPage, StringComparison.Ordinal);
+        Assert.Contains($"{reason} What you paid is on your unapplied credits", orderPage, StringComparison.Ordinal);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<CompleteOrderOnInvoicePaid>().HandleAsync(
+                new ChaosModular.Billing.Contracts.Events.InvoicePaid(Guid.NewGuid(), DateTime.UtcNow, invoice.Id, invoice.Number, customer.UserId, order.SourceReference), CancellationToken.None);
+            Assert.False(await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AnyAsync(e => e.ToAddress == customer.Email && e.Template == "order-completed"));
         }
     }
 

@@ -127,6 +127,12 @@ namespace ChaosModular.Migrations.PostgreSql.Subscriptions
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("NotAppliedReason")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("PaymentUnansweredUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("PlanCode")
                         .IsRequired()
                         .HasMaxLength(80)

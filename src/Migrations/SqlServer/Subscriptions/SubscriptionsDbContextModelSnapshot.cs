@@ -127,6 +127,12 @@ namespace ChaosModular.Migrations.SqlServer.Subscriptions
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("NotAppliedReason")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("PaymentUnansweredUtc")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("PlanCode")
                         .IsRequired()
                         .HasMaxLength(80)

@@ -123,6 +123,12 @@ namespace ChaosModular.Migrations.Sqlite.Subscriptions
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NotAppliedReason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("PaymentUnansweredUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PlanCode")
                         .IsRequired()
                         .HasMaxLength(80)

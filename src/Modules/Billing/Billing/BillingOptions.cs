@@ -9,6 +9,12 @@ public sealed class BillingOptions
     public int PaymentTermDays { get; set; } = 14;
 
     public SellerOptions Seller { get; set; } = new();
+
+    /// <summary>
+    /// How old an unanswered payment must be before <see cref="Jobs.PendingPaymentsJob"/> asks the gateway about it again
+    /// (<c>Billing:AskAgainAfter</c>): a younger one may still be in flight in a web request. The end-to-end tests shorten it.
+    /// </summary>
+    public TimeSpan AskAgainAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>The vendor as printed on every invoice.</summary>

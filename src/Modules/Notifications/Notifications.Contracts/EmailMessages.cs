@@ -53,6 +53,19 @@ public sealed record SubscriptionExpiredEmail(
     string SourceKey, string ToAddress, string ToName, string Product, DateOnly? ExpiredOn, string? Reason)
     : EmailMessage(SourceKey, ToAddress, ToName);
 
+/// <summary>
+/// A purchase whose payment the payment service had not answered when it was placed is paid and has taken effect.
+/// <paramref name="Order"/> is the order in words ("2 added seat(s) of V-Ray Solo"); the link opens the order's status page.
+/// </summary>
+public sealed record OrderCompletedEmail(
+    string SourceKey, string ToAddress, string ToName, string Order, Money Amount, string? Invoice, Guid OrderId)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
+/// <summary>Such a purchase failed (its payment was declined in the end): nothing changed, and <paramref name="Reason"/> says why.</summary>
+public sealed record OrderFailedEmail(
+    string SourceKey, string ToAddress, string ToName, string Order, Money Amount, string? Invoice, string Reason, Guid OrderId)
+    : EmailMessage(SourceKey, ToAddress, ToName);
+
 /// <summary>Support appointed the recipient an administrator of <paramref name="Organization"/>; the link opens the Organization menu.</summary>
 public sealed record OrganizationAdministratorAppointedEmail(string SourceKey, string ToAddress, string ToName, string Organization)
     : EmailMessage(SourceKey, ToAddress, ToName);

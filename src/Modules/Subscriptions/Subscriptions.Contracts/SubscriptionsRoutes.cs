@@ -12,6 +12,9 @@ public static class SubscriptionsRoutes
 
     public static string Details(Guid subscriptionId) => $"/products/{subscriptionId}";
 
+    /// <summary>An order's status page: what was ordered and where its payment stands (a purchase whose payment is still unanswered goes there).</summary>
+    public static string Order(Guid orderId) => $"/products/orders/{orderId}";
+
     public static string Upgrade(Guid subscriptionId) => $"/products/{subscriptionId}/upgrade";
 
     /// <summary>Buy Again: an expired subscription's plan in the cart.</summary>

@@ -25,6 +25,8 @@ public sealed class SubscriptionsModule : IModule
         services.AddSingleton<IValidateOptions<SubscriptionsOptions>, SubscriptionsOptionsValidator>();
         services.AddScoped<CompleteOrder>();
         services.AddScoped<CancelOrder>();
+        services.AddScoped<ShowOrder>();
+        services.AddScoped<EmailOrderOutcome>();
         services.AddScoped<PayForOrder>();
         services.AddScoped<AddSeats>();
         services.AddScoped<Upgrade>();

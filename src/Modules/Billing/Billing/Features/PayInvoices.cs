@@ -377,7 +377,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
                 {
                     // The same key and the same parameters as the first attempt, so the gateway answers that attempt.
                     result = await gateway.ChargeAsync(new GatewayCharge(payment.CustomerId, method.GatewayToken, method.Last4, new Money(payment.Amount, payment.Currency),
-                        payment.IdempotencyKey, payment.Description), CancellationToken.None);
+                        payment.IdempotencyKey, payment.Description, AskingAgain: true), CancellationToken.None);
                 }
                 catch (Exception ex)
                 {

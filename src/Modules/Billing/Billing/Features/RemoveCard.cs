@@ -34,20 +34,26 @@ internal sealed class RemoveCard(BillingDbContext db, IPaymentGateway gateway, I
     /// <summary>Removes the card; null when the customer has no such card.</summary>
     public async Task<Result?> HandleAsync(string customerId, Guid paymentMethodId, CancellationToken cancellationToken)
     {
-        var card = await db.PaymentMethods.SingleOrDefaultAsync(m => m.Id == paymentMethodId && m.CustomerId == customerId, cancellationToken);
-        if (card is null)
-        {
-            return null;
-        }
-        if (await RefusalAsync(card, cancellationToken) is { } refusal)
-        {
-            return new Result(false, refusal);
-        }
         var now = clock.UtcNow();
-        var wasDefault = card.IsDefault;
+        PaymentMethod card;
         PaymentMethod? successor = null;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            // The customer's cards are locked first (a no-op update, before anything is read), so two tabs removing the last two
+            // cards one each take turns: the second sees the first one's removal and is refused, instead of both passing the
+            // "another card is left" check and leaving auto-renewing subscriptions with no card.
+            await db.PaymentMethods.Where(m => m.CustomerId == customerId)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.IsDefault, m => m.IsDefault), cancellationToken);
+            if (await db.PaymentMethods.SingleOrDefaultAsync(m => m.Id == paymentMethodId && m.CustomerId == customerId, cancellationToken) is not { } found)
+            {
+                return null;
+            }
+            card = found;
+            if (await RefusalAsync(card, cancellationToken) is { } refusal)
+            {
+                return new Result(false, refusal);
+            }
+            var wasDefault = card.IsDefault;
             card.Remove(now);
             await db.SaveChangesAsync(cancellationToken);
             if (wasDefault && await SuccessorAsync(card, tracked: true, cancellationToken) is { } next)
@@ -78,15 +84,13 @@ internal sealed class RemoveCard(BillingDbContext db, IPaymentGateway gateway, I
 
     private async Task<string?> RefusalAsync(PaymentMethod card, CancellationToken cancellationToken)
     {
-        if (await db.PaymentMethods.AnyAsync(m => m.CustomerId == card.CustomerId && m.Id != card.Id, cancellationToken))
+        var renewing = await subscriptions.AutoRenewingCountAsync(card.CustomerId, cancellationToken);
+        if (renewing == 0 || await db.PaymentMethods.AnyAsync(m => m.CustomerId == card.CustomerId && m.Id != card.Id, cancellationToken))
         {
             return null;
         }
-        var renewing = await subscriptions.AutoRenewingCountAsync(card.CustomerId, cancellationToken);
-        return renewing == 0
-            ? null
-            : $"{card.Description} is your only card and {renewing} of your subscriptions renew automatically with it. " +
-              "Add another card first (or use Change to replace this one), or turn off auto-renewal in Products.";
+        return $"{card.Description} is your only card and {renewing} of your subscriptions renew automatically with it. " +
+               "Add another card first (or use Change to replace this one), or turn off auto-renewal in Products.";
     }
 
     /// <summary>The newest card that has not expired, else the newest.</summary>

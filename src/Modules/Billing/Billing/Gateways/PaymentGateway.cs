@@ -5,7 +5,11 @@ internal sealed record CardInput(string Number, int ExpiryMonth, int ExpiryYear,
 
 internal sealed record GatewayCard(string Brand, string Last4, int ExpiryMonth, int ExpiryYear, string Token);
 
-internal sealed record GatewayCharge(string CustomerId, string CardToken, string CardLast4, Money Amount, string IdempotencyKey, string Description);
+/// <param name="AskingAgain">
+/// True when <see cref="Jobs.PendingPaymentsJob"/> asks about a charge the gateway did not answer the first time (same key, same
+/// parameters); a real provider answers from the key alone, the Simulated gateway uses it to answer its "no answer" card late.
+/// </param>
+internal sealed record GatewayCharge(string CustomerId, string CardToken, string CardLast4, Money Amount, string IdempotencyKey, string Description, bool AskingAgain = false);
 
 internal sealed record GatewayResult(bool Succeeded, string? Reference, string? DeclineReason)
 {

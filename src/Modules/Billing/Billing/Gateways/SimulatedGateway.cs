@@ -7,7 +7,9 @@ namespace ChaosModular.Billing.Gateways;
 /// digits and expiry, and answers like Stripe's documented test cards: 4242 4242 4242 4242 pays,
 /// 4000 0000 0000 0002 is declined, 4000 0000 0000 9995 has insufficient funds, and
 /// 4000 0000 0000 0341 saves but is declined when charged. Unlike Stripe, it lets 0002 and 9995
-/// be saved too, so a decline can be shown at payment time.
+/// be saved too, so a decline can be shown at payment time. 4000 0000 0000 0119 (Stripe's processing-error card) stands for
+/// a payment service that does not answer: the first attempt of a charge times out, and asked again (<see cref="GatewayCharge.AskingAgain"/>,
+/// the unanswered-payments job) it pays, as a late answer would.
 /// </summary>
 internal sealed class SimulatedGateway : IPaymentGateway, IServerCardEntry
 {
@@ -31,8 +33,12 @@ internal sealed class SimulatedGateway : IPaymentGateway, IServerCardEntry
         return Task.FromResult(new GatewayCard(BrandOf(digits), digits[^4..], card.ExpiryMonth, card.ExpiryYear, $"sim_{Guid.NewGuid():N}"));
     }
 
+    public const string UnansweredCardLast4 = "0119";
+
     public Task<GatewayResult> ChargeAsync(GatewayCharge charge, CancellationToken cancellationToken) =>
-        Task.FromResult(_byIdempotencyKey.GetOrAdd(charge.IdempotencyKey, _ => charge.CardLast4 switch
+        charge is { CardLast4: UnansweredCardLast4, AskingAgain: false }
+            ? Task.FromException<GatewayResult>(new TimeoutException("The payment service did not answer (simulated: a card ending in 0119)."))
+            : Task.FromResult(_byIdempotencyKey.GetOrAdd(charge.IdempotencyKey, _ => charge.CardLast4 switch
         {
             "0002" or "0341" => GatewayResult.Declined("Your card was declined."),
             "9995" => GatewayResult.Declined("Your card has insufficient funds."),

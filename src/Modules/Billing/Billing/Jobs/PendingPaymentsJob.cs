@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.Jobs;
 
@@ -9,18 +10,15 @@ namespace ChaosModular.Billing.Jobs;
 /// again with the same idempotency key every five minutes until it answers. A provider being down
 /// therefore loses no payment and never charges twice.
 /// </summary>
-internal sealed class PendingPaymentsJob(BillingDbContext db, PayInvoices pay, TimeProvider clock, ILogger<PendingPaymentsJob> logger)
+internal sealed class PendingPaymentsJob(BillingDbContext db, PayInvoices pay, TimeProvider clock, IOptions<BillingOptions> options, ILogger<PendingPaymentsJob> logger)
 {
     public const string JobId = "billing-pending-payments";
-
-    /// <summary>Younger pending payments may still be in flight in a web request.</summary>
-    private static readonly TimeSpan InFlight = TimeSpan.FromMinutes(5);
 
     [DisplayName("Finish unanswered payments")]
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var before = clock.GetUtcNow().UtcDateTime - InFlight;
+        var before = clock.GetUtcNow().UtcDateTime - options.Value.AskAgainAfter;
         var pending = await db.Payments.AsNoTracking()
             .Where(p => p.Status == PaymentStatus.Pending && p.CreatedUtc < before)
             .OrderBy(p => p.CreatedUtc)

@@ -40,11 +40,19 @@ internal sealed class CloudCreditsSeeder(CloudCreditsDbContext db, IAccountsApi 
         foreach (var g in grants)
         {
             var grant = CreditGrant.Grant(customerId, g.Description, g.Amount, g.GrantedUtc, g.ExpiresOn);
+            db.Grants.Add(grant);
             if (g.Used > 0m)
             {
-                grant.Use(g.Used, g.UsedOn ?? clock.Today());
+                // Used as a rendering service would use it: a debit on the day (the monthly chart and the history read debits).
+                var usedOn = g.UsedOn ?? clock.Today();
+                grant.Use(g.Used, usedOn);
+                var at = usedOn.ToDateTime(new TimeOnly(12, 0), DateTimeKind.Utc);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var debit = CreditDebit.Record("seed", $"seed:{grant.Id:N}", customerId, customerId, CreditPool.Personal, customerId, null, g.Used,
+                    $"Rendering ({g.Description})", at < now ? at : now);
+                debit.Paid([new GrantTake(grant.Id, g.Used)], grant.Remaining);
+                db.Debits.Add(debit);
             }
-            db.Grants.Add(grant);
         }
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -39,6 +39,8 @@ internal sealed class EmailTemplates(IOptions<EmailLinksOptions> links)
         [typeof(CreditGrantedEmail)] = typeof(CreditGranted),
         [typeof(RenewalReminderEmail)] = typeof(RenewalReminder),
         [typeof(SubscriptionExpiredEmail)] = typeof(SubscriptionExpired),
+        [typeof(OrderCompletedEmail)] = typeof(OrderCompleted),
+        [typeof(OrderFailedEmail)] = typeof(OrderFailed),
         [typeof(OrganizationAdministratorAppointedEmail)] = typeof(OrganizationAdministratorAppointed),
         [typeof(OrganizationInvitationEmail)] = typeof(OrganizationInvitation),
         [typeof(OrganizationRemovalEmail)] = typeof(OrganizationRemoval),

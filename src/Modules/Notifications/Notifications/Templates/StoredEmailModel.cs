@@ -21,6 +21,8 @@ internal static class StoredEmailModel
         ["credit-granted"] = typeof(CreditGrantedEmail),
         ["renewal-reminder"] = typeof(RenewalReminderEmail),
         ["subscription-expired"] = typeof(SubscriptionExpiredEmail),
+        ["order-completed"] = typeof(OrderCompletedEmail),
+        ["order-failed"] = typeof(OrderFailedEmail),
         ["organization-administrator-appointed"] = typeof(OrganizationAdministratorAppointedEmail),
         ["organization-invitation"] = typeof(OrganizationInvitationEmail),
         ["organization-removal"] = typeof(OrganizationRemovalEmail),

@@ -66,6 +66,16 @@ internal sealed class Order
     public DateTime CreatedUtc { get; private set; }
     public DateTime? ClosedUtc { get; private set; }
 
+    /// <summary>
+    /// When the page that placed the order was told the payment service had not answered: the customer was sent to the order's
+    /// status page and is emailed when it completes or fails (<see cref="IntegrationEventHandlers.CompleteOrderOnInvoicePaid"/>,
+    /// <see cref="IntegrationEventHandlers.CancelOrderOnInvoiceVoided"/>). Null for every order the page saw through.
+    /// </summary>
+    public DateTime? PaymentUnansweredUtc { get; private set; }
+
+    /// <summary>Why a paid order did not take effect (the subscription moved on meanwhile); what was paid went back as credit.</summary>
+    public string? NotAppliedReason { get; private set; }
+
     /// <summary>The renewal run's batch that holds this order (see <c>RenewSubscriptions</c>); set and read by conditional updates only.</summary>
     public Guid? ClaimId { get; private set; }
 
@@ -107,6 +117,8 @@ internal sealed class Order
             Status = OrderStatus.AwaitingPayment,
             CreatedUtc = utcNow,
         };
+
+    public void PaymentUnanswered(DateTime utcNow) => PaymentUnansweredUtc = utcNow;
 
     public void Invoiced(Guid invoiceId, string invoiceNumber)
     {

@@ -162,6 +162,7 @@ internal sealed class CompleteOrder(SubscriptionsDbContext db, ICatalogApi catal
                 // customer as credit (RefundOnPaidOrderNotApplied), announced in this transaction so it happens exactly when this does.
                 var reason = WhyNotApplied(order, subscription);
                 logger.LogWarning("Order {OrderId} ({Kind}) was paid but no longer applies to subscription {SubscriptionId}: {Reason}", order.Id, order.Kind, subscription.Id, reason);
+                await db.Orders.Where(o => o.Id == order.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.NotAppliedReason, reason), cancellationToken);
                 db.Publish(new PaidOrderNotApplied(Guid.NewGuid(), now, order.Id, order.CustomerId, order.InvoiceId, reason));
                 break;
         }

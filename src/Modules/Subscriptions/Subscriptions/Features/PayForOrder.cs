@@ -34,7 +34,7 @@ internal sealed record OrderOutcome(OrderResult Result, string Message, Guid Ord
 /// cancelled when Billing reports the invoice paid or voided. The order id comes from the review page, so a
 /// double-clicked Confirm places one order.
 /// </summary>
-internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, CancelOrder cancel)
+internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, CancelOrder cancel, TimeProvider clock)
 {
     public const string NoBillingInformation = "Add your billing information before buying.";
 
@@ -59,8 +59,13 @@ internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing
         if (purchase is { InvoiceId: { } invoiceId, InvoiceNumber: { } number })
         {
             order.Invoiced(invoiceId, number);
-            await db.SaveChangesAsync(CancellationToken.None);
         }
+        if (purchase.Status == PurchaseStatus.Pending)
+        {
+            // The customer waits on the order's status page from here and is emailed the outcome.
+            order.PaymentUnanswered(clock.GetUtcNow().UtcDateTime);
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
         switch (purchase.Status)
         {
             case PurchaseStatus.Paid:
@@ -68,7 +73,7 @@ internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing
                 return new OrderOutcome(OrderResult.Completed, $"Paid {purchase.Total} with invoice {purchase.InvoiceNumber}.", order.Id, purchase.InvoiceNumber);
             case PurchaseStatus.Pending:
                 return new OrderOutcome(OrderResult.Pending,
-                    $"The payment service has not answered yet. Your order will complete as soon as invoice {purchase.InvoiceNumber} is paid; you don't need to order again.",
+                    PendingMessage(purchase.InvoiceNumber),
                     order.Id, purchase.InvoiceNumber);
             case PurchaseStatus.NoBillingInformation:
                 await cancel.HandleAsync(order.Id, NoBillingInformation, CancellationToken.None);
@@ -79,6 +84,9 @@ internal sealed class PayForOrder(SubscriptionsDbContext db, IBillingApi billing
                 return new OrderOutcome(OrderResult.Declined, $"Your payment was declined: {reason} Nothing was changed.", order.Id, purchase.InvoiceNumber);
         }
     }
+
+    public static string PendingMessage(string? invoiceNumber) =>
+        $"The payment service has not answered yet. Your order completes as soon as invoice {invoiceNumber} is paid, and we email you when it does; you don't need to order again.";
 
     private static OrderOutcome Describe(Order placed) => placed.Status switch
     {

@@ -10,14 +10,16 @@ namespace ChaosModular.Subscriptions.IntegrationEventHandlers;
 /// <summary>
 /// An order's invoice was paid some other way than the page that placed it: a charge the payment service
 /// answered late, a renewal paid by a retry or by hand. The order takes effect now (once, whoever is first).
+/// A customer who was told the payment is being confirmed is emailed that the order is complete (<see cref="EmailOrderOutcome"/>).
 /// </summary>
-internal sealed class CompleteOrderOnInvoicePaid(CompleteOrder complete) : IIntegrationEventHandler<InvoicePaid>
+internal sealed class CompleteOrderOnInvoicePaid(CompleteOrder complete, EmailOrderOutcome email) : IIntegrationEventHandler<InvoicePaid>
 {
     public async Task HandleAsync(InvoicePaid integrationEvent, CancellationToken cancellationToken)
     {
         if (Order.ParseSourceReference(integrationEvent.SourceReference) is var orderId && orderId != Guid.Empty)
         {
             await complete.HandleAsync(orderId, cancellationToken);
+            await email.HandleAsync(orderId, cancellationToken);
         }
     }
 }
@@ -26,9 +28,10 @@ internal sealed class CompleteOrderOnInvoicePaid(CompleteOrder complete) : IInte
 /// An order's invoice was voided: a purchase whose charge was left unanswered and later declined (Billing voids
 /// its invoice), or one voided by hand. The order is cancelled, so nothing it was for takes effect; when the page
 /// that placed it saw the decline first, this does nothing. Renewal orders are left to the renewal job, which
-/// finds the void invoice on its next run and expires the subscription with its reason, as it always has.
+/// finds the void invoice on its next run and expires the subscription with its reason, as it always has. A customer who was
+/// told the payment is being confirmed is emailed that the order failed, with the reason (<see cref="EmailOrderOutcome"/>).
 /// </summary>
-internal sealed class CancelOrderOnInvoiceVoided(SubscriptionsDbContext db, CancelOrder cancel) : IIntegrationEventHandler<InvoiceVoided>
+internal sealed class CancelOrderOnInvoiceVoided(SubscriptionsDbContext db, CancelOrder cancel, EmailOrderOutcome email) : IIntegrationEventHandler<InvoiceVoided>
 {
     public async Task HandleAsync(InvoiceVoided integrationEvent, CancellationToken cancellationToken)
     {
@@ -36,6 +39,7 @@ internal sealed class CancelOrderOnInvoiceVoided(SubscriptionsDbContext db, Canc
         if (orderId != Guid.Empty && await db.Orders.AsNoTracking().AnyAsync(o => o.Id == orderId && o.Kind != OrderKind.Renewal, cancellationToken))
         {
             await cancel.HandleAsync(orderId, integrationEvent.Reason, cancellationToken);
+            await email.HandleAsync(orderId, cancellationToken);
         }
     }
 }

@@ -6,7 +6,7 @@ namespace ChaosModular.Subscriptions.Areas.Products.Pages;
 /// <summary>
 /// What add seats, upgrade and the cart share: a review that makes the order's id and remembers the price
 /// shown, then a confirm that pays. Success goes to the subscription with a message; a decline or refusal
-/// stays on the review with the reason (422), a charge still unanswered with what happens next (202).
+/// stays on the review with the reason (422); a charge still unanswered goes to the order's status page (<see cref="OrderModel"/>).
 /// </summary>
 internal abstract class OrderReviewPage(IBillingApi billing, ICurrentCustomer customer) : PageModel
 {
@@ -62,9 +62,14 @@ internal abstract class OrderReviewPage(IBillingApi billing, ICurrentCustomer cu
             TempData["Flash"] = SucceededMessage(outcome);
             return RedirectToPage("/Details", new { area = "Products", id = SucceededId(id, outcome) });
         }
+        if (outcome.Result == OrderResult.Pending)
+        {
+            // The payment service has not answered: the order's own page says so and refreshes itself until it completes or fails.
+            return Redirect(SubscriptionsRoutes.Order(outcome.OrderId));
+        }
         Outcome = outcome;
         await LoadAsync(id, cancellationToken);
-        Response.StatusCode = outcome.Result == OrderResult.Pending ? StatusCodes.Status202Accepted : StatusCodes.Status422UnprocessableEntity;
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
     }
 

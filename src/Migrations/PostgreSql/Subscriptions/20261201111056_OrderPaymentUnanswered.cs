@@ -1,0 +1,43 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ChaosModular.Migrations.PostgreSql.Subscriptions
+{
+    /// <inheritdoc />
+    public partial class OrderPaymentUnanswered : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "NotAppliedReason",
+                schema: "subscriptions",
+                table: "orders",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "PaymentUnansweredUtc",
+                schema: "subscriptions",
+                table: "orders",
+                type: "timestamp with time zone",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "NotAppliedReason",
+                schema: "subscriptions",
+                table: "orders");
+
+            migrationBuilder.DropColumn(
+                name: "PaymentUnansweredUtc",
+                schema: "subscriptions",
+                table: "orders");
+        }
+    }
+}
