@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using ChaosModular.Accounts;
+using ChaosModular.UnitTests.Architecture.Rogue;
 using ChaosModular.Composition;
 using ChaosModular.Modules.Infrastructure;
 using NetArchTest.Rules;
@@ -141,22 +141,59 @@ public sealed class ModuleBoundaryTests
     [Fact]
     public void Module_code_uses_no_type_of_another_modules_implementation()
     {
-        foreach (var module in Modules)
-        {
-            var others = Modules.Where(m => m != module).Select(m => m.GetType().Assembly).ToList();
-            var result = ImplementationDependencies(module.GetType().Assembly, others);
-            Assert.True(result.IsSuccessful, $"{module.Name} uses {string.Join(", ", result.FailingTypeNames ?? [])}");
-        }
+        Assert.Empty(TypeRuleViolations(ModuleCodes));
+    }
+
+    /// <summary>The same loop over the composition's modules plus one whose code uses Billing's implementation: only that one is caught.</summary>
+    [Fact]
+    public void Negative_control_the_type_rule_catches_module_code_that_uses_another_modules_implementation()
+    {
+        var rogue = new ModuleCode("rogue", typeof(RogueModuleCode).Assembly, typeof(RogueModuleCode).Namespace);
+
+        Assert.Equal([$"rogue uses {typeof(RogueModuleCode).FullName}"], TypeRuleViolations([.. ModuleCodes, rogue]));
     }
 
     [Fact]
-    public void Negative_control_the_type_rule_catches_code_that_uses_a_modules_implementation()
+    public void Negative_control_abstractions_referencing_any_project_is_caught()
     {
-        // The composition does, by design: it news up every module class.
-        var composition = typeof(ModuleList).Assembly;
-        var result = ImplementationDependencies(composition, [typeof(AccountsModule).Assembly]);
+        var broken = Projects.Select(p => p.IsAbstractions
+            ? p with { References = [.. p.References, "Modules/Shared/Modules.Infrastructure/Modules.Infrastructure.csproj"] }
+            : p).ToList();
 
-        Assert.False(result.IsSuccessful);
+        Assert.Equal(["Modules.Abstractions must reference no project, but references Modules.Infrastructure."], ProjectReferenceRules.Violations(broken));
+    }
+
+    /// <summary>A module's code for the type rule: its assembly, or (for the negative control) one namespace of an assembly.</summary>
+    public sealed record ModuleCode(string Name, Assembly Assembly, string? Namespace = null)
+    {
+        /// <summary>The rule's subject: every type of the assembly, or those in <see cref="Namespace"/>.</summary>
+        public Conditions ShouldNot() => Namespace is null
+            ? NetArchTest.Rules.Types.InAssembly(Assembly).ShouldNot()
+            : NetArchTest.Rules.Types.InAssembly(Assembly).That().ResideInNamespace(Namespace).ShouldNot();
+
+        public IEnumerable<string> TypeNames() => Assembly.GetTypes()
+            .Where(t => t.FullName is not null && !t.FullName.Contains('<', StringComparison.Ordinal))
+            .Where(t => Namespace is null || t.Namespace == Namespace)
+            .Select(t => t.FullName!);
+    }
+
+    /// <summary>The composition's modules (ModuleList.All), each with its assembly.</summary>
+    private static IReadOnlyList<ModuleCode> ModuleCodes => Modules.Select(m => new ModuleCode(m.Name, m.GetType().Assembly)).ToList();
+
+    /// <summary>For each module, the types of its code that use a type of any other module's code.</summary>
+    private static List<string> TypeRuleViolations(IReadOnlyList<ModuleCode> modules)
+    {
+        var violations = new List<string>();
+        foreach (var module in modules)
+        {
+            var forbidden = modules.Where(m => m != module).SelectMany(m => m.TypeNames()).ToArray();
+            var result = module.ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+            if (!result.IsSuccessful)
+            {
+                violations.Add($"{module.Name} uses {string.Join(", ", result.FailingTypeNames ?? [])}");
+            }
+        }
+        return violations;
     }
 
     private static string ModuleFolder(IModule module) => module.GetType().Assembly.GetName().Name!["ChaosModular.".Length..];
@@ -194,13 +231,4 @@ public sealed class ModuleBoundaryTests
                 || p.StartsWith("Microsoft.AspNetCore", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .ToList();
-
-    private static TestResult ImplementationDependencies(Assembly assembly, IReadOnlyList<Assembly> forbidden)
-    {
-        var forbiddenTypes = forbidden.SelectMany(a => a.GetTypes())
-            .Where(t => t.FullName is not null && !t.FullName.Contains('<', StringComparison.Ordinal))
-            .Select(t => t.FullName!)
-            .ToArray();
-        return Types.InAssembly(assembly).ShouldNot().HaveDependencyOnAny(forbiddenTypes).GetResult();
-    }
 }

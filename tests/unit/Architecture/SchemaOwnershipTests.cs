@@ -20,16 +20,29 @@ public sealed class SchemaOwnershipTests
             .Select(e => $"{e.DisplayName()} -> {e.GetSchema()}.{e.GetTableName()}")
             .ToList();
 
+    /// <summary>What breaks "a module owns its schema": its default schema, a table elsewhere, its migrations history elsewhere.</summary>
+    internal static IReadOnlyList<string> SchemaProblems(DbContext context, string module)
+    {
+        var problems = new List<string>();
+        if (context.Model.GetDefaultSchema() is var schema && schema != module)
+        {
+            problems.Add($"{module}'s default schema is {schema ?? "(none)"}.");
+        }
+        problems.AddRange(ForeignTables(context.Model, module));
+        if (HistorySchema(context) is var history && history != module)
+        {
+            problems.Add($"{module}'s migrations history is in {history ?? "the connection's default schema"}.");
+        }
+        return problems;
+    }
+
     [Theory]
     [MemberData(nameof(ModuleContexts))]
     public void Every_entity_of_a_module_maps_to_its_own_schema(string module)
     {
         using var context = Create(module);
-        var schema = context.Model.GetDefaultSchema()!;
 
-        Assert.Equal(module, schema);
-        Assert.Empty(ForeignTables(context.Model, schema));
-        Assert.Equal(schema, HistorySchema(context));
+        Assert.Empty(SchemaProblems(context, module));
     }
 
     [Fact]
@@ -37,7 +50,17 @@ public sealed class SchemaOwnershipTests
     {
         using var context = new StrayContext();
 
-        Assert.Equal(["StrayEntity -> billing.strays"], ForeignTables(context.Model, "accounts"));
+        Assert.Equal(["StrayEntity -> billing.strays"], SchemaProblems(context, "accounts"));
+    }
+
+    [Fact]
+    public void Negative_control_a_migrations_history_outside_the_modules_schema_is_caught()
+    {
+        using var elsewhere = new HistoryContext("public");
+        using var unset = new HistoryContext(null);
+
+        Assert.Equal(["accounts's migrations history is in public."], SchemaProblems(elsewhere, "accounts"));
+        Assert.Equal(["accounts's migrations history is in the connection's default schema."], SchemaProblems(unset, "accounts"));
     }
 
     private static string? HistorySchema(DbContext context) =>
@@ -49,14 +72,27 @@ public sealed class SchemaOwnershipTests
         public int Id { get; set; }
     }
 
-    private sealed class StrayContext : DbContext
+    /// <summary>An "accounts" context whose migrations history table is in <paramref name="history"/> (null: not set).</summary>
+    private class HistoryContext(string? history) : DbContext
     {
         protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-            optionsBuilder.UseNpgsql("Host=127.0.0.1;Database=unused");
+            optionsBuilder.UseNpgsql("Host=127.0.0.1;Database=unused", o =>
+            {
+                if (history is not null)
+                {
+                    o.MigrationsHistoryTable("__migrations_history", history);
+                }
+            });
 
+        protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.HasDefaultSchema("accounts");
+    }
+
+    /// <summary>An "accounts" context with an entity in billing's schema (its own type: EF caches a model per context type).</summary>
+    private sealed class StrayContext() : HistoryContext("accounts")
+    {
         protected override void OnModelCreating(ModelBuilder modelBuilder)
         {
-            modelBuilder.HasDefaultSchema("accounts");
+            base.OnModelCreating(modelBuilder);
             modelBuilder.Entity<StrayEntity>().ToTable("strays", "billing");
         }
     }
