@@ -10,6 +10,7 @@ public sealed class StartupValidationTests
     [InlineData("ConnectionStrings:Sqlite", "Data Source=one-file.db", "ConnectionStrings:Sqlite must contain '{module}'")]
     [InlineData("Jobs:RunServerInWeb", "false", "Database:Provider=Sqlite keeps background jobs in Web's memory, so it needs Jobs:RunServerInWeb=true")]
     [InlineData("Smtp:From", "not an address", "Smtp:From 'not an address' is not an email address")]
+    [InlineData("Smtp:RetryDelaysSeconds", "10,soon", "Smtp:RetryDelaysSeconds '10,soon' must be 1 to 20 comma-separated whole seconds, each 1-86400")]
     [InlineData("Portal:BaseUrl", "portal.example", "Portal:BaseUrl 'portal.example' must be an absolute http(s) URL")]
     [InlineData("Support:HelpCenterUrl", "", "Support:HelpCenterUrl '' must be an absolute http(s) URL.")]
     public void A_bad_setting_is_named_at_start_up(string key, string value, string message)

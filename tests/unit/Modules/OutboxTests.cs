@@ -27,7 +27,7 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
             await transaction.RollbackAsync();
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await BackgroundWork.SettledAsync(factory.Services);
         await using var check = factory.Services.CreateAsyncScope();
         Assert.False(await check.ServiceProvider.GetRequiredService<AccountsDbContext>().OutboxMessages.AnyAsync(m => m.Id == integrationEvent.EventId));
         Assert.False(await check.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AnyAsync(e => e.ToAddress == integrationEvent.Email));
@@ -53,6 +53,23 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
         }, TimeSpan.FromSeconds(30), "the outbox row marked dispatched");
     }
 
+    /// <summary>The wait the negative checks above rely on: once settled, a committed event's email row is already there.</summary>
+    [Fact]
+    public async Task Settling_waits_until_a_committed_event_has_been_handled()
+    {
+        var integrationEvent = NewEvent();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+            db.Publish(integrationEvent);
+            await db.SaveChangesAsync();
+        }
+
+        await BackgroundWork.SettledAsync(factory.Services);
+
+        Assert.True(await EmailExists(integrationEvent.Email));
+    }
+
     [Fact]
     public async Task The_sweep_dispatches_a_row_whose_job_was_never_enqueued()
     {
@@ -64,7 +81,7 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
             db.Publish(integrationEvent);
             await db.SaveChangesAsync();
         }
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await BackgroundWork.SettledAsync(factory.Services);
         Assert.False(await EmailExists(integrationEvent.Email));
 
         await using (var scope = factory.Services.CreateAsyncScope())

@@ -57,7 +57,9 @@ public sealed class EmailDeliveryTests
     public async Task When_smtp_is_down_the_job_fails_hangfire_retries_and_the_email_arrives_once_smtp_is_up()
     {
         var port = Eventually.FreeTcpPort();
-        await using var factory = PortalWithSmtp(port);
+        // Retries 2 s apart instead of the production 10 s, 1 min, 5 min…: the configured schedule is what Hangfire uses
+        // (its own default waits at least 16 s, longer than the wait for the retry below).
+        await using var factory = PortalWithSmtp(port).With("Smtp:RetryDelaysSeconds", "2,2,2");
         var email = $"retry-{Guid.NewGuid():N}@example.test";
 
         await new PortalClient(factory.CreatePortalClient()).SignUpAsync("Ray Retry", email, "Retrying2026x");
@@ -65,13 +67,29 @@ public sealed class EmailDeliveryTests
         Assert.Null(failed.SentUtc);
 
         using var smtp = SimpleSmtpServer.Start(port);
-        var message = await ReceivedBy(smtp, email);
+        var message = await Eventually.Until(
+            () => Task.FromResult(smtp.ReceivedEmail.Select(Parse).FirstOrDefault(m => m.To.Mailboxes.Any(a => a.Address == email) && m.Subject == WelcomeSubject)),
+            TimeSpan.FromSeconds(12), $"the welcome email to {email}, sent by a retry within the configured 2 s (and the schedule's poll)");
 
         Assert.Equal("Welcome to ChaosModular", message.Subject);
         var sent = await Eventually.Until(() => EmailTo(factory, email, e => e.SentUtc != null), Patience, "the email marked sent");
         Assert.True(sent.Attempts >= 2);
         Assert.Null(sent.LastError);
         Assert.Equal(1, smtp.ReceivedEmail.Select(Parse).Count(m => m.To.Mailboxes.Any(a => a.Address == email) && m.Subject == WelcomeSubject));
+    }
+
+    [Fact]
+    public async Task The_email_jobs_retry_on_the_configured_schedule_and_no_other()
+    {
+        await using var factory = new SqlitePortalFactory().With("Smtp:RetryDelaysSeconds", "5, 30,120");
+
+        var filters = factory.Services.GetRequiredService<Hangfire.Common.IJobFilterProvider>()
+            .GetFilters(Hangfire.Common.Job.FromExpression<EmailJobs>(j => j.SendBatchAsync(new[] { Guid.Empty }, CancellationToken.None)))
+            .Select(f => f.Instance).OfType<Hangfire.AutomaticRetryAttribute>().ToList();
+
+        var retry = Assert.Single(filters);
+        Assert.Equal(3, retry.Attempts);
+        Assert.Equal([5, 30, 120], retry.DelaysInSeconds);
     }
 
     [Fact]

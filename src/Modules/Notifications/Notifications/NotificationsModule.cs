@@ -1,5 +1,6 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Modules.Infrastructure;
+using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Telemetry;
 using ChaosModular.Notifications.IntegrationEventHandlers;
@@ -33,6 +34,9 @@ public sealed class NotificationsModule : IModule
         services.AddSingleton<EmailTemplates>();
         services.AddSingleton<IEmailTransport, ConfiguredEmailTransport>();
         services.AddScoped<EmailJobs>();
+        services.AddSingleton(sp => new JobRetrySchedule(typeof(EmailJobs),
+            sp.GetRequiredService<IOptions<SmtpOptions>>().Value.RetryDelays() ?? throw new OptionsValidationException(
+                SmtpOptions.Section, typeof(SmtpOptions), ["Smtp:RetryDelaysSeconds is not a list of whole seconds."])));
         services.AddScoped<EmailRequests>();
         services.AddScoped<INotificationsApi>(sp => sp.GetRequiredService<EmailRequests>());
         services.AddIntegrationEventHandler<CustomerRegistered, WelcomeEmailOnCustomerRegistered>();

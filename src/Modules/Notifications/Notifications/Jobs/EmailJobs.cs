@@ -14,7 +14,8 @@ namespace ChaosModular.Notifications.Jobs;
 /// round trips instead of three per email. A failure (SMTP down) records its error on that email and the others are
 /// still sent; then the job fails, so Hangfire retries on the schedule below and the retry sends only what is left (a
 /// sent email is never sent again by a repeated job; a Worker that dies mid-chunk resends at most the emails sent since
-/// the last mark, once their lease expires).
+/// the last mark, once their lease expires). The retry delays are configuration (<see cref="SmtpOptions.RetryDelaysSeconds"/>,
+/// applied by the host as a <see cref="ChaosModular.Modules.Infrastructure.Hosting.JobRetrySchedule"/>).
 /// </summary>
 internal sealed class EmailJobs
 {
@@ -47,11 +48,9 @@ internal sealed class EmailJobs
 
     /// <summary>The one-email job of earlier releases (still in a queue after an upgrade); a batch of one.</summary>
     [DisplayName("Send email {0}")]
-    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200])]
     public Task SendAsync(Guid emailId, CancellationToken cancellationToken) => SendBatchAsync([emailId], cancellationToken);
 
     [DisplayName("Send a batch of emails")]
-    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200])]
     public async Task SendBatchAsync(Guid[] emailIds, CancellationToken cancellationToken)
     {
         var holder = Guid.NewGuid();

@@ -31,6 +31,28 @@ public sealed class SmtpOptions
     public string From { get; set; } = "ChaosModular <no-reply@chaosmodular.local>";
     public int TimeoutSeconds { get; set; } = 30;
     public string PickupDirectory { get; set; } = "App_Data/mail";
+
+    /// <summary>
+    /// Seconds before each retry of a failed send (SMTP down), comma-separated: ten retries over about a day, then the
+    /// 5-minute sweep keeps trying. Tests shorten the first.
+    /// </summary>
+    public string RetryDelaysSeconds { get; set; } = "10,60,300,900,1800,3600,7200,14400,28800,43200";
+
+    /// <summary><see cref="RetryDelaysSeconds"/> as numbers; null when it is not a list of 1–20 whole seconds, each 1–86400.</summary>
+    public IReadOnlyList<int>? RetryDelays()
+    {
+        var parts = RetryDelaysSeconds.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var delays = new List<int>();
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 86400)
+            {
+                return null;
+            }
+            delays.Add(seconds);
+        }
+        return delays.Count is >= 1 and <= 20 ? delays : null;
+    }
 }
 
 internal sealed class SmtpOptionsValidator(IHostEnvironment environment) : IValidateOptions<SmtpOptions>
@@ -46,6 +68,10 @@ internal sealed class SmtpOptionsValidator(IHostEnvironment environment) : IVali
         if (string.IsNullOrWhiteSpace(options.Host) && !pickupAskedFor && !environment.IsDevelopment())
         {
             failures.Add($"Smtp:Host is empty in the {environment.EnvironmentName} environment: set it, or Smtp:Delivery=Pickup to write emails as .eml files to Smtp:PickupDirectory instead of sending them.");
+        }
+        if (options.RetryDelays() is null)
+        {
+            failures.Add($"Smtp:RetryDelaysSeconds '{options.RetryDelaysSeconds}' must be 1 to 20 comma-separated whole seconds, each 1-86400 (for example '10,60,300').");
         }
         if (!MailboxAddress.TryParse(options.From, out _))
         {

@@ -82,5 +82,8 @@ public static class TelemetryServiceCollectionExtensions
     }
 
     internal static IJobFilterProvider HostJobFilters(IServiceProvider services) =>
-        new JobFilterProviderCollection(Hangfire.Common.JobFilterProviders.Providers, services.GetRequiredService<JobTelemetryFilter>());
+        new JobFilterProviderCollection(
+            Hangfire.Common.JobFilterProviders.Providers,
+            new Hosting.JobRetryFilters(services.GetServices<Hosting.JobRetrySchedule>()),
+            services.GetRequiredService<JobTelemetryFilter>());
 }
