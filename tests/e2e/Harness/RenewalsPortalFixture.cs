@@ -6,7 +6,8 @@ namespace ChaosModular.E2E.Harness;
 /// The portal with a clock the test can move: Web and Worker both run with
 /// <c>Testing__ClockOffsetFile</c>, a file holding a number of days they add to the real time (read again whenever
 /// the file changes). Moving the clock moves it for everything in this portal, which is why it has its own
-/// database and processes (logs renewals-web.log and renewals-worker.log) and only the renewal journey.
+/// database and processes (logs renewals-web.log and renewals-worker.log) and only the journeys that move it (the
+/// renewal, and the prorated prices on a fixed day); each sets the day it needs first.
 /// </summary>
 public sealed class RenewalsPortalFixture : PortalFixture
 {
@@ -29,6 +30,9 @@ public sealed class RenewalsPortalFixture : PortalFixture
     public DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(OffsetDays);
 
     public int OffsetDays { get; private set; }
+
+    /// <summary>Moves the portal's clock to <paramref name="day"/> (UTC), keeping the real time of day.</summary>
+    public void MoveClockToDate(DateOnly day) => MoveClockTo(day.DayNumber - DateOnly.FromDateTime(DateTime.UtcNow).DayNumber);
 
     /// <summary>Moves the portal's clock to <paramref name="days"/> days after the real date (0 puts it back).</summary>
     public void MoveClockTo(int days)

@@ -94,6 +94,16 @@ internal sealed class CustomerBuilder
         return this;
     }
 
+    /// <summary>
+    /// An active subscription activated on <paramref name="activatedOn"/> (a date of the portal's calendar, for a portal
+    /// whose clock stands on a known day) and renewed every term since.
+    /// </summary>
+    public CustomerBuilder WithSubscriptionActivatedOn(DateOnly activatedOn, string plan, string currency, int seats = 1)
+    {
+        _subscriptions.Add(new(plan, currency, seats, activatedOn));
+        return this;
+    }
+
     /// <summary>An active subscription whose current term (a month or a year, by its plan) ends in <paramref name="days"/> days.</summary>
     public CustomerBuilder WithSubscriptionRenewingIn(int days, string plan, string currency, int seats = 1)
     {
