@@ -1,6 +1,6 @@
 using System.Net;
+using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
-using ChaosModular.Modules.Infrastructure.Outbox;
 
 namespace ChaosModular.UnitTests.Accounts;
 
@@ -86,7 +86,7 @@ public sealed class ChangePasswordTests(SqlitePortalFactory factory) : IClassFix
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        Assert.Single(await db.Set<OutboxMessage>().Where(m => m.Type.EndsWith("PasswordChanged") && m.Payload.Contains(userId)).ToListAsync());
+        Assert.Single(await PublishedEvents.OfAsync<PasswordChanged>(db, e => e.UserId == userId));
     }
 
     [Fact]

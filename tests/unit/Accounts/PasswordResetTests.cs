@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Notifications.Templates;
@@ -117,7 +118,7 @@ public sealed class PasswordResetTests(PasswordResetPortalFactory factory) : ICl
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
         var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        Assert.Single(await db.Set<OutboxMessage>().Where(m => m.Type.EndsWith("PasswordChanged") && m.Payload.Contains(userId)).ToListAsync());
+        Assert.Single(await PublishedEvents.OfAsync<PasswordChanged>(db, e => e.UserId == userId));
     }
 
     [Fact]

@@ -1,9 +1,9 @@
 using ChaosModular.Billing.Contracts;
+using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Features;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Infrastructure.Outbox;
 
 namespace ChaosModular.UnitTests.Billing;
 
@@ -41,8 +41,8 @@ public sealed class BillingApiTests(SqlitePortalFactory factory) : IClassFixture
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BillingDbContext>();
         Assert.Equal(1, await db.Payments.CountAsync(p => p.CustomerId == customer.UserId));
-        var paidEvents = await db.Set<OutboxMessage>().Where(m => m.Type.EndsWith("InvoicePaid") && m.Payload.Contains("subscription:42:add-seats")).CountAsync();
-        Assert.Equal(1, paidEvents);
+        var paid = Assert.Single(await PublishedEvents.OfAsync<InvoicePaid>(db, e => e.SourceReference == "subscription:42:add-seats"));
+        Assert.Equal(customer.UserId, paid.CustomerId);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using ChaosModular.Billing.Contracts;
+using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
 using ChaosModular.Billing.Gateways;
 using ChaosModular.Billing.Jobs;
 using ChaosModular.Modules.Abstractions;
-using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.Extensions.Time.Testing;
 
 using static ChaosModular.UnitTests.Billing.BillingScope;
@@ -31,8 +31,8 @@ public sealed class PurchaseTests
         Assert.Equal((PurchaseStatus.Paid, (Money?)new Money(120m, "EUR"), (string?)null), (result.Status, result.Total, result.DeclineReason));
         var invoice = await Stored(factory, result.InvoiceId!.Value);
         Assert.Equal((InvoiceStatus.Paid, result.InvoiceNumber, reference), (invoice.Status, (string?)invoice.Number, invoice.SourceReference));
-        Assert.Equal(1, await Announced(factory, "InvoicePaid", reference));
-        Assert.Equal(0, await Announced(factory, "InvoiceVoided", reference));
+        Assert.Equal(1, await PaidAnnouncements(factory, reference));
+        Assert.Equal(0, await VoidedAnnouncements(factory, reference));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class PurchaseTests
         Assert.Equal(result, again);   // asked again: the first answer, nothing charged twice
         var invoice = await Stored(factory, result.InvoiceId!.Value);
         Assert.Equal((InvoiceStatus.Void, 0m, "Payment declined: Your card was declined."), (invoice.Status, invoice.Balance, invoice.VoidReason));
-        Assert.Equal(1, await Announced(factory, "InvoiceVoided", reference));
+        Assert.Equal(1, await VoidedAnnouncements(factory, reference));
         Assert.Equal(1, await InBilling(factory, db => db.Payments.CountAsync(p => p.CustomerId == customer.UserId)));
         var state = await WithApi(factory, api => api.InvoiceStateAsync(invoice.Id, CancellationToken.None));
         Assert.Equal(("Void", Money.Zero("EUR"), false), (state!.Status, state.Balance, state.AutomaticAttemptsLeft));
@@ -66,7 +66,7 @@ public sealed class PurchaseTests
 
         Assert.Equal((PurchaseStatus.Declined, "Add a payment method before paying."), (result.Status, result.DeclineReason));
         Assert.Equal(InvoiceStatus.Void, (await Stored(factory, result.InvoiceId!.Value)).Status);
-        Assert.Equal(1, await Announced(factory, "InvoiceVoided", reference));
+        Assert.Equal(1, await VoidedAnnouncements(factory, reference));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class PurchaseTests
 
         Assert.Equal(PurchaseStatus.Pending, result.Status);
         Assert.Equal(InvoiceStatus.Open, (await Stored(factory, result.InvoiceId!.Value)).Status);
-        Assert.Equal(0, await Announced(factory, "InvoiceVoided", reference));
+        Assert.Equal(0, await VoidedAnnouncements(factory, reference));
 
         gateway.Down = false;
         clock.Advance(TimeSpan.FromMinutes(10));
@@ -94,7 +94,7 @@ public sealed class PurchaseTests
 
         var invoice = await Stored(factory, result.InvoiceId.Value);
         Assert.Equal((InvoiceStatus.Void, "Payment declined: Your card was declined.", (Guid?)null), (invoice.Status, invoice.VoidReason, invoice.PaymentLockId));
-        Assert.Equal(1, await Announced(factory, "InvoiceVoided", reference));
+        Assert.Equal(1, await VoidedAnnouncements(factory, reference));
         Assert.Equal(1, gateway.Charges);
         var again = await Purchase(factory, Order(customer, reference));
         Assert.Equal((PurchaseStatus.Declined, "Your card was declined."), (again.Status, again.DeclineReason));
@@ -129,7 +129,7 @@ public sealed class PurchaseTests
         Assert.Equal(first, again);
         Assert.Equal(1, gateway.Charges);
         Assert.Equal(1, await InBilling(factory, db => db.Invoices.CountAsync(i => i.CustomerId == customer.UserId)));
-        Assert.Equal(1, await Announced(factory, "InvoicePaid", reference));
+        Assert.Equal(1, await PaidAnnouncements(factory, reference));
     }
 
     [Fact]
@@ -143,15 +143,16 @@ public sealed class PurchaseTests
         Assert.True(await WithApi(factory, api => api.VoidInvoiceAsync(invoice.InvoiceId, "Order abandoned", CancellationToken.None)));
         Assert.True(await WithApi(factory, api => api.VoidInvoiceAsync(invoice.InvoiceId, "Order abandoned", CancellationToken.None)));
 
-        Assert.Equal(1, await Announced(factory, "InvoiceVoided", reference));
-        var message = await InBilling(factory, db => db.Set<OutboxMessage>().SingleAsync(m => m.Type.EndsWith("InvoiceVoided") && m.Payload.Contains(reference)));
-        Assert.Contains("Order abandoned", message.Payload, StringComparison.Ordinal);
-        Assert.Contains(invoice.Number, message.Payload, StringComparison.Ordinal);
+        var voided = Assert.Single(await InBilling(factory, db => PublishedEvents.OfAsync<InvoiceVoided>(db, e => e.SourceReference == reference)));
+        Assert.Equal((invoice.InvoiceId, invoice.Number, "Order abandoned"), (voided.InvoiceId, voided.InvoiceNumber, voided.Reason));
     }
 
     private static Task<PurchaseResult> Purchase(PortalFactory factory, CreateInvoice request) =>
         WithApi(factory, api => api.PurchaseAsync(request, CancellationToken.None));
 
-    private static Task<int> Announced(PortalFactory factory, string eventName, string reference) =>
-        InBilling(factory, db => db.Set<OutboxMessage>().CountAsync(m => m.Type.EndsWith(eventName) && m.Payload.Contains(reference)));
+    private static async Task<int> PaidAnnouncements(PortalFactory factory, string reference) =>
+        (await InBilling(factory, db => PublishedEvents.OfAsync<InvoicePaid>(db, e => e.SourceReference == reference))).Count;
+
+    private static async Task<int> VoidedAnnouncements(PortalFactory factory, string reference) =>
+        (await InBilling(factory, db => PublishedEvents.OfAsync<InvoiceVoided>(db, e => e.SourceReference == reference))).Count;
 }

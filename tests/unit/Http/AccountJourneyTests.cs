@@ -1,7 +1,7 @@
 using System.Net;
+using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Accounts.Domain;
-using ChaosModular.Modules.Infrastructure.Outbox;
 
 namespace ChaosModular.UnitTests.Http;
 
@@ -46,9 +46,9 @@ public abstract class AccountJourneyTests<TFactory>(TFactory factory) : IClassFi
         Assert.True(CustomerNumber.IsValid(user.CustomerNumber));
         Assert.Contains(user.CustomerNumber, account, StringComparison.Ordinal);
         Assert.Equal("BG", user.Country);
-        var events = await db.Set<OutboxMessage>().Where(m => m.Payload.Contains(user.Id)).ToListAsync();
-        Assert.Contains(events, m => m.Type.EndsWith("CustomerRegistered", StringComparison.Ordinal));
-        Assert.Contains(events, m => m.Type.EndsWith("EmailConfirmationRequested", StringComparison.Ordinal));
+        var registered = Assert.Single(await PublishedEvents.OfAsync<CustomerRegistered>(db, e => e.UserId == user.Id));
+        Assert.Equal((email, user.CustomerNumber), (registered.Email, registered.CustomerNumber));
+        Assert.Single(await PublishedEvents.OfAsync<EmailConfirmationRequested>(db, e => e.UserId == user.Id));
         Assert.True(user.EmailConfirmed);
     }
 

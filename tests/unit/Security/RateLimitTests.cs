@@ -1,7 +1,7 @@
 using System.Net;
+using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
 using ChaosModular.Billing.Data;
-using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.RateLimiting;
 using ChaosModular.UnitTests.Billing;
 using Microsoft.AspNetCore.Builder;
@@ -76,11 +76,11 @@ public sealed class RateLimitTests(RateLimitPortalFactory factory) : IClassFixtu
         Assert.Contains($"Please try again in {wait}.", page, StringComparison.Ordinal);
     }
 
-    private async Task<int> OutboxCountAsync(string type, string email)
+    private async Task<int> OutboxCountAsync<TEvent>(Func<TEvent, string> email, string address)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Set<OutboxMessage>()
-            .CountAsync(m => m.Type.EndsWith(type) && m.Payload.Contains(email));
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        return (await PublishedEvents.OfAsync<TEvent>(db, e => email(e) == address)).Count;
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class RateLimitTests(RateLimitPortalFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, (await Ask("10.0.4.3")).StatusCode);
         await AssertTooManyAsync(await Ask("10.0.4.4"));
 
-        Assert.Equal(2, await OutboxCountAsync("PasswordResetRequested", email));
+        Assert.Equal(2, await OutboxCountAsync<PasswordResetRequested>(e => e.Email, email));
     }
 
     [Fact]
@@ -179,6 +179,6 @@ public sealed class RateLimitTests(RateLimitPortalFactory factory) : IClassFixtu
         await AssertTooManyAsync(await Resend());
 
         // The sign-up's link and one resent: the refused request sent nothing.
-        Assert.Equal(2, await OutboxCountAsync("EmailConfirmationRequested", email));
+        Assert.Equal(2, await OutboxCountAsync<EmailConfirmationRequested>(e => e.Email, email));
     }
 }

@@ -33,11 +33,12 @@ public partial class ProductsPagesTests
         Assert.Equal(new DateOnly(2027, 3, 1), moved.RenewsOn);
         var invoice = await InvoiceFor(order.Id);
         Assert.Equal((InvoiceStatus.Paid, 303.66m, "EUR"), (invoice.Status, invoice.Subtotal, invoice.Currency));
-        var events = await factory.InSubscriptions(db => db.OutboxMessages.AsNoTracking()
-            .Where(m => m.Payload.Contains(id.ToString()) || m.Payload.Contains(order.Id.ToString())).Select(m => m.Type).ToListAsync());
-        Assert.Contains(events, t => t.EndsWith(nameof(SubscriptionCreated), StringComparison.Ordinal));
-        Assert.Contains(events, t => t.EndsWith(nameof(SubscriptionSeatsChanged), StringComparison.Ordinal));
-        Assert.DoesNotContain(events, t => t.EndsWith(nameof(SubscriptionUpgraded), StringComparison.Ordinal));
+        // The moved seats are a new subscription; the old one shrinks and is not upgraded.
+        var created = Assert.Single(await factory.InSubscriptions(db => PublishedEvents.OfAsync<SubscriptionCreated>(db, e => e.SubscriptionId == moved.Id)));
+        Assert.Equal(moved.Seats, created.Seats);
+        var shrunk = Assert.Single(await factory.InSubscriptions(db => PublishedEvents.OfAsync<SubscriptionSeatsChanged>(db, e => e.SubscriptionId == id)));
+        Assert.Equal(3, shrunk.Seats);
+        Assert.Empty(await factory.InSubscriptions(db => PublishedEvents.OfAsync<SubscriptionUpgraded>(db, e => e.SubscriptionId == id || e.SubscriptionId == moved.Id)));
 
         var list = await Page(customer.Client, "/products");
         Assert.Equal(2, Rows(list));
