@@ -10,7 +10,7 @@ using UglyToad.PdfPig;
 
 namespace ChaosModular.UnitTests.Billing;
 
-public sealed class PaymentEmailsAndAutomaticPaymentTests
+public sealed partial class PaymentEmailsAndAutomaticPaymentTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
@@ -79,7 +79,17 @@ public sealed class PaymentEmailsAndAutomaticPaymentTests
             return emails.Count == 4 ? emails : null;
         }, Patience, "four payment-failed emails");
         Assert.Contains(notices, e => e.ModelJson.Contains("2026-03-19", StringComparison.Ordinal));
+
+        // What the customer reads: each email names the amount, the invoice and the reason, and when (or whether) the next try is.
+        var emails = await Mailbox.ReceivedAsync(factory, customer.Email, "Your ChaosModular payment did not go through", 4);
+        Assert.All(emails, e => Assert.Contains($"We could not charge 99.00 EUR for invoice(s) {invoice.Number}: Your card was declined.", e.TextBody, StringComparison.Ordinal));
+        Assert.Equal(
+            ["We will not try again automatically.", "We will try again on 2026-03-19.", "We will try again on 2026-03-23.", "We will try again on 2026-03-30."],
+            emails.Select(e => NextTry().Match(e.TextBody!).Value).Order(StringComparer.Ordinal));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"We will (try again on \d{4}-\d{2}-\d{2}|not try again automatically)\.")]
+    private static partial System.Text.RegularExpressions.Regex NextTry();
 
     [Fact]
     public async Task Automatic_payment_pays_with_the_default_card_on_the_due_date()

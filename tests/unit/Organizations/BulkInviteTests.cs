@@ -311,14 +311,25 @@ public sealed class PostgresBulkInviteTests(PostgresPortalFactory factory) : Bul
         Assert.Equal("5,\"'=HYPERLINK(\"\"x\"\")@evil.example.test\",'-Member,Not sent: invalid email", lines[4]);
         var download = await scene.Admin.Client.GetAsync(OrganizationUsersRoutes.BulkInviteResults(id));
         Assert.Equal(attachment.Content, await download.Content.ReadAsByteArrayAsync());
+        // What the administrator and the invited read.
+        var organization = await InScopeAsync(s => s.GetRequiredService<OrganizationsDbContext>().Organizations.Where(o => o.Id == scene.OrganizationId).Select(o => o.Name).SingleAsync());
+        var reportEmail = await Mailbox.RenderAsync(Factory, report);
+        Assert.Equal($"Your bulk invite to {organization} has finished", reportEmail.Subject);
+        Assert.Contains("The invitations from people.csv are done: 2 of 5 row(s) invited, 3 not sent.", reportEmail.Text, StringComparison.Ordinal);
+        Assert.Contains($"Open the status page: https://localhost{OrganizationUsersRoutes.BulkInvite(id)}", reportEmail.Text, StringComparison.Ordinal);
+        var annaInvitation = await Mailbox.RenderAsync(Factory, Assert.Single(await EmailsToAsync(anna.Email)));
+        Assert.Equal($"You are invited to join {organization} on ChaosModular", annaInvitation.Subject);
+        Assert.Contains($"An administrator of {organization} invites you to join it as a member.", annaInvitation.Text, StringComparison.Ordinal);
+        var benInvitation = await Mailbox.RenderAsync(Factory, Assert.Single(await EmailsToAsync(ben.Email)));
+        Assert.Contains($"An administrator of {organization} invites you to join it as a guest.", benInvitation.Text, StringComparison.Ordinal);
         var finished = Assert.Single(await AuditAsync(scene.OrganizationId), a => a.Action == AuditAction.BulkInviteFinished);
         Assert.Equal("5 rows: 2 invited, 3 not sent", finished.After);
 
         // The invitations are the single invite's: listed, cancelled and accepted the same way.
         var users = PortalClient.Decode(await scene.Admin.Client.GetPageAsync(OrganizationUsersRoutes.Users));
         Assert.Contains($"data-email=\"{anna.Email}\" data-role=\"Member\" data-status=\"Invited\"", users, StringComparison.Ordinal);
-        var benInvitation = invitations.Single(i => i.AccountId == ben.UserId).Id;
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(scene.Admin.Client, OrganizationUsersRoutes.Users + "?handler=Cancel", [new("invitationId", benInvitation.ToString())])).StatusCode);
+        var benInvitationId = invitations.Single(i => i.AccountId == ben.UserId).Id;
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(scene.Admin.Client, OrganizationUsersRoutes.Users + "?handler=Cancel", [new("invitationId", benInvitationId.ToString())])).StatusCode);
         var token = BulkMarkup.InvitationToken().Match(Assert.Single(await EmailsToAsync(anna.Email)).ModelJson).Groups[1].Value;
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(anna.Client, OrganizationUsersRoutes.Invitation(token), [])).StatusCode);
         Assert.Equal(OrganizationRole.Member, (await InScopeAsync(s => s.GetRequiredService<IOrganizationsApi>().MembershipAsync(anna.UserId, CancellationToken.None)))!.Role);

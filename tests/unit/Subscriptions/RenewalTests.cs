@@ -108,6 +108,9 @@ public sealed class RenewalTests
         await customer.Client.SignInAsync(customer.Email, customer.Password);   // two weeks on, the session has ended
         Assert.Contains("product-name\">V-Ray Solo<", PortalClient.Decode(await customer.Client.GetPageAsync("/products/expired")), StringComparison.Ordinal);
         Assert.Single(await Eventually.Until(async () => { var keys = await EmailKeys(factory, customer.Email, "subscription-expired"); return keys.Count > 0 ? keys : null; }, Patience, "the expiry notice"));
+        var notice = Assert.Single(await Mailbox.ReceivedAsync(factory, customer.Email, "Your V-Ray Solo subscription has expired"));
+        Assert.Contains($"Your V-Ray Solo subscription expired on 2026-07-02. We could not charge its renewal invoice {invoice.Number}.", notice.TextBody, StringComparison.Ordinal);
+        Assert.Contains("You can buy it again at any time from Expired Products.", notice.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,6 +151,9 @@ public sealed class RenewalTests
         Assert.Contains($"href=\"/products/cart/{id}\"", page, StringComparison.Ordinal);
         var notices = await Eventually.Until(async () => { var keys = await EmailKeys(factory, customer.Email, "subscription-expired"); return keys.Count > 0 ? keys : null; }, Patience, "the expiry notice");
         Assert.Single(notices);
+        // Left to run out: the date, and no reason after it (nothing was unpaid).
+        var notice = Assert.Single(await Mailbox.ReceivedAsync(factory, customer.Email, "Your Phoenix subscription has expired"));
+        Assert.Contains("Your Phoenix subscription expired on 2026-07-02.\n", notice.TextBody!.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -172,5 +178,20 @@ public sealed class RenewalTests
         var keys = await EmailKeys(factory, customer.Email, "renewal-reminder");
         Assert.Equal(5, keys.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(["20260716:4", "20260816:30", "20260816:4", "20260816:4", "20260816:45"], keys.Select(k => k[(k.LastIndexOf(':', k.LastIndexOf(':') - 1) + 1)..]).Order(StringComparer.Ordinal));
+
+        // What the customer reads: the product, seats, day, the price before tax and the card it will be charged to.
+        var annual = await Mailbox.ReceivedAsync(factory, customer.Email, "Your V-Ray Solo subscription renews on 2026-08-16", 3);
+        Assert.All(annual, e =>
+        {
+            Assert.Contains("Your V-Ray Solo subscription (1 seat(s)) renews automatically on 2026-08-16.", e.TextBody, StringComparison.Ordinal);
+            Assert.Contains("We will invoice 470.00 EUR (before tax) on that day and charge it to your Visa ending in 4242.", e.TextBody, StringComparison.Ordinal);
+        });
+        foreach (var day in new[] { "2026-07-16", "2026-08-16" })
+        {
+            var monthly = Assert.Single(await Mailbox.ReceivedAsync(factory, customer.Email, $"Your Corona Solo subscription renews on {day}"));
+            Assert.Contains($"Your Corona Solo subscription (1 seat(s)) renews automatically on {day}.", monthly.TextBody, StringComparison.Ordinal);
+            Assert.Contains("We will invoice 49.90 EUR (before tax) on that day and charge it to your Visa ending in 4242.", monthly.TextBody, StringComparison.Ordinal);
+        }
+        Assert.Equal(5, (await Mailbox.AllToAsync(factory, customer.Email)).Count(e => (e.Subject ?? "").Contains(" subscription renews on ", StringComparison.Ordinal)));
     }
 }
