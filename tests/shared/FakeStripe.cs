@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Http;
 namespace ChaosModular.Testing;
 
 /// <summary>One request as the fake Stripe API received it.</summary>
+/// <summary>A PaymentIntent the fake Stripe created: its amount in minor units, currency, status and the key it was asked with.</summary>
+public sealed record FakePaymentIntent(string Id, long Amount, string Currency, string Status, string? IdempotencyKey);
+
 public sealed record StripeRequest(
     string Method,
     string Path,
@@ -40,7 +43,8 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (JsonObject Method, string Number)> _methods = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _setupIntents = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (int Status, string Body)> _byIdempotencyKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<(int Status, string Body)>> _byIdempotencyKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<FakePaymentIntent> _paymentIntents = new();
     private readonly Lock _lock = new();
     private WebApplication? _app;
     private int _sequence;
@@ -48,6 +52,12 @@ public sealed class FakeStripe : IAsyncDisposable
     public string Url { get; private set; } = "";
 
     public IReadOnlyList<StripeRequest> Requests => [.. _requests];
+
+    /// <summary>
+    /// The PaymentIntents this Stripe made (declined ones too, as Stripe keeps them): what a customer's statement and the
+    /// Stripe dashboard would show, whatever number of requests asked for them.
+    /// </summary>
+    public IReadOnlyList<FakePaymentIntent> PaymentIntents => [.. _paymentIntents];
 
     /// <summary>Answers instead of the fake when it returns a reply, e.g. a 500 for every PaymentIntent.</summary>
     public Func<StripeRequest, (int Status, string Body)?>? Intercept { get; set; }
@@ -75,7 +85,11 @@ public sealed class FakeStripe : IAsyncDisposable
     public IReadOnlyList<StripeRequest> RequestsTo(string method, string path) =>
         Requests.Where(r => r.Method == method && r.Path == path).ToList();
 
-    public void Clear() => _requests.Clear();
+    public void Clear()
+    {
+        _requests.Clear();
+        _paymentIntents.Clear();
+    }
 
     /// <summary>
     /// What Stripe.js's <c>confirmCardSetup</c> does with the card typed into its fields: confirms the SetupIntent of
@@ -174,7 +188,7 @@ public sealed class FakeStripe : IAsyncDisposable
             ("POST", ["v1", "payment_methods", var id, "detach"]) => DetachPaymentMethod(id),
             ("POST", ["v1", "payment_intents"]) => r.IdempotencyKey is null
                 ? CreatePaymentIntent(r)
-                : _byIdempotencyKey.GetOrAdd(r.IdempotencyKey, _ => CreatePaymentIntent(r)),
+                : _byIdempotencyKey.GetOrAdd(r.IdempotencyKey, _ => new Lazy<(int Status, string Body)>(() => CreatePaymentIntent(r))).Value,
             _ => Error(404, "invalid_request_error", null, $"Unrecognized request URL ({r.Method}: {r.Path})."),
         };
     }
@@ -345,6 +359,9 @@ public sealed class FakeStripe : IAsyncDisposable
             return Error(400, "invalid_request_error", null, "The provided PaymentMethod does not belong to this customer.");
         }
         var id = NextId("pi");
+        var amount = long.Parse(r["amount"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var declined = stored.Number[^4..] is "0002" or "9995";
+        _paymentIntents.Enqueue(new FakePaymentIntent(id, amount, r["currency"] ?? "", declined ? "requires_payment_method" : "succeeded", r.IdempotencyKey));
         switch (stored.Number[^4..])
         {
             case "0002":
@@ -352,7 +369,6 @@ public sealed class FakeStripe : IAsyncDisposable
             case "9995":
                 return Error(402, "card_error", "card_declined", "Your card has insufficient funds.", "insufficient_funds", id);
         }
-        var amount = long.Parse(r["amount"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         return (200, new JsonObject
         {
             ["id"] = id,

@@ -128,7 +128,8 @@ public sealed class StripeGatewayTests : IAsyncLifetime
         Assert.Equal("cust-5", request["metadata[customer_id]"]);
         Assert.Equal(key, request.IdempotencyKey);
         Assert.True(result.Succeeded);
-        Assert.StartsWith("pi_", result.Reference, StringComparison.Ordinal);
+        var intent = Assert.Single(_stripe.PaymentIntents);
+        Assert.Equal((result.Reference, 1234L, "eur", "succeeded"), (intent.Id, intent.Amount, intent.Currency, intent.Status));
         Assert.Null(result.DeclineReason);
     }
 
@@ -146,6 +147,7 @@ public sealed class StripeGatewayTests : IAsyncLifetime
 
         var request = Assert.Single(_stripe.RequestsTo("POST", "/v1/payment_intents"));
         Assert.Equal((expected, currency.ToLowerInvariant()), (request["amount"], request["currency"]));
+        Assert.Equal(long.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(_stripe.PaymentIntents).Amount);
         Assert.True(result.Succeeded);
     }
 
@@ -166,6 +168,7 @@ public sealed class StripeGatewayTests : IAsyncLifetime
         var result = await _gateway.ChargeAsync(new GatewayCharge("cust-6", card.Token, card.Last4, new Money(50m, "EUR"), $"pay-{Guid.NewGuid():N}", "Invoice"), CancellationToken.None);
 
         Assert.Equal(GatewayResult.Declined(message), result);
+        Assert.Equal((5000L, "requires_payment_method"), (Assert.Single(_stripe.PaymentIntents).Amount, Assert.Single(_stripe.PaymentIntents).Status));
     }
 
     [Fact]
@@ -178,7 +181,11 @@ public sealed class StripeGatewayTests : IAsyncLifetime
         var second = await _gateway.ChargeAsync(charge, CancellationToken.None);
 
         Assert.Equal(first, second);
-        Assert.All(_stripe.RequestsTo("POST", "/v1/payment_intents"), r => Assert.Equal(charge.IdempotencyKey, r.IdempotencyKey));
+        var requests = _stripe.RequestsTo("POST", "/v1/payment_intents");
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal(charge.IdempotencyKey, r.IdempotencyKey));
+        var intent = Assert.Single(_stripe.PaymentIntents);
+        Assert.Equal((first.Reference, 2000L, charge.IdempotencyKey), (intent.Id, intent.Amount, intent.IdempotencyKey));
     }
 
     [Fact]
@@ -196,6 +203,7 @@ public sealed class StripeGatewayTests : IAsyncLifetime
         var attempts = _stripe.RequestsTo("POST", "/v1/payment_intents");
         Assert.Equal(3, attempts.Count); // the first try and Stripe.net's two retries
         Assert.All(attempts, r => Assert.Equal(key, r.IdempotencyKey));
+        Assert.Empty(_stripe.PaymentIntents);
     }
 
     [Fact]
@@ -206,6 +214,7 @@ public sealed class StripeGatewayTests : IAsyncLifetime
         Assert.False(result.Succeeded);
         Assert.Contains("ending in 4242 has to be added again", result.DeclineReason, StringComparison.Ordinal);
         Assert.Empty(_stripe.Requests);
+        Assert.Empty(_stripe.PaymentIntents);
     }
 
     [Theory]

@@ -61,7 +61,8 @@ public sealed class StripeWebhookTests(StripePortal portal) : IClassFixture<Stri
         Assert.Equal(ToMinor(stored.Total), intent["amount"]);
         Assert.Equal(payment.IdempotencyKey, intent.IdempotencyKey);
         Assert.Equal((PaymentStatus.Succeeded, InvoiceStatus.Paid), (payment.Status, stored.Status));
-        Assert.StartsWith("pi_", payment.GatewayReference, StringComparison.Ordinal);
+        var created = Assert.Single(portal.Stripe.PaymentIntents, pi => pi.IdempotencyKey == payment.IdempotencyKey);
+        Assert.Equal((payment.GatewayReference, "succeeded"), (created.Id, created.Status));
     }
 
     [Fact]
