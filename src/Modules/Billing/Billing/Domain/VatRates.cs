@@ -101,7 +101,7 @@ internal sealed class VatRates
             at += $" ({country})";
             if (entry.Rate is not { } rate || rate < 0 || rate > 100)
             {
-                problems.Add($"{at}: rate '{entry.Rate}' must be a percentage from 0 to 100.");
+                problems.Add($"{at}: rate '{entry.Rate?.ToString(CultureInfo.InvariantCulture)}' must be a percentage from 0 to 100.");
                 continue;
             }
             if (!DateOnly.TryParseExact(entry.From, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from))
