@@ -33,17 +33,21 @@ public sealed class VatEndToEndTests(SqlitePortalFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_dutch_seller_charges_dutch_consumers_its_rate_and_german_businesses_nothing()
+    public async Task A_dutch_seller_charges_dutch_customers_its_rate_and_businesses_elsewhere_nothing()
     {
         await using var dutchSeller = new SqlitePortalFactory();
         dutchSeller.With("Billing:Seller:Country", "NL");
-        var consumer = await BillingCustomer.SignUpAsync(dutchSeller, "NL", null, card: null);
-        var business = await BillingCustomer.SignUpAsync(dutchSeller, "DE", "DE123456789", card: null);
-        var bulgarian = await BillingCustomer.SignUpAsync(dutchSeller, "BG", null, card: null);
+        var dutchConsumer = await BillingCustomer.SignUpAsync(dutchSeller, "NL", null, card: null);
+        var dutchBusiness = await BillingCustomer.SignUpAsync(dutchSeller, "NL", "NL123456789B01", card: null);
+        var germanBusiness = await BillingCustomer.SignUpAsync(dutchSeller, "DE", "DE123456789", card: null);
+        var bulgarianBusiness = await BillingCustomer.SignUpAsync(dutchSeller, "BG", "BG123456789", card: null);
+        var bulgarianConsumer = await BillingCustomer.SignUpAsync(dutchSeller, "BG", null, card: null);
 
-        await AssertInvoicedAsync(consumer, 21m, "21.00", "120.99", "VAT 21 % 21.00", reverseCharge: false);
-        await AssertInvoicedAsync(business, 0m, "0.00", "99.99", "VAT 0 % (reverse charge) 0.00", reverseCharge: true);
-        await AssertInvoicedAsync(bulgarian, 20m, "20.00", "119.99", "VAT 20 % (BG) 20.00", reverseCharge: false);   // now a consumer abroad
+        await AssertInvoicedAsync(dutchConsumer, 21m, "21.00", "120.99", "VAT 21 % 21.00", reverseCharge: false);
+        await AssertInvoicedAsync(dutchBusiness, 21m, "21.00", "120.99", "VAT 21 % 21.00", reverseCharge: false);   // domestic now
+        await AssertInvoicedAsync(germanBusiness, 0m, "0.00", "99.99", "VAT 0 % (reverse charge) 0.00", reverseCharge: true);
+        await AssertInvoicedAsync(bulgarianBusiness, 0m, "0.00", "99.99", "VAT 0 % (reverse charge) 0.00", reverseCharge: true);   // abroad now
+        await AssertInvoicedAsync(bulgarianConsumer, 20m, "20.00", "119.99", "VAT 20 % (BG) 20.00", reverseCharge: false);
     }
 
     private static async Task AssertInvoicedAsync(BillingCustomer customer, decimal rate, string tax, string total, string vatRow, bool reverseCharge)
