@@ -30,7 +30,7 @@ namespace ChaosModular.Volume;
 internal sealed class AccountVolume(
     AccountsDbContext accountsDb, SubscriptionsDbContext subscriptionsDb, LicensingDbContext licensingDb, BillingDbContext billingDb,
     OrganizationsDbContext organizationsDb, VolumeCatalog catalog, BorrowSeats borrowSeats, IAccountsApi accounts, IConfiguration configuration, IOptions<BillingOptions> billing,
-    TimeProvider clock, ILogger<AccountVolume> logger)
+    VatRates vatRates, TimeProvider clock, ILogger<AccountVolume> logger)
 {
     private const int HistoryDays = 1_100;
 
@@ -165,7 +165,6 @@ internal sealed class AccountVolume(
     {
         var now = clock.UtcNow();
         var profile = await billingDb.Profiles.AsNoTracking().SingleAsync(p => p.CustomerId == customerId, cancellationToken);
-        var tax = TaxPolicy.For(billing.Value.Seller.Country, profile.Country, profile.VatId);
         var numbers = await Volume.InvoiceNumbers.LoadAsync(billingDb, cancellationToken);
         var currencies = plans.SelectMany(p => p.Prices.Select(x => x.Currency)).Distinct().Order(StringComparer.Ordinal).ToList();
         var issuedAt = Enumerable.Range(0, arguments.Invoices)
@@ -186,6 +185,7 @@ internal sealed class AccountVolume(
                 var end = (plan.SubscriptionTerm == Term.Annual ? start.AddYears(1) : start.AddMonths(1)).AddDays(-1);
                 return (plan.LineDescription, (decimal)(1 + random.Next(5)), price, (DateOnly?)start, (DateOnly?)end, (string?)null);
             }).ToList();
+            var tax = TaxPolicy.For(vatRates, billing.Value.Seller.Country, profile.Country, profile.VatId, DateOnly.FromDateTime(issued));
             var invoice = Invoice.Issue(numbers.Next(issued.Year), customerId, currency, issued, billing.Value.PaymentTermDays, tax.RatePercent,
                 profile.Snapshot(), lines);
             var age = (now - issued).TotalDays;

@@ -19,7 +19,7 @@ namespace ChaosModular.Volume;
 /// </summary>
 internal sealed class JobsVolume(
     AccountsDbContext accountsDb, SubscriptionsDbContext subscriptionsDb, LicensingDbContext licensingDb, BillingDbContext billingDb,
-    VolumeCatalog catalog, IOptions<BillingOptions> billing, TimeProvider clock, ILogger<JobsVolume> logger)
+    VolumeCatalog catalog, IOptions<BillingOptions> billing, VatRates vatRates, TimeProvider clock, ILogger<JobsVolume> logger)
 {
     /// <summary>The simulated gateway's declining cards, by last four digits (see SimulatedGateway.ChargeAsync).</summary>
     public static readonly IReadOnlyList<string> DecliningLast4 = ["0002", "0341", "9995"];
@@ -120,7 +120,7 @@ internal sealed class JobsVolume(
             var end = (plan.SubscriptionTerm == Term.Annual ? start.AddYears(1) : start.AddMonths(1)).AddDays(-1);
             var snapshot = new BillingSnapshot(user.Name, "Volume Street 1", null, place.City, place.PostalCode, place.Country, user.Email!, null);
             return Invoice.Issue(numbers.Next(issued.Year), user.Id, currency, issued, billing.Value.PaymentTermDays,
-                TaxPolicy.For(seller, place.Country, null).RatePercent, snapshot,
+                TaxPolicy.For(vatRates, seller, place.Country, null, start).RatePercent, snapshot,
                 [(plan.LineDescription, 1 + random.Next(3), price, start, end, null)], dueOn: today);
         });
         report.Add("open invoices due today", await Volume.InsertAsync(billingDb, invoices, arguments.BatchSize, cancellationToken));

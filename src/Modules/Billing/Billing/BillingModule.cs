@@ -24,6 +24,8 @@ public sealed class BillingModule : IModule
     {
         services.AddModuleDbContext<BillingDbContext>(Name);
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.Section));
+        // Read here, while the host is composed: a malformed rates file stops start-up with its problem named.
+        services.AddSingleton(VatRates.Load(configuration[$"{BillingOptions.Section}:{nameof(BillingOptions.VatRatesFile)}"]));
         services.AddPaymentGateway(configuration);
         services.AddScoped<IssueInvoice>();
         services.AddScoped<PayInvoices>();

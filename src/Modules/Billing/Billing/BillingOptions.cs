@@ -11,6 +11,12 @@ public sealed class BillingOptions
     public SellerOptions Seller { get; set; } = new();
 
     /// <summary>
+    /// A VAT rates file (<c>Billing:VatRatesFile</c>, the format of <c>Data/vat-rates.json</c>) read instead of the one shipped in
+    /// the module: a rate change can be applied without a new build. Empty: the shipped one.
+    /// </summary>
+    public string? VatRatesFile { get; set; }
+
+    /// <summary>
     /// How old an unanswered payment must be before <see cref="Jobs.PendingPaymentsJob"/> asks the gateway about it again
     /// (<c>Billing:AskAgainAfter</c>): a younger one may still be in flight in a web request. The end-to-end tests shorten it.
     /// </summary>

@@ -8,7 +8,7 @@ namespace ChaosModular.Billing.Features;
 /// without gaps or duplicates (the year's counter is bumped in the invoices' own transaction).
 /// A batch (the renewal drain's) is one transaction and one bump of the counter by the number of new invoices.
 /// </summary>
-internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions> options, TimeProvider clock)
+internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions> options, VatRates vatRates, TimeProvider clock)
 {
     private const int Attempts = 10;
 
@@ -65,7 +65,7 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
                     results[i] = new(null, new MissingBillingInformationException());
                     continue;
                 }
-                var tax = TaxPolicy.For(billing.Seller.Country, profile.Country, profile.VatId);
+                var tax = TaxPolicy.For(vatRates, billing.Seller.Country, profile.Country, profile.VatId, DateOnly.FromDateTime(issued));
                 Invoice Issue(string number) => Invoice.Issue(number, request.CustomerId, request.Currency, issued, billing.PaymentTermDays, tax.RatePercent, profile.Snapshot(),
                     request.Lines.Select(l => (l.Description, l.Quantity, l.UnitPrice, l.PeriodStart, l.PeriodEnd, l.ProductReference)), request.SourceReference, request.DueOn);
                 try

@@ -111,7 +111,7 @@ internal static class InvoicePdf
         g.DrawLine(XPens.LightGray, Margin, y - 8, Margin + width, y - 8);
         y += 6;
 
-        var tax = TaxLabel(invoice);
+        var tax = TaxPolicy.Label(invoice.TaxRatePercent, invoice.BillTo, seller.Country);
         foreach (var (label, value, font) in new[]
         {
             ("Subtotal", invoice.Subtotal, regular),
@@ -126,6 +126,11 @@ internal static class InvoicePdf
             y += 15;
         }
         y += 20;
+        if (TaxPolicy.Note(invoice.TaxRatePercent, invoice.BillTo) is { } note)
+        {
+            g.DrawString(note, regular, XBrushes.Black, Margin, y);
+            y += 15;
+        }
         if (invoice.Status == InvoiceStatus.Void)
         {
             g.DrawString($"VOID: this invoice was voided on {invoice.VoidedUtc:yyyy-MM-dd}. Nothing is due.", bold, XBrushes.Black, Margin, y);
@@ -150,11 +155,6 @@ internal static class InvoicePdf
 
     internal static string Amount(decimal amount, string currency) =>
         amount.ToString("N" + ChaosModular.Modules.Abstractions.Money.MinorUnitDigits(currency), Invariant);
-
-    private static string TaxLabel(Invoice invoice) =>
-        invoice.TaxRatePercent > 0
-            ? $"VAT {invoice.TaxRatePercent.ToString("0.##", Invariant)} %"
-            : string.IsNullOrWhiteSpace(invoice.BillTo.VatId) ? "VAT 0 %" : "VAT 0 % (reverse charge)";
 
     private static double Block(XGraphics g, string heading, IEnumerable<string> lines, double x, double y, XFont regular, XFont bold)
     {
