@@ -55,6 +55,8 @@ public sealed class AccountsModule : IModule
             .AddTokenProvider<EmailConfirmationTokens>(EmailConfirmationTokens.Name)
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
+        services.AddSingleton<IConfigureOptions<PasswordHasherOptions>, PasswordHashCost>();
+
         // A changed password renews the security stamp; checking it on every request signs other sessions out at once.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<ISecurityStampValidator, SessionValidator>();
