@@ -24,8 +24,6 @@ internal sealed class EmailJobs
     /// <summary>Sent emails are recorded in groups of this many (and before any failure is recorded, and at the end).</summary>
     public const int MarkEvery = 20;
 
-    private const int MaxAttempts = 11;
-
     /// <summary>Longer than any chunk's SMTP conversation; a crashed sender's claim expires after it.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
@@ -182,7 +180,8 @@ internal sealed class EmailJobs
 
     /// <summary>
     /// Re-enqueues unsent emails whose job was lost (an in-memory queue after a restart, a crash): never
-    /// tried after five minutes, or not tried for an hour while Hangfire's retries are left. The claim in
+    /// tried after five minutes, or not tried for an hour while Hangfire's retries are left (the first attempt and one
+    /// per configured retry delay; after the last one the job stays Failed and the row keeps its error). The claim in
     /// <see cref="ClaimAsync"/> keeps a duplicate job from sending twice.
     /// </summary>
     [DisplayName("Sweep unsent emails")]
@@ -192,8 +191,9 @@ internal sealed class EmailJobs
         var now = _clock.GetUtcNow().UtcDateTime;
         var neverTried = now.AddMinutes(-5);
         var quiet = now.AddHours(-1);
+        var maxAttempts = _smtp.Value.RetryDelays()!.Count + 1;
         var lost = await _db.Emails
-            .Where(e => e.SentUtc == null && (e.LeaseUntilUtc == null || e.LeaseUntilUtc < now) && e.Attempts < MaxAttempts
+            .Where(e => e.SentUtc == null && (e.LeaseUntilUtc == null || e.LeaseUntilUtc < now) && e.Attempts < maxAttempts
                 && ((e.Attempts == 0 && e.CreatedUtc < neverTried) || e.LastAttemptUtc < quiet))
             .Select(e => e.Id)
             .Take(500)

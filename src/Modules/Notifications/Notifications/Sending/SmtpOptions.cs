@@ -33,8 +33,8 @@ public sealed class SmtpOptions
     public string PickupDirectory { get; set; } = "App_Data/mail";
 
     /// <summary>
-    /// Seconds before each retry of a failed send (SMTP down), comma-separated: ten retries over about a day, then the
-    /// 5-minute sweep keeps trying. Tests shorten the first.
+    /// Seconds before each retry of a failed send (SMTP down), comma-separated: ten retries over about a day; the
+    /// 5-minute sweep re-enqueues a lost job only while these attempts are left. Tests shorten the first.
     /// </summary>
     public string RetryDelaysSeconds { get; set; } = "10,60,300,900,1800,3600,7200,14400,28800,43200";
 
