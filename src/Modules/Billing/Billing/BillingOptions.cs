@@ -21,6 +21,12 @@ public sealed class BillingOptions
     /// (<c>Billing:AskAgainAfter</c>): a younger one may still be in flight in a web request. The end-to-end tests shorten it.
     /// </summary>
     public TimeSpan AskAgainAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Whether a payment claims its invoices before charging (<see cref="Features.PayInvoices"/>). Internal, so no setting
+    /// can turn it off: only the test proving that the payment race tests catch a double charge does.
+    /// </summary>
+    internal bool ClaimPayments { get; set; } = true;
 }
 
 /// <summary>The vendor as printed on every invoice.</summary>

@@ -2,6 +2,7 @@ using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Billing.Gateways;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.Features;
 
@@ -11,7 +12,7 @@ namespace ChaosModular.Billing.Features;
 /// called, so two tabs, a double click or the automatic job cannot charge them twice; a repeated
 /// idempotency key returns the first attempt's outcome without charging again.
 /// </summary>
-internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<PayInvoices> logger)
+internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, TimeProvider clock, IOptions<BillingOptions> options, ILogger<PayInvoices> logger)
 {
     private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
 
@@ -54,9 +55,8 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
         {
             var lockUntil = now.Add(ClaimFor);
             var claimVersion = Guid.NewGuid();
-            var count = await db.Invoices
-                .Where(i => ids.Contains(i.Id) && i.CustomerId == customerId)
-                .FreeToClaim(db, now)
+            var claimable = db.Invoices.Where(i => ids.Contains(i.Id) && i.CustomerId == customerId);
+            var count = await (options.Value.ClaimPayments ? claimable.FreeToClaim(db, now) : claimable)
                 .Where(Invoice.Unpaid)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.PaymentLockId, paymentId).SetProperty(i => i.PaymentLockUntilUtc, lockUntil).SetProperty(i => i.Version, claimVersion), cancellationToken);
             // The claim bypassed the change tracker: copies of these invoices tracked earlier in this scope (one the
