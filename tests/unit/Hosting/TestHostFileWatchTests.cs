@@ -22,4 +22,24 @@ public sealed class TestHostFileWatchTests
         Assert.Contains(files, file => file.Source.Path == "appsettings.json");
         Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, $"{file.Source.Path} is watched for changes"));
     }
+
+    [Fact]
+    public async Task A_test_host_serving_pages_with_stamped_assets_opens_no_inotify_instance()
+    {
+        var before = InotifyInstances();
+        await using var factory = new SqlitePortalFactory();
+        var client = factory.CreatePortalClient();
+
+        // The layout stamps its stylesheets and scripts (asp-append-version): the web root's provider watches each file.
+        var page = await client.GetStringAsync(new Uri("/sign-in", UriKind.Relative));
+        await client.GetStringAsync(new Uri("/sign-up", UriKind.Relative));
+
+        Assert.Contains("site.css?v=", page, StringComparison.Ordinal);
+        Assert.Equal(before, InotifyInstances());
+    }
+
+    /// <summary>This process's inotify instances: its file descriptors that are inotify handles.</summary>
+    private static int InotifyInstances() =>
+        new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos()
+            .Count(fd => fd.LinkTarget == "anon_inode:inotify");
 }

@@ -13,5 +13,8 @@ internal static class TestProcessSettings
         // composed by HostComposition and never started); CI ran out of instances and eight tests failed in
         // FileSystemWatcher.StartRaisingEvents. No test edits those files while a host runs.
         Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        // The other watcher of every host: asp-append-version asks the web root's file provider to watch each stylesheet
+        // and script it stamps. Polling instead (a timer per watched file, no inotify instance).
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
     }
 }
