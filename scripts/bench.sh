@@ -13,6 +13,9 @@
 #          BENCH_JOB_TIMEOUT (s, per job run and for the bulk invite's send); BENCH_WEB_PORT.
 #   BENCH_ONLY=invite  only the bulk invite (section 3): the account profile is generated (the demo organization), the page
 #                      load, cold start and jobs sections are skipped and reported as not measured.
+#   BENCH_ONLY=pages   only the pages, Web's memory after the load and the cold start (sections 1 and 2).
+#   BENCH_ACCOUNT_DB=name  keep the account database under this name (generated on the first run, reused and not dropped
+#                      after), so repeated page runs skip the generator.
 # Fails (exit 1) when a page answers anything but 2xx, a job or the bulk invite does not finish in time, or a step breaks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +45,7 @@ THREADS=${BENCH_THREADS:-2}
 JOB_TIMEOUT=${BENCH_JOB_TIMEOUT:-$d_timeout}
 PG_PORT=${CHAOS_PG_PORT:-55432}
 ONLY=${BENCH_ONLY:-}
-[[ -z "$ONLY" || "$ONLY" == invite ]] || { echo "bench: BENCH_ONLY must be empty or invite" >&2; exit 1; }
+[[ -z "$ONLY" || "$ONLY" == invite || "$ONLY" == pages ]] || { echo "bench: BENCH_ONLY must be empty, invite or pages" >&2; exit 1; }
 # One Web port per PostgreSQL port, so benches of several worktrees on one machine do not meet.
 WEB_PORT=${BENCH_WEB_PORT:-$((PG_PORT - 45000))}
 BASE="http://127.0.0.1:$WEB_PORT"
@@ -55,6 +58,10 @@ JAR="$WORK/cookies"
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 KEYS="$WORK/licensing-keys"
+if [[ -n "${BENCH_ACCOUNT_DB:-}" ]]; then
+  DB=$BENCH_ACCOUNT_DB
+  KEYS="$root/artifacts/bench/keys-$DB"   # the signing keys the kept database's licences were made with
+fi
 DATABASES=()
 
 say() { echo "bench: $*" >&2; }
@@ -142,9 +149,17 @@ sign_in() {
 
 # --- 1. The account database and the pages -------------------------------------------------------------------------
 say "generating the account profile ($SUBSCRIPTIONS subscriptions, $INVOICES invoices, $ORG_USERS organization users)"
-create_db "$DB"
+REUSED=0
+if [[ -n "${BENCH_ACCOUNT_DB:-}" ]] && [[ "$("${PSQL[@]}" -d postgres -c "select 1 from pg_database where datname = '$DB'")" == 1 ]]; then
+  REUSED=1
+  say "reusing the account database $DB"
+elif [[ -n "${BENCH_ACCOUNT_DB:-}" ]]; then
+  "${PSQL[@]}" -d postgres -c "create database $DB"
+else
+  create_db "$DB"
+fi
 T=$(date +%s%N)
-volume "$DB" account --subscriptions "$SUBSCRIPTIONS" --invoices "$INVOICES" --org-users "$ORG_USERS" \
+((REUSED)) || volume "$DB" account --subscriptions "$SUBSCRIPTIONS" --invoices "$INVOICES" --org-users "$ORG_USERS" \
   --served-licenses "$(( SUBSCRIPTIONS < 200 ? SUBSCRIPTIONS / 5 : 200 ))" --payment-methods "$(( SMOKE ? 5 : 50 ))" >"$WORK/volume-account.log" 2>&1 \
   || { cat "$WORK/volume-account.log" >&2; fail "the volume generator (account) failed"; }
 record generate_account_ms "$(ms_since "$T")"
@@ -221,6 +236,7 @@ sign_in
 fi
 
 # --- 3. Bulk invite: upload to review page, then send until every email and the report are queued -----------------
+if [[ "$ONLY" != pages ]]; then
 "${PSQL[@]}" -d "$DB" <<SQL
 insert into accounts."AspNetUsers" ("Id", "Name", "Country", "CustomerNumber", "CreatedUtc", "UserName", "NormalizedUserName", "Email", "NormalizedEmail",
   "EmailConfirmed", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
@@ -291,9 +307,10 @@ record invite_peak_worker_rss_kb "$PEAK_WORKER"
 kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
 kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=
 stop_web
+fi
 
 # --- 4. Jobs: renewals and automatic payments on a fresh copy of one generated database per run --------------------
-if [[ "$ONLY" != invite ]]; then
+if [[ -z "$ONLY" ]]; then
 say "generating the jobs profile ($JOB_CUSTOMERS customers, $JOB_SUBSCRIPTIONS subscriptions, $DUE_PERCENT% due today, $OPEN_INVOICES open invoices)"
 create_db "$JOBS_TEMPLATE"
 T=$(date +%s%N)

@@ -301,7 +301,7 @@ namespace ChaosModular.Migrations.SqlServer.Organizations
 
                     b.HasIndex("AccountId", "Status");
 
-                    b.HasIndex("OrganizationId", "Status");
+                    b.HasIndex("OrganizationId", "Status", "Email", "Id");
 
                     b.ToTable("invitations", "organizations");
                 });
@@ -338,6 +338,8 @@ namespace ChaosModular.Migrations.SqlServer.Organizations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "Role");
+
+                    b.HasIndex("OrganizationId", "Email", "Id");
 
                     b.ToTable("memberships", "organizations");
                 });

@@ -297,7 +297,7 @@ namespace ChaosModular.Migrations.Sqlite.Organizations
 
                     b.HasIndex("AccountId", "Status");
 
-                    b.HasIndex("OrganizationId", "Status");
+                    b.HasIndex("OrganizationId", "Status", "Email", "Id");
 
                     b.ToTable("invitations", "organizations");
                 });
@@ -334,6 +334,8 @@ namespace ChaosModular.Migrations.Sqlite.Organizations
                         .IsUnique();
 
                     b.HasIndex("OrganizationId", "Role");
+
+                    b.HasIndex("OrganizationId", "Email", "Id");
 
                     b.ToTable("memberships", "organizations");
                 });

@@ -131,16 +131,30 @@ internal sealed record CatalogFile(int Version, IReadOnlyList<CatalogFile.Family
 internal sealed class CatalogLoader(CatalogDbContext db, IOptions<CatalogOptions> options, TimeProvider clock, CatalogSnapshots snapshots, ILogger<CatalogLoader> logger)
     : IModuleSeeder
 {
+    /// <summary>The data file's path and contents: an edited file is loaded at the next start (<see cref="SeedRecord"/>).</summary>
+    public async ValueTask<string?> InputsAsync(CancellationToken cancellationToken)
+    {
+        var file = DataFile();
+        return File.Exists(file)
+            ? $"{file} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(file, cancellationToken)))}"
+            : $"{file} missing";
+    }
+
     /// <summary>Loads <c>Catalog:DataFile</c> (relative paths are next to the binaries).</summary>
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        var path = options.Value.DataFile;
-        var file = Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
+        var file = DataFile();
         if (!File.Exists(file))
         {
             throw new FileNotFoundException($"Catalog:DataFile '{file}' does not exist.", file);
         }
         await LoadAsync(CatalogFile.Parse(await File.ReadAllTextAsync(file, cancellationToken)), cancellationToken);
+    }
+
+    private string DataFile()
+    {
+        var path = options.Value.DataFile;
+        return Path.IsPathRooted(path) ? path : Path.Combine(AppContext.BaseDirectory, path);
     }
 
     public async Task<bool> LoadAsync(CatalogFile file, CancellationToken cancellationToken)

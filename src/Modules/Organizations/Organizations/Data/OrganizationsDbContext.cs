@@ -40,6 +40,7 @@ internal sealed class OrganizationsDbContext(DbContextOptions<OrganizationsDbCon
             // One organization per account, as administrator, member or guest: the database holds it, whatever races.
             b.HasIndex(x => x.AccountId).IsUnique();
             b.HasIndex(x => new { x.OrganizationId, x.Role });
+            b.HasIndex(x => new { x.OrganizationId, x.Email, x.Id });
         });
         modelBuilder.Entity<Invitation>(b =>
         {
@@ -54,7 +55,7 @@ internal sealed class OrganizationsDbContext(DbContextOptions<OrganizationsDbCon
             b.Property(x => x.TokenHash).HasMaxLength(64).IsRequired();
             b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId).OnDelete(DeleteBehavior.Restrict);
             b.HasIndex(x => x.TokenHash).IsUnique();
-            b.HasIndex(x => new { x.OrganizationId, x.Status });
+            b.HasIndex(x => new { x.OrganizationId, x.Status, x.Email, x.Id });
             b.HasIndex(x => new { x.AccountId, x.Status });
         });
         modelBuilder.Entity<AuditEntry>(b =>

@@ -81,6 +81,7 @@ public static class ModuleHost
             };
         });
         services.AddSingleton<DrainFanOut>();
+        services.AddSingleton<SeedRecord>();
         // Before AddHangfire, which only adds its process-wide provider when none is registered: this host's
         // job telemetry filter joins Hangfire's global filters and attributes.
         services.AddSingleton<IJobFilterProvider>(TelemetryServiceCollectionExtensions.HostJobFilters);
@@ -118,6 +119,9 @@ public static class ModuleHost
         var upToDate = await MigrationsCheck.UpToDateModulesAsync(modules, db.ParsedProvider, db.ConnectionString!, logger, cancellationToken);
         logger.LogInformation("Migrations of {UpToDate} of {Count} modules confirmed applied in {Ms:0} ms.", upToDate.Count, modules.Count,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        // Seeds likewise: a module whose seeders already ran with this build and these inputs is not seeded again.
+        var seeds = services.GetRequiredService<SeedRecord>();
+        var seeded = seeds.Recorded();
         foreach (var module in modules)
         {
             var step = Stopwatch.GetTimestamp();
@@ -127,9 +131,10 @@ public static class ModuleHost
                 await services.MigrateAsync(module, cancellationToken);
             }
             var migrated = Stopwatch.GetTimestamp();
-            await services.SeedAsync(module, cancellationToken);
-            logger.LogInformation("Module {Module} initialized: migrations {MigrateMs:0} ms, seeders {SeedMs:0} ms.", module.Name,
-                Stopwatch.GetElapsedTime(step, migrated).TotalMilliseconds, Stopwatch.GetElapsedTime(migrated).TotalMilliseconds);
+            var ran = await services.SeedUnlessUnchangedAsync(module, seeds, seeded, cancellationToken);
+            logger.LogInformation("Module {Module} initialized: migrations {MigrateMs:0} ms, seeders {SeedMs:0} ms ({Seeded}).", module.Name,
+                Stopwatch.GetElapsedTime(step, migrated).TotalMilliseconds, Stopwatch.GetElapsedTime(migrated).TotalMilliseconds,
+                ran ? "ran" : "skipped: unchanged since they last ran");
         }
     }
 
