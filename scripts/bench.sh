@@ -8,6 +8,7 @@
 # Usage: CHAOS_PG_PORT=55432 scripts/bench.sh [--smoke]
 #   --smoke            tiny sizes and 1 s of wrk per page (about a minute): what scripts/test.sh runs so the harness never rots.
 #   BENCH_NO_BUILD=1   use the Release build already there.
+#   BENCH_READY_TO_RUN=0|1  publish Web ReadyToRun (artifacts/publish/web) and measure that; default 1, 0 with --smoke.
 #   Sizes: BENCH_SUBSCRIPTIONS BENCH_INVOICES BENCH_ORG_USERS BENCH_JOB_CUSTOMERS BENCH_JOB_SUBSCRIPTIONS BENCH_DUE_PERCENT
 #          BENCH_OPEN_INVOICES BENCH_INVITE_ROWS; load: BENCH_DURATION (s, per page) BENCH_WARMUP (s) BENCH_CONNECTIONS BENCH_THREADS;
 #          BENCH_JOB_TIMEOUT (s, per job run and for the bulk invite's send); BENCH_WEB_PORT.
@@ -81,6 +82,15 @@ if [[ "${BENCH_NO_BUILD:-}" != 1 ]]; then
   for project in src/Web src/Worker src/Tools/Volume; do dotnet build "$project" -c Release -nologo -v q >/dev/null; done
 fi
 WEB_DLL=$(ls "$root"/src/Web/bin/Release/net*/ChaosModular.Web.dll | head -1)
+# Web as it is deployed: published ReadyToRun (precompiled, so a start JITs little), outside the source tree's obj and bin
+# (--artifacts-path), so builds and tests in the tree are not disturbed. The smoke run uses the build.
+if [[ "${BENCH_READY_TO_RUN:-$((1 - SMOKE))}" == 1 ]]; then
+  say "publishing Web ReadyToRun"
+  rm -rf "$root/artifacts/publish/web"
+  dotnet publish src/Web -c Release -r linux-x64 --self-contained false \
+    --artifacts-path "$root/artifacts/publish/obj" -o "$root/artifacts/publish/web" -nologo -v q >/dev/null
+  WEB_DLL="$root/artifacts/publish/web/ChaosModular.Web.dll"
+fi
 WORKER_DLL=$(ls "$root"/src/Worker/bin/Release/net*/ChaosModular.Worker.dll | head -1)
 VOLUME_DLL=$(ls "$root"/src/Tools/Volume/bin/Release/net*/ChaosModular.Volume.dll | head -1)
 

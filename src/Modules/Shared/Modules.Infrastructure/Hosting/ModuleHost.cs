@@ -119,6 +119,12 @@ public static class ModuleHost
         var upToDate = await MigrationsCheck.UpToDateModulesAsync(modules, db.ParsedProvider, db.ConnectionString!, logger, cancellationToken);
         logger.LogInformation("Migrations of {UpToDate} of {Count} modules confirmed applied in {Ms:0} ms.", upToDate.Count, modules.Count,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (upToDate.Count == modules.Count)
+        {
+            // Nothing to migrate: the other core builds the modules' EF models meanwhile (Accounts first, whose data
+            // protection keys the host loads before it listens), instead of the first requests building them in turn.
+            _ = Task.Run(() => WarmModelsAsync(services, modules, logger), CancellationToken.None);
+        }
         // Seeds likewise: a module whose seeders already ran with this build and these inputs is not seeded again.
         var seeds = services.GetRequiredService<SeedRecord>();
         var seeded = seeds.Recorded();
@@ -135,6 +141,29 @@ public static class ModuleHost
             logger.LogInformation("Module {Module} initialized: migrations {MigrateMs:0} ms, seeders {SeedMs:0} ms ({Seeded}).", module.Name,
                 Stopwatch.GetElapsedTime(step, migrated).TotalMilliseconds, Stopwatch.GetElapsedTime(migrated).TotalMilliseconds,
                 ran ? "ran" : "skipped: unchanged since they last ran");
+        }
+    }
+
+    private static async Task WarmModelsAsync(IServiceProvider services, IReadOnlyList<IModule> modules, ILogger logger)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            foreach (var module in modules)
+            {
+                await using var scope = services.CreateAsyncScope();
+                _ = ((Microsoft.EntityFrameworkCore.DbContext)scope.ServiceProvider.GetRequiredService(module.DbContextType)).Model;
+            }
+            logger.LogInformation("Module models built in {Ms:0} ms.", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+            // The host stopped first (a test host disposed right after start): nothing to warm any more.
+        }
+        catch (Exception e)
+        {
+            // Only a head start: a model that cannot be built fails where it is used, with the request's error handling.
+            logger.LogWarning(e, "Building the module models ahead of use failed.");
         }
     }
 
