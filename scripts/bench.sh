@@ -401,7 +401,7 @@ result = {
     "targets": targets,
 }
 json.dump(result, open(out + ".json", "w"), indent=2)
-ok = lambda b: "met" if b else "MISSED"
+ok = lambda b, v=0: "not measured" if v is None else ("met" if b else "MISSED")
 f0 = lambda v: "not measured" if v is None else f"{v:.0f} ms"
 md = [f"Benchmark {result['date']}{' (smoke sizes)' if smoke else ''}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
       f"wrk {os.environ.get('BENCH_CONNECTIONS_USED', '?')} connections", "",
@@ -409,11 +409,11 @@ md = [f"Benchmark {result['date']}{' (smoke sizes)' if smoke else ''}, {os.cpu_c
 md += [f"| {p['page']} (`{p['path'].split('?')[0][:40]}`) | {p['requests_per_second']:.1f} | {p['p50_ms']:.1f} | {p['p99_ms']:.1f} | {p['non_2xx']} | {p['socket_errors']} | {p['ratio_to_bare']:.2f} |" for p in pages]
 b = result["bulk_invite"]
 md += ["", "| Figure | Value | Target |", "|---|---:|---|",
-       f"| Web RSS after the load | {result['web_rss_after_load_mb']} MB | < 300 MB: {ok(targets['web_rss_after_load_under_300mb'])} |",
-       f"| Cold start to the first page (existing database) | {f0(result['cold_start_ms'])} | < 3 s: {ok(targets['cold_start_under_3s'])} |",
+       f"| Web RSS after the load | {result['web_rss_after_load_mb']} MB | < 300 MB: {ok(targets['web_rss_after_load_under_300mb'], result['web_rss_after_load_mb'])} |",
+       f"| Cold start to the first page (existing database) | {f0(result['cold_start_ms'])} | < 3 s: {ok(targets['cold_start_under_3s'], result['cold_start_ms'])} |",
        f"| First start after generation | {f0(result['first_start_after_generation_ms'])} | |",
-       f"| Bulk invite {b['rows']} rows: upload to review page | {f0(b['upload_to_review_ms'])} | < 5 s: {ok(targets['invite_review_under_5s'])} |",
-       f"| Bulk invite: send to last email and report queued ({b['emails_queued']} emails) | {f0(b['send_to_report_queued_ms'])} | < 60 s: {ok(targets['invite_send_under_60s'])} |",
+       f"| Bulk invite {b['rows']} rows: upload to review page | {f0(b['upload_to_review_ms'])} | < 5 s: {ok(targets['invite_review_under_5s'], b['upload_to_review_ms'])} |",
+       f"| Bulk invite: send to last email and report queued ({b['emails_queued']} emails) | {f0(b['send_to_report_queued_ms'])} | < 60 s: {ok(targets['invite_send_under_60s'], b['send_to_report_queued_ms'])} |",
        f"| Bulk invite: peak RSS Web / Worker | {b['peak_web_rss_mb']} / {b['peak_worker_rss_mb']} MB (Web before: {b['web_rss_before_mb']} MB) | flat |",
        f"| Volume generator: account / jobs profile | {f0(result['generate_ms']['account'])} / {f0(result['generate_ms']['jobs'])} | |"]
 for job, runs in jobs.items():
