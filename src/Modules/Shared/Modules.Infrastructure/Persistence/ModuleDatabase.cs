@@ -42,20 +42,13 @@ public static class ModuleDatabase
         return services;
     }
 
-    /// <summary>Registers a seeder that runs after the module's migrations (<see cref="MigrateAndSeedAsync"/>).</summary>
+    /// <summary>Registers a seeder that runs after the module's migrations (<see cref="SeedUnlessUnchangedAsync"/>), in registration order.</summary>
     public static IServiceCollection AddModuleSeeder<TSeeder>(this IServiceCollection services, string module)
         where TSeeder : class, IModuleSeeder
     {
         services.AddScoped<TSeeder>();
         services.AddKeyedScoped<IModuleSeeder>(module, (sp, _) => sp.GetRequiredService<TSeeder>());
         return services;
-    }
-
-    /// <summary>A module's start-up: applies its migrations, then runs its seeders in the order they were registered.</summary>
-    public static async Task MigrateAndSeedAsync(this IServiceProvider services, IModule module, CancellationToken cancellationToken)
-    {
-        await services.MigrateAsync(module, cancellationToken);
-        await services.SeedAsync(module, cancellationToken);
     }
 
     /// <summary>Applies the module's pending migrations, if any.</summary>
@@ -91,16 +84,6 @@ public static class ModuleDatabase
         }
         record.Record(module.Name, fingerprint);
         return true;
-    }
-
-    /// <summary>Runs the module's seeders in the order they were registered.</summary>
-    public static async Task SeedAsync(this IServiceProvider services, IModule module, CancellationToken cancellationToken)
-    {
-        await using var scope = services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetKeyedServices<IModuleSeeder>(module.Name))
-        {
-            await seeder.SeedAsync(cancellationToken);
-        }
     }
 
     public static DbContextOptionsBuilder UseModuleDatabase(
