@@ -152,7 +152,8 @@ token() { curl -s -c "$JAR" -b "$JAR" "$BASE$1" | grep -o 'name="__RequestVerifi
 sign_in() {
   rm -f "$JAR"
   curl -s -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "__RequestVerificationToken=$(token /sign-in)" \
-    --data-urlencode "Form.Email=demo@chaosmodular.local" --data-urlencode "Form.Password=DemoCustomer#2026" "$BASE/sign-in"
+    --data-urlencode "Form.Email=demo@chaosmodular.local" --data-urlencode "Form.Password=DemoCustomer#2026" "$BASE/sign-in" \
+    || { code=$?; tail -40 "$WORK/web.log" >&2; fail "signing in: curl exited with $code"; }
   COOKIE=$(awk '!/^#/ || /^#HttpOnly_/ { sub(/^#HttpOnly_/, ""); if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$JAR")
   [[ "$COOKIE" == *chaos.auth=* ]] || fail "signing in as the demo customer failed"
 }
