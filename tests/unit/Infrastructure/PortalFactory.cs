@@ -173,7 +173,7 @@ public class PostgresPortalFactory : PortalFactory
 {
     public PostgresPortalFactory()
     {
-        DatabaseName = TestPostgres.CreateDatabase();
+        DatabaseName = TestPostgres.CreateMigratedDatabase();
         With("Database:Provider", "PostgreSql");
         With("ConnectionStrings:PostgreSql", TestPostgres.ConnectionString(DatabaseName));
         With("Jobs:RunServerInWeb", "false");
@@ -199,14 +199,82 @@ public static class TestPostgres
     public static string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, MaxPoolSize = 50 }.ToString();
 
+    private static readonly Lazy<string> Template = new(CreateTemplate, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>An empty database: the host that starts on it migrates every module and prepares Hangfire's schema.</summary>
     public static string CreateDatabase()
     {
         var name = string.Create(CultureInfo.InvariantCulture, $"chaos_test_{Guid.NewGuid():N}");
+        Execute($"CREATE DATABASE \"{name}\"");
+        return name;
+    }
+
+    /// <summary>
+    /// A database with every module's schema and Hangfire's, copied from a template that this test process migrated once
+    /// (a PostgreSQL host start on an empty database took 1.2 s more than on a migrated one, and about 30 start per run).
+    /// The host that starts on it finds its migrations applied, as a production restart does, and seeds as usual.
+    /// </summary>
+    public static string CreateMigratedDatabase()
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"chaos_test_{Guid.NewGuid():N}");
+        Execute($"CREATE DATABASE \"{name}\" TEMPLATE \"{Template.Value}\"");
+        return name;
+    }
+
+    /// <summary>
+    /// Migrates an empty database by starting the real host on it (no demo data), then keeps only the schemas: Hangfire's
+    /// rows (recurring jobs, the seed record), the data-protection key ring and every module's rows are emptied, so each
+    /// copy starts as a freshly migrated database. One template per test process (the unit tests run as two processes).
+    /// </summary>
+    private static string CreateTemplate()
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"chaos_template_{Environment.ProcessId}_{Guid.NewGuid():N}");
+        Execute($"CREATE DATABASE \"{name}\"");
+        using (var host = new SharedPostgresPortalFactory(name).With("Seed:Demo", "false"))
+        {
+            _ = host.Services;
+        }
+        NpgsqlConnection.ClearAllPools();
+        using (var connection = new NpgsqlConnection(ConnectionString(name)))
+        {
+            connection.Open();
+            var tables = new List<string>();
+            using (var list = new NpgsqlCommand("""
+                SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+                WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'public')
+                  AND tablename NOT IN ('__migrations_history', 'schema')
+                """, connection))
+            using (var reader = list.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+            using var truncate = new NpgsqlCommand($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE", connection);
+            truncate.ExecuteNonQuery();
+        }
+        NpgsqlConnection.ClearAllPools();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                DropDatabase(name);
+            }
+            catch (NpgsqlException)
+            {
+                // The cluster may be stopping with the run; it is private to the run and goes with it.
+            }
+        };
+        return name;
+    }
+
+    private static void Execute(string sql)
+    {
         using var connection = new NpgsqlConnection(AdminConnectionString);
         connection.Open();
-        using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        using var command = new NpgsqlCommand(sql, connection);
         command.ExecuteNonQuery();
-        return name;
     }
 
     public static void DropDatabase(string name)

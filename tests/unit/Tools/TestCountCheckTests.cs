@@ -25,6 +25,25 @@ public sealed class TestCountCheckTests : IDisposable
     }
 
     [Fact]
+    public void A_suites_shards_count_together_and_a_missing_shard_falls_below_the_floor()
+    {
+        Trx("unit-a", passed: 600);
+        Trx("unit-b", passed: 400);
+        Trx("e2e", passed: 30);
+
+        var (exit, output) = Check(Floor(unit: 1000, e2e: 30));
+
+        Assert.Equal(0, exit);
+        Assert.Equal("Tests: 1030 passed, 0 failed, 0 skipped", output.Trim());
+
+        File.Delete(Path.Combine(_results, "unit-b.trx"));
+        (exit, output) = Check(Floor(unit: 1000, e2e: 30));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("unit: 600 tests ran, fewer than the floor of 1000", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_skipped_test_fails_the_run()
     {
         Trx("unit", passed: 949, skipped: 1);
