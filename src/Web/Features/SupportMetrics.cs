@@ -1,3 +1,4 @@
+using System.Globalization;
 using ChaosModular.Modules.Infrastructure.Telemetry;
 using ChaosModular.Web.Telemetry;
 using Hangfire;
@@ -23,7 +24,24 @@ internal sealed class SupportMetrics(RequestStatistics requests, JobStorage stor
     /// <summary>Finished runs of one job type within <see cref="JobWindow"/>; the average over the succeeded ones that report a duration.</summary>
     public sealed record JobTypeRow(string JobType, int Succeeded, int Failed, double? AverageMs);
 
-    public sealed record BacklogRow(string Instrument, string Title, string Unit, double Value);
+    public sealed record BacklogRow(string Instrument, string Title, string Unit, double Value)
+    {
+        /// <summary>
+        /// As the page shows it: a duration rounded to the second, in its largest units ("42s", "3m 05s", "26h 04m"), a count
+        /// with thousands separators.
+        /// </summary>
+        public string Shown => Unit == "s" ? Duration(Value) : Value.ToString("#,0", CultureInfo.InvariantCulture);
+
+        public static string Duration(double seconds)
+        {
+            var rounded = TimeSpan.FromSeconds(Math.Round(Math.Max(0, seconds)));
+            return rounded.TotalHours >= 1
+                ? string.Create(CultureInfo.InvariantCulture, $"{(long)rounded.TotalHours}h {rounded.Minutes:00}m")
+                : rounded.TotalMinutes >= 1
+                    ? string.Create(CultureInfo.InvariantCulture, $"{rounded.Minutes}m {rounded.Seconds:00}s")
+                    : string.Create(CultureInfo.InvariantCulture, $"{rounded.Seconds}s");
+        }
+    }
 
     public async Task<Result> HandleAsync(CancellationToken cancellationToken)
     {

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Net;
 using ChaosModular.CloudCredits.Data;
 using ChaosModular.Licensing.Contracts;
 using ChaosModular.Licensing.Data;
 using ChaosModular.Modules.Abstractions;
 using ChaosModular.Organizations.Contracts;
+using ChaosModular.UnitTests.Billing;
 using ChaosModular.UnitTests.CloudCredits;
 using ChaosModular.UnitTests.Licensing;
 
@@ -51,6 +53,55 @@ public sealed class HeldAllocationRaceTests
         Assert.Equal(seats, outcomes.Count(o => o.Succeeded));
         Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.Contains("V-Ray Premium: 1 more seat needed, 0 free.", o.Shortfalls.Select(s => s.Message)));
         var license = await account.LicenseOfAsync(licenseId);
+        Assert.Equal((seats, 0), (license.Allocated, license.Availability.Available));
+        Assert.Equal(seats, await factory.InLicensing(db => db.Allocations.CountAsync(a => a.LicenseId == licenseId && a.EndedUtc == null)));
+    }
+
+    /// <summary>
+    /// The same race through Organization › Users › Allocate product, the page an administrator uses: twelve forms posted at
+    /// once (as twelve tabs would), one seat each for twelve members, from five free seats.
+    /// </summary>
+    [Fact]
+    public async Task Twelve_allocate_forms_posted_at_once_for_five_free_seats_allocate_five_and_tell_the_others_why()
+    {
+        const int seats = 5, requests = 12;
+        var race = new RaceHold(requests);
+        await using var factory = Host(new SqlHold(LicensingDbContext.Schema,
+            sql => sql.Contains(TakesSeats, StringComparison.Ordinal) && sql.Contains("SET \"Allocated\" = ", StringComparison.Ordinal), race));
+        var admin = await ServerAccount.SignUpAsync(factory);
+        var licenseId = await admin.LicenseAsync(seats: seats, plan: "vray-premium-annual");
+        var organizationId = await OrganizationSetUp.ForAsync(factory, admin, "Race Studio");
+        var members = new List<Guid>();
+        for (var i = 0; i < requests; i++)
+        {
+            members.Add(await OrganizationSetUp.JoinAsync(factory, organizationId, await BillingCustomer.SignUpAsync(factory, card: null), OrganizationRole.Member));
+        }
+        var until = factory.Services.GetRequiredService<TimeProvider>().Today().AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var client = admin.Customer.Client;
+        var token = PortalClient.HiddenFields(await client.GetPageAsync(OrganizationProductsRoutes.AllocateToUser(members[0])))
+            .First(f => f.Key == "__RequestVerificationToken");
+
+        using var start = new SemaphoreSlim(0);
+        var posts = members.Select(membershipId => race.RunAsync(async () =>
+        {
+            await start.WaitAsync();
+            using var response = await client.Http.PostAsync(new Uri(OrganizationProductsRoutes.AllocateToUser(membershipId), UriKind.Relative),
+                new FormUrlEncodedContent([token, new("Form.Products", "vray-premium"), new("Form.Seats[vray-premium]", "1"), new("Form.ExpiresOn", until)]));
+            return (response.StatusCode, Page: PortalClient.Decode(await response.Content.ReadAsStringAsync()));
+        })).ToList();
+        start.Release(requests);
+        var answers = await Task.WhenAll(posts);
+
+        race.AssertRaced(held: requests);
+        Assert.Equal(seats, answers.Count(a => a.StatusCode == HttpStatusCode.Redirect));
+        var refused = answers.Where(a => a.StatusCode != HttpStatusCode.Redirect).ToList();
+        Assert.Equal(requests - seats, refused.Count);
+        Assert.All(refused, a =>
+        {
+            Assert.Equal(HttpStatusCode.OK, a.StatusCode);
+            Assert.Contains("V-Ray Premium: 1 more seat needed, 0 free.", a.Page, StringComparison.Ordinal);
+        });
+        var license = await admin.LicenseOfAsync(licenseId);
         Assert.Equal((seats, 0), (license.Allocated, license.Availability.Available));
         Assert.Equal(seats, await factory.InLicensing(db => db.Allocations.CountAsync(a => a.LicenseId == licenseId && a.EndedUtc == null)));
     }

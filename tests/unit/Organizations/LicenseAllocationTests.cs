@@ -53,24 +53,13 @@ public sealed partial class LicenseAllocationTests(AllocationPortalFactory facto
     {
         var admin = await ServerAccount.SignUpAsync(factory);
         name ??= $"Studio {Guid.NewGuid():N}"[..20];
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
-        var organization = Organization.SetUp(admin.UserId, name, "support-test", DateTime.UtcNow);
-        db.Organizations.Add(organization);
-        db.Memberships.Add(Membership.Join(organization.Id, admin.UserId, admin.Customer.Email, OrganizationRole.Administrator, DateTime.UtcNow));
-        await db.SaveChangesAsync();
-        return new Org(admin, organization.Id, name);
+        return new Org(admin, await OrganizationSetUp.ForAsync(factory, admin, name), name);
     }
 
     private async Task<Person> JoinAsync(Org org, OrganizationRole role = OrganizationRole.Member)
     {
         var customer = await BillingCustomer.SignUpAsync(factory, card: null);
-        await using var scope = factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
-        var membership = Membership.Join(org.Id, customer.UserId, customer.Email, role, DateTime.UtcNow);
-        db.Memberships.Add(membership);
-        await db.SaveChangesAsync();
-        return new Person(customer, membership.Id);
+        return new Person(customer, await OrganizationSetUp.JoinAsync(factory, org.Id, customer, role));
     }
 
     private Task<License> LicenseAsync(Guid licenseId) => factory.InLicensing(db => db.Licenses.AsNoTracking().SingleAsync(l => l.Id == licenseId));
