@@ -24,13 +24,16 @@ public sealed class HeldAllocationRaceTests
 
     private static PostgresPortalFactory Host(SqlHold hold) => new() { TestServices = hold.AddTo };
 
+    /// <summary>Holds each allocation's seat claim (the conditional UPDATE of the license's allocated seats).</summary>
+    private static SqlHold SeatClaims(RaceHold race) => new(LicensingDbContext.Schema,
+        sql => sql.Contains(TakesSeats, StringComparison.Ordinal) && sql.Contains("SET \"Allocated\" = ", StringComparison.Ordinal), race);
+
     [Fact]
     public async Task Twelve_seat_allocations_planned_from_the_same_five_free_seats_allocate_exactly_five()
     {
         const int seats = 5, requests = 12;
         var race = new RaceHold(requests);
-        await using var factory = Host(new SqlHold(LicensingDbContext.Schema,
-            sql => sql.Contains(TakesSeats, StringComparison.Ordinal) && sql.Contains("SET \"Allocated\" = ", StringComparison.Ordinal), race));
+        await using var factory = Host(SeatClaims(race));
         var account = await ServerAccount.SignUpAsync(factory);
         var licenseId = await account.LicenseAsync(seats: seats, plan: "vray-premium-annual");
         var organizationId = Guid.NewGuid();
@@ -66,8 +69,7 @@ public sealed class HeldAllocationRaceTests
     {
         const int seats = 5, requests = 12;
         var race = new RaceHold(requests);
-        await using var factory = Host(new SqlHold(LicensingDbContext.Schema,
-            sql => sql.Contains(TakesSeats, StringComparison.Ordinal) && sql.Contains("SET \"Allocated\" = ", StringComparison.Ordinal), race));
+        await using var factory = Host(SeatClaims(race));
         var admin = await ServerAccount.SignUpAsync(factory);
         var licenseId = await admin.LicenseAsync(seats: seats, plan: "vray-premium-annual");
         var organizationId = await OrganizationSetUp.ForAsync(factory, admin, "Race Studio");
