@@ -32,7 +32,7 @@ internal sealed class SupportMetrics(RequestStatistics requests, JobStorage stor
         /// </summary>
         public string Shown => Unit == "s" ? Duration(Value) : Value.ToString("#,0", CultureInfo.InvariantCulture);
 
-        public static string Duration(double seconds)
+        private static string Duration(double seconds)
         {
             var rounded = TimeSpan.FromSeconds(Math.Round(Math.Max(0, seconds)));
             return rounded.TotalHours >= 1
