@@ -67,6 +67,9 @@ DATABASES=()
 
 say() { echo "bench: $*" >&2; }
 fail() { say "FAILED: $*"; exit 1; }
+# Any other command that stops the script under set -e says which one (a smoke run once stopped with no message).
+set -o errtrace
+trap 'code=$?; [[ $BASHPID == "$$" ]] && say "FAILED: line $LINENO: $BASH_COMMAND exited with $code"' ERR
 
 # wrk, installed once (like scripts/test.sh installs chromium).
 if ! command -v wrk >/dev/null; then
@@ -133,7 +136,18 @@ start_web() {
   WEB_PID=$!
 }
 
-stop_web() { kill "$WEB_PID" 2>/dev/null; wait "$WEB_PID" 2>/dev/null || true; WEB_PID=; }
+# A Web that exited by itself (a crash, or a host stopped by a failing background service) is a failure with its log,
+# not a silent exit of this script under set -e.
+stop_web() {
+  if ! kill "$WEB_PID" 2>/dev/null; then
+    local code=0
+    wait "$WEB_PID" 2>/dev/null || code=$?
+    tail -60 "$WORK/web.log" >&2
+    fail "Web (pid $WEB_PID) had exited by itself with code $code before it was stopped"
+  fi
+  wait "$WEB_PID" 2>/dev/null || true
+  WEB_PID=
+}
 
 # Waits for the bare page's first 200; prints the milliseconds since $1 (date +%s%N taken before the process started).
 wait_web() {
