@@ -32,7 +32,11 @@ export CHAOS_TEST_POSTGRES="$(scripts/pg.sh env)"
 export CHAOS_CHROMIUM=/usr/bin/chromium
 
 dotnet tool restore >/dev/null
-dotnet build ChaosModular.sln -c Release -nologo -v q
+# The compiler server (VBCSCompiler) compiles the solution's 49 projects in one warm process; some machines switch it
+# off through the environment (UseSharedCompilation=false). With it the clean build took 78-96 s here, without it 137-167 s.
+# It is shut down right after, so nothing outlives the build.
+dotnet build ChaosModular.sln -c Release -nologo -v q -p:UseSharedCompilation=true
+dotnet build-server shutdown >/dev/null 2>&1 || true
 
 status=0
 # The unit tests run one test class at a time inside a process (Hangfire's process-wide statics), which leaves the

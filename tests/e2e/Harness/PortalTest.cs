@@ -37,6 +37,8 @@ public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output
     private readonly List<(IBrowserContext Context, IPage Page)> _sessions = [];
     private readonly List<string> _browserErrors = [];
 
+    private static readonly bool Traced = Environment.GetEnvironmentVariable("CHAOS_E2E_TRACE") == "1";
+
     protected PortalFixture Portal { get; } = portal;
 
     protected ITestOutputHelper Output { get; } = output;
@@ -79,8 +81,12 @@ public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output
     protected async Task<IPage> NewBrowserSessionAsync([CallerMemberName] string name = "")
     {
         var context = await Portal.NewContextAsync();
-        // DOM snapshots only: the screencast (Screenshots = true) doubled the journeys' time; a failure takes its own screenshot.
-        await context.Tracing.StartAsync(new TracingStartOptions { Snapshots = true, Title = name });
+        // A Playwright trace (DOM snapshots only; the screencast doubled the journeys' time) when CHAOS_E2E_TRACE=1: it cost
+        // about 6 % of the journeys' CPU on 2 December, and a failure saves a screenshot, the HTML and the logs anyway.
+        if (Traced)
+        {
+            await context.Tracing.StartAsync(new TracingStartOptions { Snapshots = true, Title = name });
+        }
         var page = await context.NewPageAsync();
         var session = _sessions.Count + 1;
         page.PageError += (_, error) => _browserErrors.Add($"session {session} page error: {error}");
@@ -102,10 +108,13 @@ public abstract class JourneyTest(PortalFixture portal, ITestOutputHelper output
         {
             var (context, page) = _sessions[i];
             var stem = Path.Combine(Repository.Artifacts, _sessions.Count == 1 ? $"{name}-{stamp}" : $"{name}-{stamp}-session{i + 1}");
-            Output.WriteLine($"FAILED; session {i + 1} was at {page.Url}; artifacts: {stem}.png, .html, -trace.zip");
+            Output.WriteLine($"FAILED; session {i + 1} was at {page.Url}; artifacts: {stem}.png, .html{(Traced ? ", -trace.zip" : "")}");
             await Try($"{stem}.png", () => page.ScreenshotAsync(new PageScreenshotOptions { Path = $"{stem}.png", FullPage = true }));
             await Try($"{stem}.html", async () => await File.WriteAllTextAsync($"{stem}.html", await page.ContentAsync()));
-            await Try($"{stem}-trace.zip", () => context.Tracing.StopAsync(new TracingStopOptions { Path = $"{stem}-trace.zip" }));
+            if (Traced)
+            {
+                await Try($"{stem}-trace.zip", () => context.Tracing.StopAsync(new TracingStopOptions { Path = $"{stem}-trace.zip" }));
+            }
         }
         foreach (var error in _browserErrors)
         {

@@ -9,13 +9,16 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChaosModular.UnitTests.Billing;
 
 /// <summary>
-/// On PostgreSQL, automatic payment at volume: one run attempts every due invoice (more than one claimed batch, more
-/// than the old 1,000 per run), one invoice's failure does not stop the others, and two runners at once charge each
-/// invoice once, each taking its own batches.
+/// On PostgreSQL, automatic payment at volume: one run attempts every due invoice (several claimed batches: the hosts
+/// claim <see cref="DrainBatchSize"/> at a time, so a few hundred invoices make as many batches as thousands would with
+/// the default of 200), one invoice's failure does not stop the others, and two runners at once charge each invoice once,
+/// each taking its own batches.
 /// </summary>
 public sealed class AutomaticPaymentDrainTests
 {
     private static readonly DateOnly DueDay = new(2026, 7, 2);
+
+    private const int DrainBatchSize = 25;
 
     private sealed record Scenario(PostgresPortalFactory Factory, CountingGateway Gateway, BillingCustomer Customer, List<Guid> Due, Guid Failing);
 
@@ -28,6 +31,7 @@ public sealed class AutomaticPaymentDrainTests
         var gateway = new CountingGateway();
         var clock = new FakeTimeProvider(new DateTimeOffset(DueDay.AddDays(-14).ToDateTime(new TimeOnly(6, 0)), TimeSpan.Zero));
         var factory = new PostgresPortalFactory { Clock = clock, TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        factory.With("Jobs:DrainBatchSize", $"{DrainBatchSize}");
         var customer = await BillingCustomer.SignUpAsync(factory);
         var broken = await BillingCustomer.SignUpAsync(factory, card: "4000000000000341");
         await using var scope = factory.Services.CreateAsyncScope();
@@ -65,9 +69,9 @@ public sealed class AutomaticPaymentDrainTests
     }
 
     [Fact]
-    public async Task One_run_charges_all_1200_due_in_several_batches_and_a_failing_invoice_does_not_stop_the_others()
+    public async Task One_run_charges_all_130_due_in_six_batches_and_a_failing_invoice_does_not_stop_the_others()
     {
-        var scenario = await SetUpAsync(1200);
+        var scenario = await SetUpAsync(130);
         await using var factory = scenario.Factory;
 
         await using (var scope = factory.Services.CreateAsyncScope())
@@ -75,7 +79,7 @@ public sealed class AutomaticPaymentDrainTests
             await scope.ServiceProvider.GetRequiredService<AutomaticPaymentJob>().RunAsync(CancellationToken.None);
         }
 
-        Assert.True(scenario.Due.Count > 2 * AutomaticPaymentJob.BatchSize);
+        Assert.True(scenario.Due.Count > 5 * DrainBatchSize);
         await AssertChargedOnceAsync(scenario);
         // Its decline could not be recorded (no billing information to email): still open, its failure not counted, tried again next run.
         var failing = await BillingScope.Stored(factory, scenario.Failing);
@@ -85,7 +89,7 @@ public sealed class AutomaticPaymentDrainTests
     [Fact]
     public async Task Two_runners_at_once_charge_each_invoice_once()
     {
-        var scenario = await SetUpAsync(700);
+        var scenario = await SetUpAsync(90);
         await using var factory = scenario.Factory;
         // The demo data's customers have invoices due too; the runners attempt those as well.
         var now = DueDay.ToDateTime(new TimeOnly(6, 0));

@@ -12,13 +12,19 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChaosModular.UnitTests.Subscriptions;
 
 /// <summary>
-/// On PostgreSQL, renewals at volume: one run drains every due renewal (more than one claimed batch, more than the old
-/// cap of 500 per run), one customer's failure does not stop the others, and two runners at once renew each
-/// subscription once (one order, one invoice, one charge), each taking its own batches.
+/// On PostgreSQL, renewals at volume: one run drains every due renewal (several pages of placed orders and several
+/// claimed batches: the hosts read <see cref="PageSize"/> subscriptions and claim <see cref="DrainBatchSize"/> orders at a
+/// time, so a hundred-odd renewals make as many pages and batches as thousands would with the defaults of 1,000 and
+/// 200), one customer's failure does not stop the others, and two runners at once renew each subscription once (one
+/// order, one invoice, one charge), each taking its own batches.
 /// </summary>
 public sealed class RenewalDrainTests
 {
     private static readonly DateOnly RenewalDay = new(2026, 7, 2);
+
+    private const int PageSize = 50;
+
+    private const int DrainBatchSize = 25;
 
     private static FakeTimeProvider ClockAt(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(6, 0)), TimeSpan.Zero));
 
@@ -29,6 +35,7 @@ public sealed class RenewalDrainTests
     {
         var gateway = new CountingGateway();
         var factory = new PostgresPortalFactory { Clock = ClockAt(RenewalDay), TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        factory.With("Jobs:DrainBatchSize", $"{DrainBatchSize}").With("Jobs:RenewalPageSize", $"{PageSize}");
         var customer = await BillingCustomer.SignUpAsync(factory);
         await using var scope = factory.Services.CreateAsyncScope();
         var plan = await scope.ServiceProvider.GetRequiredService<ICatalogApi>().PlanAsync("corona-solo-monthly", CancellationToken.None)
@@ -74,9 +81,9 @@ public sealed class RenewalDrainTests
     }
 
     [Fact]
-    public async Task One_run_renews_all_1200_due_in_several_batches_and_a_failing_customer_does_not_stop_the_others()
+    public async Task One_run_renews_all_130_due_in_three_pages_and_six_batches_and_a_failing_customer_does_not_stop_the_others()
     {
-        var scenario = await SetUpAsync(1200);
+        var scenario = await SetUpAsync(130);
         await using var factory = scenario.Factory;
 
         await using (var scope = factory.Services.CreateAsyncScope())
@@ -84,7 +91,7 @@ public sealed class RenewalDrainTests
             await scope.ServiceProvider.GetRequiredService<RenewalJob>().RunAsync(CancellationToken.None);
         }
 
-        Assert.True(scenario.Due.Count > 2 * RenewSubscriptions.BatchSize);
+        Assert.True(scenario.Due.Count > 2 * PageSize && scenario.Due.Count > 5 * DrainBatchSize);
         await AssertRenewedOnceAsync(scenario);
         // The customer without billing information: the order is placed, waits (claimed) for the next run, and nothing was charged.
         var failed = Assert.Single(await factory.InSubscriptions(db => db.Orders.AsNoTracking().Where(o => o.SubscriptionId == scenario.Failing).ToListAsync()));
@@ -95,7 +102,7 @@ public sealed class RenewalDrainTests
     [Fact]
     public async Task Two_runners_at_once_renew_each_subscription_once()
     {
-        var scenario = await SetUpAsync(700);
+        var scenario = await SetUpAsync(90);
         await using var factory = scenario.Factory;
         using var start = new SemaphoreSlim(0);
 

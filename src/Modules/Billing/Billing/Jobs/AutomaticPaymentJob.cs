@@ -3,6 +3,7 @@ using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Billing.Jobs;
 
@@ -13,18 +14,16 @@ namespace ChaosModular.Billing.Jobs;
 /// neither charge twice nor count a failure twice.
 /// <para>
 /// A run drains everything due: it enqueues drain jobs (<see cref="DrainFanOut"/>) and drains with them. Each drain
-/// claims a batch of due invoices (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, attempts them together
+/// claims a batch of due invoices (<see cref="JobsOptions.DrainBatchSize"/>) for <see cref="ClaimFor"/>, attempts them together
 /// (<see cref="CollectAutomatically.HandleManyAsync"/>: one failing invoice is logged and the others go on), and claims the next batch until none is left. A claim is not
 /// released early, so an invoice is attempted once per run; a crashed batch's invoices are taken again once it lapses.
 /// </para>
 /// <para>Then Overdue invoices get their one attempt with a new default card (<see cref="RetryOverdueWithNewCard"/>).</para>
 /// </summary>
 internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatically collect, RetryOverdueWithNewCard retryOverdue, DrainFanOut fanOut, TimeProvider clock,
-    ILogger<AutomaticPaymentJob> logger)
+    IOptions<JobsOptions> jobs, ILogger<AutomaticPaymentJob> logger)
 {
     public const string JobId = "billing-automatic-payments";
-
-    public const int BatchSize = 200;
 
     /// <summary>Shorter than the hourly run's interval, so an invoice whose attempt could not be made is tried again next run.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(30);
@@ -84,10 +83,10 @@ internal sealed class AutomaticPaymentJob(BillingDbContext db, CollectAutomatica
         return attempted;
     }
 
-    /// <summary>Claims up to <see cref="BatchSize"/> due invoices that no other run holds; empty when none is left.</summary>
+    /// <summary>Claims up to <see cref="JobsOptions.DrainBatchSize"/> due invoices that no other run holds; empty when none is left.</summary>
     private Task<List<Guid>> ClaimBatchAsync(CancellationToken cancellationToken) =>
         // Not the version token: claiming for the job must not make a payment's or a void's saved copy stale.
-        db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, BatchSize, cancellationToken);
+        db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, jobs.Value.DrainBatchSize, cancellationToken);
 
     private BatchClaim<Invoice, DateTime?> Claim => new(
         now => db.Invoices.Where(i => i.Status == InvoiceStatus.Open && i.NextAutoPayUtc != null && i.NextAutoPayUtc <= now

@@ -25,6 +25,15 @@ public sealed class JobsOptions
     /// </summary>
     public string? TriggerOnStart { get; set; }
 
+    /// <summary>
+    /// How many open renewal orders or due invoices a drain (the renewal and automatic-payment runs) claims at once: each
+    /// batch is one transaction per step, so a bigger batch makes fewer round trips and holds its rows longer.
+    /// </summary>
+    public int DrainBatchSize { get; set; } = 200;
+
+    /// <summary>How many subscriptions the renewal run reads (and renewal orders it inserts) at once while placing orders.</summary>
+    public int RenewalPageSize { get; set; } = 1000;
+
     /// <summary>How often scheduled jobs and retries are picked up.</summary>
     public int SchedulePollingSeconds { get; set; } = 5;
 }

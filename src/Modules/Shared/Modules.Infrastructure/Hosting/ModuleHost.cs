@@ -50,6 +50,11 @@ public static class ModuleHost
         var jobsSection = configuration.GetSection(JobsOptions.Section);
         var jobs = jobsSection.Get<JobsOptions>() ?? new JobsOptions();
         services.AddOptions<JobsOptions>().Bind(jobsSection);
+        if (jobs.DrainBatchSize < 1 || jobs.RenewalPageSize < 1)
+        {
+            throw new OptionsValidationException(JobsOptions.Section, typeof(JobsOptions),
+                [$"Jobs:DrainBatchSize ({jobs.DrainBatchSize}) and Jobs:RenewalPageSize ({jobs.RenewalPageSize}) must be at least 1."]);
+        }
         var provider = ProviderOrDefault(configuration);
         if (provider == DatabaseProvider.Sqlite && (role == HostRole.Worker || !jobs.RunServerInWeb))
         {

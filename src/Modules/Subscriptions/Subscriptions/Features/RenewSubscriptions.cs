@@ -1,9 +1,11 @@
 using System.Globalization;
 using ChaosModular.Billing.Contracts;
 using ChaosModular.Catalog.Contracts;
+using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Subscriptions.Contracts.Events;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ChaosModular.Subscriptions.Features;
 
@@ -19,18 +21,19 @@ namespace ChaosModular.Subscriptions.Features;
 /// </list>
 /// Steps 1 and 2's orders are <see cref="PrepareAsync"/> (set-based, by one run at a time); the invoicing, charging
 /// and completing is <see cref="DrainAsync"/>, which any number of runs do at once: each claims a batch of open renewal
-/// orders (<see cref="BatchSize"/>) for <see cref="ClaimFor"/>, progresses them (the renewal day's invoices, charges and
+/// orders (<see cref="JobsOptions.DrainBatchSize"/>) for <see cref="ClaimFor"/>, progresses them (the renewal day's invoices, charges and
 /// completions batch by batch through Billing's batch methods), and claims the next batch until no
 /// order is left to claim. A claim is never released early, so an order is progressed once per run (a declined one
 /// waits for the next run, a crashed batch's orders are taken again once its claim lapses).
 /// </summary>
 internal sealed class RenewSubscriptions(
-    SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, CancelOrder cancel, ICatalogApi catalog, TimeProvider clock, ILogger<RenewSubscriptions> logger)
+    SubscriptionsDbContext db, IBillingApi billing, CompleteOrder complete, CancelOrder cancel, ICatalogApi catalog, TimeProvider clock,
+    IOptions<JobsOptions> jobs, ILogger<RenewSubscriptions> logger)
 {
-    public const int BatchSize = 200;
+    private readonly int _batchSize = jobs.Value.DrainBatchSize;
 
     /// <summary>Pages of subscriptions read (and orders inserted) at once by <see cref="PrepareAsync"/>.</summary>
-    private const int PageSize = 1000;
+    private readonly int _pageSize = jobs.Value.RenewalPageSize;
 
     /// <summary>Shorter than the hourly run's interval, so an order left unpaid (or a crashed batch) is looked at again next run.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(30);
@@ -71,7 +74,7 @@ internal sealed class RenewSubscriptions(
         {
             var ids = await db.Subscriptions.AsNoTracking()
                 .Where(s => s.Status == SubscriptionStatus.Active && !s.AutoRenew && s.RenewsOn <= today && s.Id.CompareTo(after) > 0)
-                .OrderBy(s => s.Id).Select(s => s.Id).Take(PageSize).ToListAsync(cancellationToken);
+                .OrderBy(s => s.Id).Select(s => s.Id).Take(_pageSize).ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
                 return;
@@ -92,7 +95,7 @@ internal sealed class RenewSubscriptions(
             var due = await db.Subscriptions.AsNoTracking()
                 .Where(s => s.Status == SubscriptionStatus.Active && s.AutoRenew && s.RenewsOn <= today && s.Id.CompareTo(after) > 0
                     && !db.Orders.Any(o => o.SubscriptionId == s.Id && o.RenewalOf == s.RenewsOn))
-                .OrderBy(s => s.Id).Take(PageSize).ToListAsync(cancellationToken);
+                .OrderBy(s => s.Id).Take(_pageSize).ToListAsync(cancellationToken);
             if (due.Count == 0)
             {
                 return;
@@ -123,10 +126,10 @@ internal sealed class RenewSubscriptions(
         }
     }
 
-    /// <summary>Claims up to <see cref="BatchSize"/> open renewal orders that no other run holds; empty when none is left.</summary>
+    /// <summary>Claims up to <see cref="JobsOptions.DrainBatchSize"/> open renewal orders that no other run holds; empty when none is left.</summary>
     private async Task<List<Order>> ClaimBatchAsync(CancellationToken cancellationToken)
     {
-        var ids = await db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, BatchSize, cancellationToken);
+        var ids = await db.ClaimBatchAsync(Claim, clock.GetUtcNow().UtcDateTime, ClaimFor, _batchSize, cancellationToken);
         return ids.Count == 0
             ? []
             : await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.CreatedUtc).ToListAsync(cancellationToken);
