@@ -9,6 +9,8 @@ public sealed class StartupValidationTests
     [InlineData("Database:Provider", "Oracle", "Database:Provider is 'Oracle'; it must be one of Sqlite, PostgreSql, SqlServer.")]
     [InlineData("ConnectionStrings:Sqlite", "Data Source=one-file.db", "ConnectionStrings:Sqlite must contain '{module}'")]
     [InlineData("Jobs:RunServerInWeb", "false", "Database:Provider=Sqlite keeps background jobs in Web's memory, so it needs Jobs:RunServerInWeb=true")]
+    [InlineData("Jobs:DrainBatchSize", "0", "Jobs:DrainBatchSize (0) and Jobs:RenewalPageSize (1000) must be at least 1.")]
+    [InlineData("Jobs:RenewalPageSize", "-5", "Jobs:DrainBatchSize (200) and Jobs:RenewalPageSize (-5) must be at least 1.")]
     [InlineData("Smtp:From", "not an address", "Smtp:From 'not an address' is not an email address")]
     [InlineData("Smtp:RetryDelaysSeconds", "10,soon", "Smtp:RetryDelaysSeconds '10,soon' must be 1 to 20 comma-separated whole seconds, each 1-86400")]
     [InlineData("Portal:BaseUrl", "portal.example", "Portal:BaseUrl 'portal.example' must be an absolute http(s) URL")]
