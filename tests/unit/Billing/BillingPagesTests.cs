@@ -5,7 +5,7 @@ using UglyToad.PdfPig;
 
 namespace ChaosModular.UnitTests.Billing;
 
-public sealed class BillingPagesTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+public sealed class BillingPagesTests(DemoSqlitePortalFactory factory) : IClassFixture<DemoSqlitePortalFactory>
 {
     private async Task<string> Page(PortalClient client, string path) => PortalClient.Decode(await client.GetPageAsync(path));
 

@@ -12,7 +12,7 @@ using static ChaosModular.UnitTests.Billing.BillingScope;
 namespace ChaosModular.UnitTests.Billing;
 
 /// <summary>A purchase in one call: paid, declined and voided (now or later), no billing information, asked twice.</summary>
-public sealed class PurchaseTests
+public sealed class PurchaseTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
 {
     private static CreateInvoice Order(BillingCustomer customer, string reference, decimal price = 120m) =>
         new(customer.UserId, "EUR", [new CreateInvoiceLine("Chaos Vantage annual", 1, price, null, null, "vantage")], reference);
@@ -22,7 +22,6 @@ public sealed class PurchaseTests
     [Fact]
     public async Task A_paid_purchase_issues_one_invoice_paid_with_the_default_card_and_announced()
     {
-        await using var factory = new SqlitePortalFactory();
         var customer = await BillingCustomer.SignUpAsync(factory);
         var reference = NewReference();
 
@@ -38,7 +37,6 @@ public sealed class PurchaseTests
     [Fact]
     public async Task A_declined_purchase_voids_its_invoice_announces_it_and_leaves_nothing_owed()
     {
-        await using var factory = new SqlitePortalFactory();
         var customer = await BillingCustomer.SignUpAsync(factory, card: "4000000000000002");
         var reference = NewReference();
 
@@ -58,7 +56,6 @@ public sealed class PurchaseTests
     [Fact]
     public async Task A_purchase_without_a_card_is_declined_and_its_invoice_voided()
     {
-        await using var factory = new SqlitePortalFactory();
         var customer = await BillingCustomer.SignUpAsync(factory, card: null);
         var reference = NewReference();
 
@@ -74,29 +71,29 @@ public sealed class PurchaseTests
     {
         var gateway = new GatewayOutageTests.FlakyGateway();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 7, 1, 9, 0, 0, TimeSpan.Zero));
-        await using var factory = new SqlitePortalFactory { Clock = clock, TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
-        var customer = await BillingCustomer.SignUpAsync(factory, card: "4000000000000002");
+        await using var host = new SqlitePortalFactory { Clock = clock, TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        var customer = await BillingCustomer.SignUpAsync(host, card: "4000000000000002");
         var reference = NewReference();
         gateway.Down = true;
 
-        var result = await Purchase(factory, Order(customer, reference));
+        var result = await Purchase(host, Order(customer, reference));
 
         Assert.Equal(PurchaseStatus.Pending, result.Status);
-        Assert.Equal(InvoiceStatus.Open, (await Stored(factory, result.InvoiceId!.Value)).Status);
-        Assert.Equal(0, await VoidedAnnouncements(factory, reference));
+        Assert.Equal(InvoiceStatus.Open, (await Stored(host, result.InvoiceId!.Value)).Status);
+        Assert.Equal(0, await VoidedAnnouncements(host, reference));
 
         gateway.Down = false;
         clock.Advance(TimeSpan.FromMinutes(10));
-        await using (var scope = factory.Services.CreateAsyncScope())
+        await using (var scope = host.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<PendingPaymentsJob>().RunAsync(CancellationToken.None);
         }
 
-        var invoice = await Stored(factory, result.InvoiceId.Value);
+        var invoice = await Stored(host, result.InvoiceId.Value);
         Assert.Equal((InvoiceStatus.Void, "Payment declined: Your card was declined.", (Guid?)null), (invoice.Status, invoice.VoidReason, invoice.PaymentLockId));
-        Assert.Equal(1, await VoidedAnnouncements(factory, reference));
+        Assert.Equal(1, await VoidedAnnouncements(host, reference));
         Assert.Equal(1, gateway.Charges);
-        var again = await Purchase(factory, Order(customer, reference));
+        var again = await Purchase(host, Order(customer, reference));
         Assert.Equal((PurchaseStatus.Declined, "Your card was declined."), (again.Status, again.DeclineReason));
         Assert.Equal(1, gateway.Charges);
     }
@@ -104,7 +101,6 @@ public sealed class PurchaseTests
     [Fact]
     public async Task Without_billing_information_a_purchase_issues_no_invoice()
     {
-        await using var factory = new SqlitePortalFactory();
         var customer = await BillingCustomer.SignUpAsync(factory);
         await InBilling(factory, db => db.Profiles.Where(p => p.CustomerId == customer.UserId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Country, "")));
 
@@ -118,24 +114,23 @@ public sealed class PurchaseTests
     public async Task A_purchase_asked_again_with_the_same_reference_charges_once()
     {
         var gateway = new GatewayOutageTests.FlakyGateway();
-        await using var factory = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
-        var customer = await BillingCustomer.SignUpAsync(factory);
+        await using var host = new SqlitePortalFactory { TestServices = s => s.AddSingleton<IPaymentGateway>(gateway) };
+        var customer = await BillingCustomer.SignUpAsync(host);
         var reference = NewReference();
 
-        var first = await Purchase(factory, Order(customer, reference));
-        var again = await Purchase(factory, Order(customer, reference));
+        var first = await Purchase(host, Order(customer, reference));
+        var again = await Purchase(host, Order(customer, reference));
 
         Assert.Equal(PurchaseStatus.Paid, first.Status);
         Assert.Equal(first, again);
         Assert.Equal(1, gateway.Charges);
-        Assert.Equal(1, await InBilling(factory, db => db.Invoices.CountAsync(i => i.CustomerId == customer.UserId)));
-        Assert.Equal(1, await PaidAnnouncements(factory, reference));
+        Assert.Equal(1, await InBilling(host, db => db.Invoices.CountAsync(i => i.CustomerId == customer.UserId)));
+        Assert.Equal(1, await PaidAnnouncements(host, reference));
     }
 
     [Fact]
     public async Task Voiding_an_invoice_announces_it_once_however_often_it_is_asked()
     {
-        await using var factory = new SqlitePortalFactory();
         var customer = await BillingCustomer.SignUpAsync(factory);
         var reference = NewReference();
         var invoice = await WithApi(factory, api => api.CreateInvoiceAsync(Order(customer, reference), CancellationToken.None));

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ChaosModular.UnitTests.CloudCredits;
 
 /// <summary>Products › Cloud Credits through the real pipeline: what a customer sees of their own credits, and the way to Chaos Cloud.</summary>
-public sealed class CloudCreditsPagesTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+public sealed class CloudCreditsPagesTests(DemoSqlitePortalFactory factory) : IClassFixture<DemoSqlitePortalFactory>
 {
     private const string Path = "/products/cloud-credits";
 

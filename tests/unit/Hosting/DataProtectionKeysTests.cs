@@ -27,7 +27,7 @@ public sealed class DataProtectionKeysTests
 
     private static async Task SignInOnOneInstanceUseTheOtherThenRestartAsync(string database)
     {
-        var first = new SharedPostgresPortalFactory(database);
+        var first = new SharedPostgresPortalFactory(database) { DemoData = true };
         var browser = new CookieContainer();
         var onFirst = new PortalClient(Client(first, browser));
         Assert.Equal(HttpStatusCode.Redirect, (await onFirst.SignInAsync(first.DemoEmail, first.DemoPassword)).StatusCode);
@@ -38,7 +38,7 @@ public sealed class DataProtectionKeysTests
             Assert.True(keys > 0, "No data-protection key in accounts.DataProtectionKeys.");
         }
 
-        using (var second = new SharedPostgresPortalFactory(database))
+        using (var second = new SharedPostgresPortalFactory(database) { DemoData = true })
         {
             var onSecond = new PortalClient(Client(second, browser));
             var account = await onSecond.GetAsync("/account");
@@ -57,7 +57,7 @@ public sealed class DataProtectionKeysTests
         }
 
         await first.DisposeAsync();
-        using var restarted = new SharedPostgresPortalFactory(database);
+        using var restarted = new SharedPostgresPortalFactory(database) { DemoData = true };
         var afterRestart = await new PortalClient(Client(restarted, browser)).GetAsync("/account");
         Assert.Equal(HttpStatusCode.OK, afterRestart.StatusCode);
     }

@@ -20,7 +20,7 @@ public sealed class ProductionSettingsTests
     [InlineData("Hosting:LocalInstance", "false", "Seed:Demo=true in the Testing environment")]
     public void Outside_Development_an_unsafe_default_stops_start_up(string key, string? value, string message)
     {
-        using var factory = new SqlitePortalFactory();
+        using var factory = new SqlitePortalFactory { DemoData = true };
         factory.With(key, value);
 
         var error = Unwrap(Assert.ThrowsAny<Exception>(() => factory.CreateClient()));
@@ -81,7 +81,7 @@ public sealed class ProductionSettingsTests
     [Fact]
     public async Task The_Simulated_gateway_asked_for_outside_Development_is_announced_on_every_page()
     {
-        using var factory = new SqlitePortalFactory();
+        using var factory = new SqlitePortalFactory { DemoData = true };
         var client = new PortalClient(factory.CreatePortalClient());
 
         var signIn = PortalClient.Decode(await client.GetPageAsync("/sign-in"));
@@ -96,7 +96,7 @@ public sealed class ProductionSettingsTests
     public async Task Seeding_the_demo_users_outside_Development_writes_no_password_to_the_log()
     {
         var logs = new CapturedLogs();
-        using var factory = new SqlitePortalFactory { TestServices = services => services.AddSingleton<ILoggerProvider>(logs) };
+        using var factory = new SqlitePortalFactory { DemoData = true, TestServices = services => services.AddSingleton<ILoggerProvider>(logs) };
         factory.With("Logging:LogLevel:Default", "Trace");
 
         _ = factory.CreatePortalClient();

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace ChaosModular.UnitTests.Hosting;
 
 /// <summary>Headers on every response, Secure cookies, HSTS and the https redirect, and which proxies are believed.</summary>
-public sealed class TransportSecurityTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+public sealed class TransportSecurityTests(DemoSqlitePortalFactory factory) : IClassFixture<DemoSqlitePortalFactory>
 {
     [Fact]
     public async Task A_page_carries_the_security_headers_with_a_policy_that_allows_no_inline_script_or_style()

@@ -154,6 +154,6 @@ public abstract class AccountJourneyTests<TFactory>(TFactory factory) : IClassFi
     }
 }
 
-public sealed class SqliteAccountJourneyTests(SqlitePortalFactory factory) : AccountJourneyTests<SqlitePortalFactory>(factory);
+public sealed class SqliteAccountJourneyTests(DemoSqlitePortalFactory factory) : AccountJourneyTests<DemoSqlitePortalFactory>(factory);
 
-public sealed class PostgresAccountJourneyTests(PostgresPortalFactory factory) : AccountJourneyTests<PostgresPortalFactory>(factory);
+public sealed class PostgresAccountJourneyTests(DemoPostgresPortalFactory factory) : AccountJourneyTests<DemoPostgresPortalFactory>(factory);

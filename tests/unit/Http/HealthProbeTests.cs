@@ -10,6 +10,7 @@ public sealed class SwitchableHealthFactory : SqlitePortalFactory
 {
     public SwitchableHealthFactory()
     {
+        DemoData = true;
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
         TestServices = services => services.AddHealthChecks().AddCheck("switch", () =>
         {

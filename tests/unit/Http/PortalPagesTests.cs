@@ -3,7 +3,7 @@ using System.Net;
 namespace ChaosModular.UnitTests.Http;
 
 /// <summary>The layout's menu, the empty states and the configured links, as a signed-in user sees them.</summary>
-public sealed class PortalPagesTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+public sealed class PortalPagesTests(DemoSqlitePortalFactory factory) : IClassFixture<DemoSqlitePortalFactory>
 {
     private async Task<PortalClient> SignedInAsync(string? email = null, string? password = null)
     {

@@ -16,7 +16,7 @@ namespace ChaosModular.UnitTests.Licensing;
 /// The portal and the reference client agree: a request the client writes is activated, and the response verifies
 /// in the client with nothing but the published key set. All-or-nothing refusals name their problem.
 /// </summary>
-public sealed class FileActivationTests(ProductsPortalFactory factory) : IClassFixture<ProductsPortalFactory>
+public sealed class FileActivationTests(DemoProductsPortalFactory factory) : IClassFixture<DemoProductsPortalFactory>
 {
     private static readonly DateOnly March1 = new(2026, 3, 1);
 

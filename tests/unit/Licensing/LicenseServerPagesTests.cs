@@ -18,7 +18,7 @@ namespace ChaosModular.UnitTests.Licensing;
 /// response a server checks with nothing but the published keys, refusals that change nothing, deactivation, and
 /// nobody reaching another customer's servers.
 /// </summary>
-public sealed partial class LicenseServerPagesTests(ProductsPortalFactory factory) : IClassFixture<ProductsPortalFactory>
+public sealed partial class LicenseServerPagesTests(DemoProductsPortalFactory factory) : IClassFixture<DemoProductsPortalFactory>
 {
     private DateTime Now => factory.Clock!.GetUtcNow().UtcDateTime;
 

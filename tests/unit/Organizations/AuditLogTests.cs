@@ -12,7 +12,7 @@ namespace ChaosModular.UnitTests.Organizations;
 /// what, whom and before/after; the filters narrow it; the CSV export neutralises formulas; only that
 /// organization's administrators see it.
 /// </summary>
-public sealed partial class AuditLogTests(OrganizationPortalFactory factory) : IClassFixture<OrganizationPortalFactory>
+public sealed partial class AuditLogTests(DemoOrganizationPortalFactory factory) : IClassFixture<DemoOrganizationPortalFactory>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 

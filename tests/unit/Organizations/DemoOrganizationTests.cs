@@ -10,7 +10,7 @@ namespace ChaosModular.UnitTests.Organizations;
 /// The demo a newcomer starts from: the demo customer administers Demo Studio with members, guests and an open
 /// invitation, and the demo member signs in with the README's credentials and sees the member's side.
 /// </summary>
-public sealed class DemoOrganizationTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+public sealed class DemoOrganizationTests(DemoSqlitePortalFactory factory) : IClassFixture<DemoSqlitePortalFactory>
 {
     private const string DemoMemberPassword = "DemoMember#2026";
 

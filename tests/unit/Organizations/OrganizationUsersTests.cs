@@ -11,9 +11,15 @@ using MimeKit;
 namespace ChaosModular.UnitTests.Organizations;
 
 /// <summary>A portal whose clock a test can move (invitations expire after 7 days); emails land as .eml files.</summary>
-public sealed class OrganizationPortalFactory : SqlitePortalFactory
+public class OrganizationPortalFactory : SqlitePortalFactory
 {
     public OrganizationPortalFactory() => Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+}
+
+/// <summary>The same with the demo customer, member and support user.</summary>
+public sealed class DemoOrganizationPortalFactory : OrganizationPortalFactory
+{
+    public DemoOrganizationPortalFactory() => DemoData = true;
 }
 
 /// <summary>The same on PostgreSQL, with the email jobs run by Web so the invitation emails arrive.</summary>

@@ -13,7 +13,7 @@ namespace ChaosModular.UnitTests.Organizations;
 /// Support › Organizations through the real pipeline: support finds an account, sets up its organization, appoints and
 /// removes administrators; the Organization menu follows administrator membership; nobody else reaches these pages.
 /// </summary>
-public sealed class SupportOrganizationsTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+public sealed class SupportOrganizationsTests(DemoSqlitePortalFactory factory) : IClassFixture<DemoSqlitePortalFactory>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 

@@ -10,7 +10,7 @@ namespace ChaosModular.UnitTests.Security;
 /// (and so does a row whose endpoint is gone). Route ids belong to the owner (the demo customer, who also
 /// administers Demo Studio): another customer must get 404, never the owner's data.
 /// </summary>
-public sealed class AuthorizationMatrixTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+public sealed class AuthorizationMatrixTests(DemoSqlitePortalFactory factory) : IClassFixture<DemoSqlitePortalFactory>
 {
     /// <summary>The columns, in <see cref="Expected"/>'s order.</summary>
     private static readonly Role[] Roles = [Role.Anonymous, Role.Owner, Role.OtherCustomer, Role.Member, Role.Guest, Role.OrganizationAdministrator, Role.Support];

@@ -14,7 +14,7 @@ namespace ChaosModular.UnitTests.Security;
 /// each field in turn replaced by hostile values, the rest as rendered (antiforgery token included). Every answer
 /// is below 500 and never echoes markup unencoded.
 /// </summary>
-public sealed partial class HostileInputTests(SqlitePortalFactory factory, ITestOutputHelper output) : IClassFixture<SqlitePortalFactory>
+public sealed partial class HostileInputTests(DemoSqlitePortalFactory factory, ITestOutputHelper output) : IClassFixture<DemoSqlitePortalFactory>
 {
     private const string Markup = "<script>alert(1)</script>";
 

@@ -27,6 +27,12 @@ public class ProductsPortalFactory : SqlitePortalFactory
     }
 }
 
+/// <summary>The same portal with the demo customer, member and support user.</summary>
+public sealed class DemoProductsPortalFactory : ProductsPortalFactory
+{
+    public DemoProductsPortalFactory() => DemoData = true;
+}
+
 /// <summary>The same portal on a server whose culture writes numbers with a decimal comma.</summary>
 public sealed class GermanProductsPortalFactory : ProductsPortalFactory
 {

@@ -9,7 +9,7 @@ namespace ChaosModular.UnitTests.Telemetry;
 /// Support › Metrics through the HTTP pipeline, on PostgreSQL with no job server (as Web runs beside a Worker):
 /// a queued email stays unsent, so the page's queue length grows by exactly the email queued.
 /// </summary>
-public sealed partial class SupportMetricsPageTests(PostgresPortalFactory factory) : IClassFixture<PostgresPortalFactory>
+public sealed partial class SupportMetricsPageTests(DemoPostgresPortalFactory factory) : IClassFixture<DemoPostgresPortalFactory>
 {
     private async Task<PortalClient> SignedInAsync(string email, string password)
     {

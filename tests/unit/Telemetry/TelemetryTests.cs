@@ -44,7 +44,7 @@ public sealed class TelemetryTests
     public async Task The_job_filter_records_the_duration_and_the_failure_of_a_failing_job_by_job_type()
     {
         var metrics = new List<Metric>();
-        await using var factory = new SqlitePortalFactory();
+        await using var factory = new SqlitePortalFactory { DemoData = true };
         factory.TestServices = services => services.AddOpenTelemetry().WithMetrics(m => m.AddInMemoryExporter(metrics));
         var provider = factory.Services.GetRequiredService<MeterProvider>();
 
