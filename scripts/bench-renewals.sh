@@ -2,6 +2,7 @@
 # Times the renewal run (or, with MODE=autopay, the automatic payment run) on PostgreSQL with 1 or 2 Worker processes.
 # Usage: RENEWALS=100000 WORKERS=2 CHAOS_PG_PORT=55432 scripts/bench-renewals.sh   (scripts/bench-autopay.sh: AUTOPAY=N)
 #   BENCH_NO_BUILD=1  skip the Release build
+#   BENCH_WORKER_DLL=path  run this Worker build (scripts/bench.sh passes the ReadyToRun publish, as the Worker is deployed)
 #   BENCH_DB=name     use that existing, filled database (the volume generator's) instead of making one: no data is
 #                     created or dropped, the run takes whatever is due in it
 #   BENCH_TIMEOUT=s   give up after s seconds (default 1800) and print what is left
@@ -51,7 +52,7 @@ if [[ "${BENCH_NO_BUILD:-}" != 1 ]]; then
   dotnet build src/Worker -c Release -nologo -v q >/dev/null
 fi
 WEB_DLL=$(ls src/Web/bin/Release/net*/ChaosModular.Web.dll | head -1)
-WORKER_DLL=$(ls src/Worker/bin/Release/net*/ChaosModular.Worker.dll | head -1)
+WORKER_DLL=$(realpath "${BENCH_WORKER_DLL:-$(ls src/Worker/bin/Release/net*/ChaosModular.Worker.dll | head -1)}")
 
 if [[ "$OWN_DB" == 1 ]]; then
   # Web applies the migrations (and creates Hangfire's schema), then stops.
@@ -137,7 +138,7 @@ start_worker() {
     DOTNET_ENVIRONMENT=Production Database__Provider=PostgreSql ConnectionStrings__PostgreSql="$CONN" Jobs__TriggerOnStart="$trigger" \
     Smtp__PickupDirectory="$WORK/mail" Logging__LogLevel__Default=Warning Logging__LogLevel__Hangfire=Warning \
     Hosting__LocalInstance=true Billing__Gateway=Simulated Smtp__Delivery=Pickup \
-    exec dotnet "../../$WORKER_DLL"
+    exec dotnet "$WORKER_DLL"
   ) >"$WORK/worker$n.log" 2>&1 &
   PIDS+=($!)
 }

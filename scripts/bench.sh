@@ -8,7 +8,8 @@
 # Usage: CHAOS_PG_PORT=55432 scripts/bench.sh [--smoke]
 #   --smoke            tiny sizes and 1 s of wrk per page (about a minute): what scripts/test.sh runs so the harness never rots.
 #   BENCH_NO_BUILD=1   use the Release build already there.
-#   BENCH_READY_TO_RUN=0|1  publish Web ReadyToRun (artifacts/publish/web) and measure that; default 1, 0 with --smoke.
+#   BENCH_READY_TO_RUN=0|1  publish Web and the Worker ReadyToRun (artifacts/publish/web, /worker) and measure those;
+#                      default 1, 0 with --smoke.
 #   Sizes: BENCH_SUBSCRIPTIONS BENCH_INVOICES BENCH_ORG_USERS BENCH_JOB_CUSTOMERS BENCH_JOB_SUBSCRIPTIONS BENCH_DUE_PERCENT
 #          BENCH_OPEN_INVOICES BENCH_INVITE_ROWS; load: BENCH_DURATION (s, per page) BENCH_WARMUP (s) BENCH_CONNECTIONS BENCH_THREADS; BENCH_JOB_WORKERS ("1 2");
 #          BENCH_JOB_TIMEOUT (s, per job run and for the bulk invite's send); BENCH_WEB_PORT.
@@ -95,8 +96,13 @@ if [[ "${BENCH_READY_TO_RUN:-$((1 - SMOKE))}" == 1 ]]; then
   dotnet publish src/Web -c Release -r linux-x64 --self-contained false \
     --artifacts-path "$root/artifacts/publish/obj" -o "$root/artifacts/publish/web" -nologo -v q >/dev/null
   WEB_DLL="$root/artifacts/publish/web/ChaosModular.Web.dll"
+  say "publishing the Worker ReadyToRun"
+  rm -rf "$root/artifacts/publish/worker"
+  dotnet publish src/Worker -c Release -r linux-x64 --self-contained false \
+    --artifacts-path "$root/artifacts/publish/obj" -o "$root/artifacts/publish/worker" -nologo -v q >/dev/null
+  export BENCH_WORKER_DLL="$root/artifacts/publish/worker/ChaosModular.Worker.dll"
 fi
-WORKER_DLL=$(ls "$root"/src/Worker/bin/Release/net*/ChaosModular.Worker.dll | head -1)
+WORKER_DLL=${BENCH_WORKER_DLL:-$(ls "$root"/src/Worker/bin/Release/net*/ChaosModular.Worker.dll | head -1)}
 VOLUME_DLL=$(ls "$root"/src/Tools/Volume/bin/Release/net*/ChaosModular.Volume.dll | head -1)
 
 # A private PostgreSQL: started here unless one already runs on the port (then left running).
