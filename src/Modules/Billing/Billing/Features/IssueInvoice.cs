@@ -139,8 +139,20 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
             return new();
         }
         var customerIds = requests.Select(r => r.CustomerId).Distinct(StringComparer.Ordinal).ToList();
-        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines)
-            .Where(i => sources.Contains(i.SourceReference!) && customerIds.Contains(i.CustomerId)).ToListAsync(cancellationToken);
+        // By customer only, then the sources in memory: with both lists in one condition PostgreSQL 15 probes the
+        // (customer, source) index once per pair (40,000 descents for a batch of 200, 70 ms at 13,000 invoices and growing
+        // with them), with the customers alone once per customer. The references are machine-made, compared ordinally.
+        var wanted = sources.ToHashSet(StringComparer.Ordinal);
+        var ids = (await db.Invoices.AsNoTracking()
+                .Where(i => customerIds.Contains(i.CustomerId) && i.SourceReference != null)
+                .Select(i => new { i.Id, i.SourceReference })
+                .ToListAsync(cancellationToken))
+            .Where(i => wanted.Contains(i.SourceReference!)).Select(i => i.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return new();
+        }
+        var invoices = await db.Invoices.AsNoTracking().Include(i => i.Lines).Where(i => ids.Contains(i.Id)).ToListAsync(cancellationToken);
         return invoices.ToDictionary(i => (i.CustomerId, i.SourceReference!));
     }
 
