@@ -152,7 +152,7 @@ public sealed class EmailDeliveryTests
         factory.With("Smtp:Host", "").With("Smtp:PickupDirectory", pickup);
         var email = $"eml-{Guid.NewGuid():N}@example.test";
 
-        await new PortalClient(factory.CreatePortalClient()).SignUpAsync("Eli Eml", email, "Pickup2026xx");
+        Assert.Equal(HttpStatusCode.Redirect, (await new PortalClient(factory.CreatePortalClient()).SignUpAsync("Eli Eml", email, "Pickup2026xx")).StatusCode);
 
         var file = await Eventually.Until(
             () => Task.FromResult(Directory.Exists(pickup)
