@@ -268,7 +268,7 @@ public class PortalFixture : IAsyncLifetime
         throw new TimeoutException($"{worker.Name} (pid {worker.Id}) did not register as a Hangfire server within {StartupTimeout.TotalSeconds:0} s.");
     }
 
-    private static string Chromium()
+    internal static string Chromium()
     {
         var path = Environment.GetEnvironmentVariable("CHAOS_CHROMIUM");
         path = string.IsNullOrWhiteSpace(path) ? "/usr/bin/chromium" : path;
