@@ -136,13 +136,33 @@ internal sealed class ServerCultureFilter(CultureInfo culture) : IStartupFilter
     };
 }
 
-/// <summary>The embedded default: SQLite files in a temporary folder, jobs in Web's memory.</summary>
+/// <summary>
+/// The embedded default: SQLite files in a temporary folder, jobs in Web's memory. The files start as copies of a
+/// template that this test process migrated once (<see cref="MigratedTemplate"/>), so the host finds its migrations
+/// applied, as a production restart does, and seeds as usual.
+/// </summary>
 public class SqlitePortalFactory : PortalFactory
 {
+    private static readonly Lazy<string> Template = new(() => MigratedTemplate(), LazyThreadSafetyMode.ExecutionAndPublication);
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "chaos-tests", Guid.NewGuid().ToString("N"));
+    private bool _keepFiles;
 
     public SqlitePortalFactory()
+        : this(fromTemplate: true)
     {
+    }
+
+    private SqlitePortalFactory(bool fromTemplate)
+    {
+        if (fromTemplate)
+        {
+            Directory.CreateDirectory(_directory);
+            foreach (var file in Directory.EnumerateFiles(Template.Value))
+            {
+                File.Copy(file, Path.Combine(_directory, Path.GetFileName(file)));
+            }
+        }
         With("Database:Provider", "Sqlite");
         With("ConnectionStrings:Sqlite", $"Data Source={_directory}/chaos-{{module}}.db");
         With("Jobs:RunServerInWeb", "true");
@@ -154,6 +174,10 @@ public class SqlitePortalFactory : PortalFactory
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keepFiles)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -161,6 +185,52 @@ public class SqlitePortalFactory : PortalFactory
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>
+    /// Migrates every module's SQLite file by starting the real host on an empty folder (no demo data), then empties every
+    /// table but the migration histories (the data-protection key ring, anything start-up wrote). A host start on empty
+    /// files took about 0.6 s here.
+    /// </summary>
+    private static string MigratedTemplate()
+    {
+        var template = Path.Combine(Path.GetTempPath(), "chaos-tests", $"template-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        using (var host = new SqlitePortalFactory(fromTemplate: false))
+        {
+            _ = host.Services;
+            host._keepFiles = true;
+            host.Dispose();
+            Directory.Move(host._directory, template);
+        }
+        foreach (var copy in Directory.EnumerateFiles(template, "*.db"))
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={copy};Pooling=False");
+            connection.Open();
+            var tables = new List<string>();
+            using (var list = connection.CreateCommand())
+            {
+                list.CommandText = $"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '{ModuleDatabase.HistoryTable}'";
+                using var reader = list.ExecuteReader();
+                while (reader.Read())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+            using var empty = connection.CreateCommand();
+            empty.CommandText = "PRAGMA foreign_keys = OFF; " + string.Concat(tables.Select(t => $"DELETE FROM \"{t}\"; "));
+            empty.ExecuteNonQuery();
+        }
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(template, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return template;
     }
 }
 
