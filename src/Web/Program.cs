@@ -8,6 +8,7 @@ using ChaosModular.Web.Health;
 using ChaosModular.Web.Security;
 using ChaosModular.Web.Telemetry;
 using Hangfire;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -42,11 +43,16 @@ builder.Services.AddRazorPages(o =>
     })
     .ConfigureApplicationPartManager(parts =>
     {
-        foreach (var assembly in ModuleList.All.Select(m => m.GetType().Assembly))
+        // The modules' pages and their compiled Razor views (Web.csproj generates no [ApplicationPart] list). Each
+        // assembly's own factory gives both its types and its compiled views.
+        foreach (var assembly in ModuleList.All.Select(m => m.GetType().Assembly).Distinct())
         {
             if (parts.ApplicationParts.All(p => p.Name != assembly.GetName().Name))
             {
-                parts.ApplicationParts.Add(new Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart(assembly));
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                {
+                    parts.ApplicationParts.Add(part);
+                }
             }
         }
     });

@@ -61,7 +61,7 @@ public sealed class BillingModule : IModule
     {
         endpoints.MapGet(DownloadInvoicePdf.Route, async (Guid id, HttpContext http, ICurrentCustomer customer, DownloadInvoicePdf download) =>
             await download.HandleAsync(customer.Id, id, http.RequestAborted) is { } pdf
-                ? Results.File(pdf.Content, "application/pdf", pdf.FileName)
+                ? Results.Stream(pdf.Content, "application/pdf", pdf.FileName)
                 : Results.NotFound());
         StripeWebhook.Map(endpoints);
     }

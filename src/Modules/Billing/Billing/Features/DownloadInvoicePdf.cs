@@ -9,7 +9,8 @@ internal sealed class DownloadInvoicePdf(BillingDbContext db, IOptions<BillingOp
     /// <summary>The address <see cref="Contracts.BillingRoutes.InvoicePdf"/> links to.</summary>
     public const string Route = "/billing/invoices/{id:guid}/pdf";
 
-    public sealed record File(byte[] Content, string FileName);
+    /// <summary>The document in a pooled stream at its start; the response disposes it once sent.</summary>
+    public sealed record File(Stream Content, string FileName);
 
     /// <summary>Null when the customer has no such invoice.</summary>
     public async Task<File?> HandleAsync(string customerId, Guid invoiceId, CancellationToken cancellationToken)
@@ -28,6 +29,6 @@ internal sealed class DownloadInvoicePdf(BillingDbContext db, IOptions<BillingOp
                 orderby p.CreatedUtc
                 select p.MethodDescription!)
             .ToListAsync(cancellationToken);
-        return new File(InvoicePdf.Render(invoice, options.Value.Seller, invoice.DisplayStatusOn(clock.Today()), paidWith.Distinct().ToList()), $"{invoice.Number}.pdf");
+        return new File(InvoicePdf.RenderToStream(invoice, options.Value.Seller, invoice.DisplayStatusOn(clock.Today()), paidWith.Distinct().ToList()), $"{invoice.Number}.pdf");
     }
 }

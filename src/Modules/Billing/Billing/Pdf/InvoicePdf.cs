@@ -22,7 +22,20 @@ internal static class InvoicePdf
     /// <param name="paidWith">The cards (brand and last four) that paid the invoice; a removed card still shows.</param>
     public static byte[] Render(Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus, IReadOnlyList<string>? paidWith = null)
     {
-        using var document = new PdfDocument();
+        using var document = Compose(invoice, seller, shownStatus, paidWith);
+        return DocumentStyle.Bytes(document, "invoice");
+    }
+
+    /// <summary>The invoice written into a pooled stream positioned at its start (the download): dispose it when sent.</summary>
+    public static Stream RenderToStream(Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus, IReadOnlyList<string>? paidWith = null)
+    {
+        using var document = Compose(invoice, seller, shownStatus, paidWith);
+        return DocumentStyle.Write(document, "invoice");
+    }
+
+    private static PdfDocument Compose(Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus, IReadOnlyList<string>? paidWith)
+    {
+        var document = new PdfDocument();
         document.Info.Title = $"Invoice {invoice.Number}";
         document.Info.Author = seller.Name;
         var page = DocumentStyle.AddA4Page(document);
@@ -31,11 +44,16 @@ internal static class InvoicePdf
         {
             Draw(document, ref page, ref g, invoice, seller, shownStatus, paidWith ?? []);
         }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
         finally
         {
             g.Dispose();
         }
-        return DocumentStyle.Bytes(document);
+        return document;
     }
 
     private static void Draw(PdfDocument document, ref PdfPage page, ref XGraphics g, Invoice invoice, SellerOptions seller, InvoiceStatus shownStatus, IReadOnlyList<string> paidWith)

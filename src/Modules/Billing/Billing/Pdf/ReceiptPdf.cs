@@ -62,6 +62,6 @@ internal static class ReceiptPdf
             y += 15;
         }
 
-        return DocumentStyle.Bytes(document);
+        return DocumentStyle.Bytes(document, "receipt");
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Modules.Infrastructure.Telemetry;
@@ -77,12 +78,8 @@ public static class ModuleHost
             return db.ParsedProvider switch
             {
                 DatabaseProvider.PostgreSql => CreatePostgreSqlStorage(db.ConnectionString!, prepareSchema),
-                DatabaseProvider.SqlServer => new SqlServerStorage(db.ConnectionString, new SqlServerStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = prepareSchema,
-                }),
-                _ => new Hangfire.InMemory.InMemoryStorage(),
+                DatabaseProvider.SqlServer => CreateSqlServerStorage(db.ConnectionString!, prepareSchema),
+                _ => CreateInMemoryStorage(),
             };
         });
         services.AddSingleton<DrainFanOut>();
@@ -172,6 +169,20 @@ public static class ModuleHost
         }
     }
 
+    // A method per storage, so a process loads only the Hangfire storage it uses (the JIT loads an assembly for every
+    // type a method it compiles names).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JobStorage CreateSqlServerStorage(string connectionString, bool prepareSchema) =>
+        new SqlServerStorage(connectionString, new SqlServerStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = prepareSchema,
+        });
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static JobStorage CreateInMemoryStorage() => new Hangfire.InMemory.InMemoryStorage();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static PostgreSqlStorage CreatePostgreSqlStorage(string connectionString, bool prepareSchema)
     {
         var options = new PostgreSqlStorageOptions

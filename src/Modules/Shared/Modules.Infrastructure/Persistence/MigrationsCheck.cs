@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -30,7 +31,7 @@ public static class MigrationsCheck
             : $"SELECT '{m.Name}' AS module, [MigrationId] AS id FROM [{m.Name}].[{ModuleDatabase.HistoryTable}]"));
         var applied = modules.ToDictionary(m => m.Name, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         // The provider's own connection, not a module DbContext's: nothing of EF is set up for this.
-        await using DbConnection connection = provider == DatabaseProvider.PostgreSql ? new NpgsqlConnection(connectionString) : new SqlConnection(connectionString);
+        await using var connection = provider == DatabaseProvider.PostgreSql ? PostgreSqlConnection(connectionString) : SqlServerConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -54,6 +55,14 @@ public static class MigrationsCheck
         }
         return modules.Where(m => known[m.Name].All(applied[m.Name].Contains)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
     }
+
+    // Each provider's connection in a method of its own, so a process loads only the client library it uses
+    // (the JIT loads an assembly for every type a method it compiles names).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbConnection PostgreSqlConnection(string connectionString) => new NpgsqlConnection(connectionString);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbConnection SqlServerConnection(string connectionString) => new SqlConnection(connectionString);
 
     /// <summary>Each module's migration ids in its provider's migrations assembly.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> KnownMigrations(DatabaseProvider provider, IReadOnlyList<IModule> modules)

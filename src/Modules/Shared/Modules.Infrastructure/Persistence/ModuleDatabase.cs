@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -93,26 +94,42 @@ public static class ModuleDatabase
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                options.UseSqlite(SqliteConnectionString(connectionString, module, contentRoot), o => o
-                    .MigrationsAssembly(assembly)
-                    .MigrationsHistoryTable(HistoryTable, module));
-                options.ConfigureWarnings(w => w.Ignore(SqliteEventId.SchemaConfiguredWarning));
+                UseSqlite(options, SqliteConnectionString(connectionString, module, contentRoot), assembly, module);
                 break;
             case DatabaseProvider.PostgreSql:
-                options.UseNpgsql(PostgreSqlConnectionString(connectionString), o => o
-                    .MigrationsAssembly(assembly)
-                    .MigrationsHistoryTable(HistoryTable, module));
+                UseNpgsql(options, PostgreSqlConnectionString(connectionString), assembly, module);
                 break;
             case DatabaseProvider.SqlServer:
-                options.UseSqlServer(connectionString, o => o
-                    .MigrationsAssembly(assembly)
-                    .MigrationsHistoryTable(HistoryTable, module));
+                UseSqlServer(options, connectionString, assembly, module);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
         }
         return options;
     }
+
+    // One method per provider, so a process loads only the EF provider (and its client library) it uses: the JIT loads
+    // an assembly for every type a method it compiles names, and the two unused providers were 3-4 MB of Web's memory.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseSqlite(DbContextOptionsBuilder options, string connectionString, string assembly, string module)
+    {
+        options.UseSqlite(connectionString, o => o
+            .MigrationsAssembly(assembly)
+            .MigrationsHistoryTable(HistoryTable, module));
+        options.ConfigureWarnings(w => w.Ignore(SqliteEventId.SchemaConfiguredWarning));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseNpgsql(DbContextOptionsBuilder options, string connectionString, string assembly, string module) =>
+        options.UseNpgsql(connectionString, o => o
+            .MigrationsAssembly(assembly)
+            .MigrationsHistoryTable(HistoryTable, module));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseSqlServer(DbContextOptionsBuilder options, string connectionString, string assembly, string module) =>
+        options.UseSqlServer(connectionString, o => o
+            .MigrationsAssembly(assembly)
+            .MigrationsHistoryTable(HistoryTable, module));
 
     /// <summary>Npgsql's automatic preparation, unless the connection string sets it.</summary>
     public const int DefaultMaxAutoPrepare = 64;
