@@ -160,10 +160,10 @@ namespace ChaosModular.Migrations.PostgreSql.Subscriptions
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("Status", "Kind");
-
                     b.HasIndex("SubscriptionId", "RenewalOf")
                         .IsUnique();
+
+                    b.HasIndex("Status", "Kind", "CreatedUtc");
 
                     b.ToTable("orders", "subscriptions");
                 });

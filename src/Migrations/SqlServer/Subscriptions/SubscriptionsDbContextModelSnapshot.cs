@@ -160,11 +160,11 @@ namespace ChaosModular.Migrations.SqlServer.Subscriptions
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("Status", "Kind");
-
                     b.HasIndex("SubscriptionId", "RenewalOf")
                         .IsUnique()
                         .HasFilter("[SubscriptionId] IS NOT NULL AND [RenewalOf] IS NOT NULL");
+
+                    b.HasIndex("Status", "Kind", "CreatedUtc");
 
                     b.ToTable("orders", "subscriptions");
                 });

@@ -156,10 +156,10 @@ namespace ChaosModular.Migrations.Sqlite.Subscriptions
 
                     b.HasIndex("CustomerId");
 
-                    b.HasIndex("Status", "Kind");
-
                     b.HasIndex("SubscriptionId", "RenewalOf")
                         .IsUnique();
+
+                    b.HasIndex("Status", "Kind", "CreatedUtc");
 
                     b.ToTable("orders", "subscriptions");
                 });

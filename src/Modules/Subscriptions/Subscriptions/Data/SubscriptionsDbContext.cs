@@ -52,7 +52,9 @@ internal sealed class SubscriptionsDbContext(DbContextOptions<SubscriptionsDbCon
             b.Ignore(x => x.IsPartialUpgrade);
             // One renewal order per subscription and renewal date, whoever runs the job and however often.
             b.HasIndex(x => new { x.SubscriptionId, x.RenewalOf }).IsUnique();
-            b.HasIndex(x => new { x.Status, x.Kind });
+            // The renewal drain's claim reads open renewal orders oldest first: with the creation time in the index it
+            // reads the first unclaimed ones in order instead of sorting every open order per claim (docs/performance.md).
+            b.HasIndex(x => new { x.Status, x.Kind, x.CreatedUtc });
             b.HasIndex(x => x.CustomerId);
         });
     }

@@ -137,16 +137,21 @@ internal sealed class RenewSubscriptions(
 
     private BatchClaim<Order, DateTime> Claim => new(
         now => db.Orders.Where(o => o.Kind == OrderKind.Renewal && o.Status == OrderStatus.AwaitingPayment && (o.ClaimedUntilUtc == null || o.ClaimedUntilUtc <= now)),
-        o => o.Id, o => o.ClaimId, o => o.ClaimedUntilUtc, o => o.CreatedUtc,
-        (claimId, now, until, batchSize) => $"""
-            UPDATE subscriptions.orders SET "ClaimId" = {claimId}, "ClaimedUntilUtc" = {until}
-            WHERE "Id" IN (
-                SELECT "Id" FROM subscriptions.orders
-                WHERE "Kind" = 'Renewal' AND "Status" = 'AwaitingPayment' AND ("ClaimedUntilUtc" IS NULL OR "ClaimedUntilUtc" <= {now})
-                ORDER BY "CreatedUtc" LIMIT {batchSize}
-                FOR UPDATE SKIP LOCKED)
-            RETURNING "Id" AS "Value"
-            """);
+        o => o.Id, o => o.ClaimId, o => o.ClaimedUntilUtc, o => o.CreatedUtc, ClaimSql);
+
+    /// <summary>
+    /// The claim on PostgreSQL: the oldest open renewal orders no run holds, read in order through the orders'
+    /// (status, kind, created) index (PostgresClaimPlanTests), skipping rows another run is claiming.
+    /// </summary>
+    internal static FormattableString ClaimSql(Guid claimId, DateTime now, DateTime until, int batchSize) => $"""
+        UPDATE subscriptions.orders SET "ClaimId" = {claimId}, "ClaimedUntilUtc" = {until}
+        WHERE "Id" IN (
+            SELECT "Id" FROM subscriptions.orders
+            WHERE "Kind" = 'Renewal' AND "Status" = 'AwaitingPayment' AND ("ClaimedUntilUtc" IS NULL OR "ClaimedUntilUtc" <= {now})
+            ORDER BY "CreatedUtc" LIMIT {batchSize}
+            FOR UPDATE SKIP LOCKED)
+        RETURNING "Id" AS "Value"
+        """;
 
     private async Task<int> ProgressBatchAsync(List<Order> batch, CancellationToken cancellationToken)
     {
