@@ -43,7 +43,7 @@ public sealed class PostgresClaimPlanTests
                 explain.Parameters.Add(new NpgsqlParameter($"p{i}", sql.GetArgument(i)));
             }
             using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
-            var nodes = Nodes(plan.RootElement[0].GetProperty("Plan")).ToList();
+            var nodes = PostgresPlanTests.Nodes(plan.RootElement[0].GetProperty("Plan")).ToList();
             var summary = string.Join(", ", nodes.Select(n => $"{n.Type} {n.Index}"));
 
             Assert.DoesNotContain(nodes, n => n.Type == "Sort");
@@ -53,21 +53,6 @@ public sealed class PostgresClaimPlanTests
         finally
         {
             TestPostgres.DropDatabase(database);
-        }
-    }
-
-    private static IEnumerable<(string Type, string? Index)> Nodes(JsonElement plan)
-    {
-        yield return (plan.GetProperty("Node Type").GetString()!, plan.TryGetProperty("Index Name", out var index) ? index.GetString() : null);
-        if (plan.TryGetProperty("Plans", out var children))
-        {
-            foreach (var child in children.EnumerateArray())
-            {
-                foreach (var node in Nodes(child))
-                {
-                    yield return node;
-                }
-            }
         }
     }
 }

@@ -75,9 +75,10 @@ public sealed class PostgresPlanTests(PlanPostgresPortalFactory factory, ITestOu
         Assert.True(checkedPlans >= 8, $"Only {checkedPlans} queries read the large tables.");
     }
 
-    private sealed record PlanNode(string Type, string? Relation, string? Index);
+    internal sealed record PlanNode(string Type, string? Relation, string? Index);
 
-    private static IEnumerable<PlanNode> Nodes(JsonElement plan)
+    /// <summary>Every node of an <c>EXPLAIN (FORMAT JSON)</c> plan, depth first.</summary>
+    internal static IEnumerable<PlanNode> Nodes(JsonElement plan)
     {
         yield return new PlanNode(plan.GetProperty("Node Type").GetString()!,
             plan.TryGetProperty("Relation Name", out var relation) ? relation.GetString() : null,
