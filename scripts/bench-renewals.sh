@@ -6,6 +6,8 @@
 #   BENCH_DB=name     use that existing, filled database (the volume generator's) instead of making one: no data is
 #                     created or dropped, the run takes whatever is due in it
 #   BENCH_TIMEOUT=s   give up after s seconds (default 1800) and print what is left
+#   BENCH_WAIT_JOBS=1 after the renewals, wait until the Workers have run every job they queued (handlers, receipts,
+#                     emails) and print that time and the Workers' CPU as well
 # A fresh database is migrated by starting Web once, then filled with SQL: N customers (account, billing information,
 # a default card that the simulated gateway charges) with one monthly subscription each renewing today (renewals), or
 # one open invoice each due today (autopay). The Workers then start; the last one to start triggers the recurring job
@@ -164,5 +166,26 @@ ERRORS=$(cat "$WORK"/worker*.log | grep -c "fail:" || true)
 echo "Left: $LEFT; errors logged by the Workers: $ERRORS"
 if [[ "$ERRORS" != 0 ]]; then
   echo "Most frequent:"; cat "$WORK"/worker*.log | grep -A1 "fail:" | grep -v "fail:\|^--" | sed 's/[0-9a-f]\{8\}-[0-9a-f-]\{27\}/<id>/g' | sort | uniq -c | sort -rn | head -5
+fi
+cpu_seconds() {
+  local total=0 pid
+  for pid in "${PIDS[@]}"; do
+    [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }'
+}
+echo "Workers' CPU until then: $(cpu_seconds) s"
+# BENCH_WAIT_JOBS=1: go on until the Workers have no job left to run (the events' handlers, receipts and their emails
+# that the drain's batches queued), to see what follows the renewals themselves.
+if [[ "${BENCH_WAIT_JOBS:-}" == 1 ]]; then
+  while :; do
+    sleep 1
+    PENDING=$("${PSQL[@]}" -d "$DB" -c "select count(*) from hangfire.job where statename in ('Enqueued', 'Processing')")
+    NOW=$(date +%s.%N)
+    [[ "$PENDING" == 0 ]] && break
+    if awk -v a="$NOW" -v b="$T0" -v t="$TIMEOUT" 'BEGIN { exit !(a - b > t) }'; then echo "Timed out with $PENDING jobs left"; break; fi
+  done
+  EMAILS=$("${PSQL[@]}" -d "$DB" -c "select count(*) from notifications.emails" 2>/dev/null || echo "?")
+  echo "Every job run at $(awk -v a="$NOW" -v b="$T0" 'BEGIN { printf "%.1f", a - b }') s (emails stored: $EMAILS); Workers' CPU until then: $(cpu_seconds) s"
 fi
 echo "$MODE=$DUE workers=$WORKERS seconds=$SECONDS_TAKEN"
