@@ -41,6 +41,11 @@ public sealed partial class PaymentEmailsAndAutomaticPaymentTests
         Assert.Contains("RECEIPT", text, StringComparison.Ordinal);
         Assert.Contains(invoice.Number, text, StringComparison.Ordinal);
         Assert.Contains("80.00", text, StringComparison.Ordinal);
+        // The PDF was made when the email was sent, not stored with the queued email.
+        await using var scope = factory.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AsNoTracking().Include(e => e.Attachments)
+            .Where(e => e.ToAddress == customer.Email).SelectMany(e => e.Attachments).SingleAsync();
+        Assert.Equal((0, "billing-receipt", attachment.FileName), (stored.Content.Length, stored.Renderer, stored.FileName));
     }
 
     [Fact]

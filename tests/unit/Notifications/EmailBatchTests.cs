@@ -18,6 +18,9 @@ internal sealed class RecordingEmailTransport : IEmailTransport
 
     public IReadOnlyCollection<string> Delivered => _delivered;
 
+    /// <summary>The attachments delivered to each address: file name and content.</summary>
+    public ConcurrentDictionary<string, List<(string FileName, byte[] Content)>> Attachments { get; } = new(StringComparer.Ordinal);
+
     public void RefuseNext(string address) => _refusals[address] = 1;
 
     /// <summary>Called after each delivery with the address (a test stops its job there).</summary>
@@ -35,6 +38,12 @@ internal sealed class RecordingEmailTransport : IEmailTransport
                 throw new IOException($"550 mailbox {to} unavailable");
             }
             transport._delivered.Enqueue(to);
+            transport.Attachments[to] = [.. message.Attachments.OfType<MimePart>().Select(part =>
+            {
+                using var content = new MemoryStream();
+                part.Content!.DecodeTo(content);
+                return (part.FileName!, content.ToArray());
+            })];
             transport.Delivering?.Invoke(to);
             return Task.CompletedTask;
         }
@@ -46,9 +55,27 @@ internal sealed class RecordingEmailTransport : IEmailTransport
 /// <summary>PostgreSQL with Hangfire's storage and no server: the test runs the sending jobs itself, through a recording transport.</summary>
 public sealed class EmailBatchFactory : PostgresPortalFactory
 {
-    public EmailBatchFactory() => TestServices = services => services.AddSingleton<IEmailTransport>(Transport);
+    public EmailBatchFactory() => TestServices = services => services
+        .AddSingleton<IEmailTransport>(Transport)
+        .AddSingleton<IEmailAttachmentRenderer>(Renderer);
 
     internal RecordingEmailTransport Transport { get; } = new();
+
+    internal CountingRenderer Renderer { get; } = new();
+}
+
+/// <summary>An attachment renderer that makes "file for &lt;reference&gt;" and counts what it was asked for.</summary>
+internal sealed class CountingRenderer : IEmailAttachmentRenderer
+{
+    public ConcurrentQueue<string> Asked { get; } = new();
+
+    public string Name => "test-files";
+
+    public Task<byte[]> RenderAsync(string reference, CancellationToken cancellationToken)
+    {
+        Asked.Enqueue(reference);
+        return Task.FromResult(System.Text.Encoding.UTF8.GetBytes($"file for {reference}"));
+    }
 }
 
 /// <summary>
@@ -161,6 +188,35 @@ public sealed class EmailBatchTests(EmailBatchFactory factory) : IClassFixture<E
         {
             Assert.Single(factory.Transport.Delivered, a => a == email.ToAddress);
         }
+    }
+
+    [Fact]
+    public async Task An_attachment_rendered_when_sent_is_not_stored_and_a_missing_renderer_fails_only_its_email()
+    {
+        var emails = Welcomes("rendered", 2);
+        var reference = Guid.NewGuid().ToString("N");
+        var withFile = emails[0] with { Attachments = [EmailAttachment.RenderedWhenSent("file.txt", "text/plain", "test-files", reference)] };
+        var withoutRenderer = emails[1] with { Attachments = [EmailAttachment.RenderedWhenSent("lost.txt", "text/plain", "nobody", "x")] };
+        await QueueAsync([withFile, withoutRenderer]);
+        var stored = await StoredAsync(emails);
+        var ids = emails.Select(e => stored[e.SourceKey]).ToArray();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var rows = await scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AsNoTracking().Include(e => e.Attachments)
+                .Where(e => ids.Contains(e.Id)).SelectMany(e => e.Attachments).ToListAsync();
+            Assert.All(rows, a => Assert.Empty(a.Content));
+            Assert.Equal([("test-files", reference), ("nobody", "x")], rows.OrderBy(a => a.FileName == "lost.txt").Select(a => (a.Renderer, a.Reference)));
+        }
+        Assert.DoesNotContain(reference, factory.Renderer.Asked);   // nothing is made before the email is sent
+
+        var failure = await Assert.ThrowsAsync<AggregateException>(() => SendBatchAsync(ids));
+
+        Assert.Contains("No attachment renderer 'nobody'", Assert.Single(failure.InnerExceptions).Message, StringComparison.Ordinal);
+        var (fileName, content) = Assert.Single(factory.Transport.Attachments[withFile.ToAddress]);
+        Assert.Equal(("file.txt", $"file for {reference}"), (fileName, System.Text.Encoding.UTF8.GetString(content)));
+        Assert.Equal([true, false], (await RowsAsync(ids)).Select(e => e.SentUtc is not null));
+        Assert.Contains("No attachment renderer 'nobody'", (await RowsAsync(ids))[1].LastError, StringComparison.Ordinal);
+        Assert.DoesNotContain(withoutRenderer.ToAddress, factory.Transport.Delivered);
     }
 
     /// <summary>

@@ -49,6 +49,7 @@ public sealed class BillingModule : IModule
         services.AddScoped<IBillingApi, BillingApi>();
         services.AddIntegrationEventHandler<CustomerRegistered, BillingProfileOnCustomerRegistered>();
         services.AddIntegrationEventHandler<PaymentSucceeded, ReceiptOnPaymentSucceeded>();
+        services.AddScoped<ChaosModular.Notifications.Contracts.IEmailAttachmentRenderer, ReceiptAttachment>();
     }
 
     public void RegisterRecurringJobs(IRecurringJobManager jobs)

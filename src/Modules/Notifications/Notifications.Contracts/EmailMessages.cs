@@ -24,7 +24,34 @@ public abstract record EmailMessage
     public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
 }
 
-public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content);
+/// <summary>
+/// A file sent with an email: its <paramref name="Content"/> now, or (<see cref="RenderedWhenSent"/>) a reference that the
+/// module which asked for the email turns into the file when the email is sent (<see cref="IEmailAttachmentRenderer"/>),
+/// so a large generated file (a receipt's PDF) is not stored with every queued email.
+/// </summary>
+public sealed record EmailAttachment(string FileName, string ContentType, byte[] Content)
+{
+    /// <summary>The <see cref="IEmailAttachmentRenderer.Name"/> that makes the file when it is sent; null when <see cref="Content"/> is the file.</summary>
+    public string? Renderer { get; private init; }
+
+    /// <summary>What the renderer is given (say, a payment's id).</summary>
+    public string? Reference { get; private init; }
+
+    public static EmailAttachment RenderedWhenSent(string fileName, string contentType, string renderer, string reference) =>
+        new(fileName, contentType, []) { Renderer = renderer, Reference = reference };
+}
+
+/// <summary>
+/// Makes an attachment's file when its email is sent (<see cref="EmailAttachment.RenderedWhenSent"/>), registered by the
+/// module that asks for such emails. It may be asked again for the same reference (a send that failed is retried) and
+/// must give the same file.
+/// </summary>
+public interface IEmailAttachmentRenderer
+{
+    string Name { get; }
+
+    Task<byte[]> RenderAsync(string reference, CancellationToken cancellationToken);
+}
 
 /// <summary>A payment was received; <paramref name="Method"/> reads "Visa ending in 4242", "your account credit".</summary>
 public sealed record ReceiptEmail(

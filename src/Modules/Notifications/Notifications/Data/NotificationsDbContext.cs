@@ -37,6 +37,8 @@ internal sealed class NotificationsDbContext(DbContextOptions<NotificationsDbCon
             a.Property(x => x.FileName).HasMaxLength(200).IsRequired();
             a.Property(x => x.ContentType).HasMaxLength(100).IsRequired();
             a.Property(x => x.Content).IsRequired();
+            a.Property(x => x.Renderer).HasMaxLength(64);
+            a.Property(x => x.Reference).HasMaxLength(200);
         });
     }
 

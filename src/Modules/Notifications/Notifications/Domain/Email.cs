@@ -30,8 +30,8 @@ internal sealed class Email
 
     public IReadOnlyList<StoredAttachment> Attachments => _attachments;
 
-    public void Attach(string fileName, string contentType, byte[] content) =>
-        _attachments.Add(new StoredAttachment(Id, fileName, contentType, content));
+    public void Attach(string fileName, string contentType, byte[] content, string? renderer = null, string? reference = null) =>
+        _attachments.Add(new StoredAttachment(Id, fileName, contentType, content, renderer, reference));
 
     public static Email Create(string sourceKey, string toAddress, string toName, string template, string modelJson, DateTime utcNow) => new()
     {
@@ -52,18 +52,26 @@ internal sealed class StoredAttachment
 {
     private StoredAttachment() { }
 
-    public StoredAttachment(Guid emailId, string fileName, string contentType, byte[] content)
+    public StoredAttachment(Guid emailId, string fileName, string contentType, byte[] content, string? renderer = null, string? reference = null)
     {
         Id = Guid.NewGuid();
         EmailId = emailId;
         FileName = fileName;
         ContentType = contentType;
         Content = content;
+        Renderer = renderer;
+        Reference = reference;
     }
 
     public Guid Id { get; private set; }
     public Guid EmailId { get; private set; }
     public string FileName { get; private set; } = "";
     public string ContentType { get; private set; } = "";
+    /// <summary>Empty when <see cref="Renderer"/> makes the file at send time.</summary>
     public byte[] Content { get; private set; } = [];
+
+    /// <summary>The module's <c>IEmailAttachmentRenderer</c> that makes the file when the email is sent; null when <see cref="Content"/> is the file.</summary>
+    public string? Renderer { get; private set; }
+
+    public string? Reference { get; private set; }
 }

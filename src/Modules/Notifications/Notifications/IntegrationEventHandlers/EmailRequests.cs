@@ -100,7 +100,7 @@ internal sealed class EmailRequests(NotificationsDbContext db, IBackgroundJobCli
             StoredEmailModel.TemplateOf(message), StoredEmailModel.Serialize(message), utcNow);
         foreach (var attachment in message.Attachments)
         {
-            email.Attach(attachment.FileName, attachment.ContentType, attachment.Content);
+            email.Attach(attachment.FileName, attachment.ContentType, attachment.Content, attachment.Renderer, attachment.Reference);
         }
         return email;
     }

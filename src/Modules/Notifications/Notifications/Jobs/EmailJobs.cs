@@ -33,9 +33,12 @@ internal sealed class EmailJobs
     private readonly IOptions<SmtpOptions> _smtp;
     private readonly TimeProvider _clock;
     private readonly IBackgroundJobClient _jobs;
+    private readonly IEnumerable<IEmailAttachmentRenderer> _renderers;
 
-    public EmailJobs(NotificationsDbContext db, IEmailTransport transport, EmailTemplates templates, IOptions<SmtpOptions> smtp, TimeProvider clock, IBackgroundJobClient jobs)
+    public EmailJobs(NotificationsDbContext db, IEmailTransport transport, EmailTemplates templates, IOptions<SmtpOptions> smtp, TimeProvider clock, IBackgroundJobClient jobs,
+        IEnumerable<IEmailAttachmentRenderer> renderers)
     {
+        _renderers = renderers;
         _db = db;
         _transport = transport;
         _templates = templates;
@@ -67,7 +70,7 @@ internal sealed class EmailJobs
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
-                    using var message = await ComposeAsync(email);
+                    using var message = await ComposeAsync(email, cancellationToken);
                     await sender.SendAsync(message, cancellationToken);
                 }
                 catch (Exception ex)
@@ -132,7 +135,7 @@ internal sealed class EmailJobs
         return [.. emailIds.Distinct().Where(held.ContainsKey).Select(id => held[id])];
     }
 
-    private async Task<MimeMessage> ComposeAsync(Email email)
+    private async Task<MimeMessage> ComposeAsync(Email email, CancellationToken cancellationToken)
     {
         var rendered = await _templates.RenderAsync(StoredEmailModel.Deserialize(email.Template, email.SourceKey, email.ToAddress, email.ToName, email.ModelJson));
         var message = new MimeMessage();
@@ -143,11 +146,18 @@ internal sealed class EmailJobs
         var body = new BodyBuilder { HtmlBody = rendered.Html, TextBody = rendered.Text };
         foreach (var attachment in email.Attachments)
         {
-            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+            var content = attachment.Renderer is null ? attachment.Content : await RenderAsync(attachment, cancellationToken);
+            body.Attachments.Add(attachment.FileName, content, ContentType.Parse(attachment.ContentType));
         }
         message.Body = body.ToMessageBody();
         return message;
     }
+
+    /// <summary>An attachment made at send time by the renderer that asked for it; a missing renderer fails the send (recorded, retried).</summary>
+    private Task<byte[]> RenderAsync(StoredAttachment attachment, CancellationToken cancellationToken) =>
+        (_renderers.FirstOrDefault(r => r.Name == attachment.Renderer)
+            ?? throw new InvalidOperationException($"No attachment renderer '{attachment.Renderer}' is registered for {attachment.FileName}."))
+        .RenderAsync(attachment.Reference ?? "", cancellationToken);
 
     /// <summary>Records the emails sent so far (only while this run still holds them) and empties the list.</summary>
     private async Task MarkSentAsync(List<Guid> sent, Guid holder)
