@@ -38,13 +38,13 @@ internal sealed class EmailJobs
     public EmailJobs(NotificationsDbContext db, IEmailTransport transport, EmailTemplates templates, IOptions<SmtpOptions> smtp, TimeProvider clock, IBackgroundJobClient jobs,
         IEnumerable<IEmailAttachmentRenderer> renderers)
     {
-        _renderers = renderers;
         _db = db;
         _transport = transport;
         _templates = templates;
         _smtp = smtp;
         _clock = clock;
         _jobs = jobs;
+        _renderers = renderers;
     }
 
     /// <summary>The one-email job of earlier releases (still in a queue after an upgrade); a batch of one.</summary>
