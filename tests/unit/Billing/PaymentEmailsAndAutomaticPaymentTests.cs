@@ -1,7 +1,10 @@
 using System.Text;
 using ChaosModular.Billing.Data;
 using ChaosModular.Billing.Domain;
+using ChaosModular.Billing.Contracts.Events;
 using ChaosModular.Billing.Jobs;
+using ChaosModular.Modules.Abstractions;
+using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Notifications.Data;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
@@ -91,6 +94,40 @@ public sealed partial class PaymentEmailsAndAutomaticPaymentTests
         Assert.Equal(
             ["We will not try again automatically.", "We will try again on 2026-03-19.", "We will try again on 2026-03-23.", "We will try again on 2026-03-30."],
             emails.Select(e => NextTry().Match(e.TextBody!).Value).Order(StringComparer.Ordinal));
+    }
+    [Fact]
+    public async Task The_receipts_of_a_batch_of_payments_are_queued_together_each_to_its_payer_with_its_own_pdf()
+    {
+        await using var factory = new SqlitePortalFactory();
+        var customers = new List<BillingCustomer>();
+        for (var i = 0; i < 3; i++)
+        {
+            var customer = await BillingCustomer.SignUpAsync(factory);
+            await customer.PayAsync((await customer.InvoiceAsync("EUR", 10m + i)).InvoiceId);
+            customers.Add(customer);
+        }
+        await using var scope = factory.Services.CreateAsyncScope();
+        var notifications = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        var receipts = notifications.Emails.Where(e => e.SourceKey.StartsWith("receipt:"));
+        // The payments' own events queue their receipts one by one; drop those and hand the events to the handler as one batch.
+        await Eventually.Until(async () => await receipts.CountAsync() == 3, Patience, "the three receipts queued");
+        await receipts.SelectMany(e => e.Attachments).ExecuteDeleteAsync();
+        await receipts.ExecuteDeleteAsync();
+        var payments = await scope.ServiceProvider.GetRequiredService<BillingDbContext>().Payments.AsNoTracking().ToListAsync();
+        var subscription = scope.ServiceProvider.GetServices<IntegrationEventSubscription>().Single(s => s.EventType == typeof(PaymentSucceeded));
+        var handler = (IIntegrationEventBatchHandler<PaymentSucceeded>)scope.ServiceProvider.GetRequiredService(subscription.HandlerType);
+
+        await handler.HandleManyAsync([.. payments.Select(p => new PaymentSucceeded(Guid.NewGuid(), DateTime.UtcNow, p.Id, p.CustomerId))], CancellationToken.None);
+
+        var emails = await notifications.Emails.AsNoTracking().Include(e => e.Attachments).Where(e => e.SourceKey.StartsWith("receipt:")).ToListAsync();
+        Assert.Equal(customers.Select(c => c.Email).Order(), emails.Select(e => e.ToAddress).Order());
+        foreach (var email in emails)
+        {
+            var payment = payments.Single(p => email.SourceKey == $"receipt:{p.Id:N}");
+            Assert.Equal(customers.Single(c => c.UserId == payment.CustomerId).Email, email.ToAddress);
+            var attachment = Assert.Single(email.Attachments);
+            Assert.Equal(("billing-receipt", payment.Id.ToString("N")), (attachment.Renderer, attachment.Reference));
+        }
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"We will (try again on \d{4}-\d{2}-\d{2}|not try again automatically)\.")]

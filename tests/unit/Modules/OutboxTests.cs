@@ -1,15 +1,63 @@
 using ChaosModular.Accounts.Contracts.Events;
 using ChaosModular.Accounts.Data;
+using ChaosModular.Modules.Abstractions;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Notifications.Data;
+using System.Collections.Concurrent;
 using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace ChaosModular.UnitTests.Modules;
 
-/// <summary>Events leave a module only when its transaction commits, and a lost enqueue is recovered by the sweep.</summary>
-public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<SqlitePortalFactory>
+/// <summary>A portal whose SQL commands a test can record.</summary>
+public sealed class OutboxCountingFactory : SqlitePortalFactory
+{
+    public OutboxCountingFactory() => TestServices = services =>
+    {
+        SqlCommandCounter.AddTo(services);
+        services.AddSingleton<BatchProbeRecorder>();
+        services.AddIntegrationEventHandler<BatchProbe, BatchProbeHandler>();
+    };
+
+    public SqlCommandCounter Counter => Services.GetRequiredService<SqlCommandCounter>();
+}
+
+/// <summary>An event only the tests publish, handled by <see cref="BatchProbeHandler"/>, which takes batches.</summary>
+public sealed record BatchProbe(Guid EventId, DateTime OccurredUtc, string Name) : IIntegrationEvent;
+
+public sealed class BatchProbeRecorder
+{
+    public ConcurrentQueue<IReadOnlyList<string>> Batches { get; } = new();
+    public ConcurrentQueue<string> Singles { get; } = new();
+}
+
+/// <summary>Records what it was handed; refuses any batch holding a probe whose name starts with "refuse".</summary>
+public sealed class BatchProbeHandler(BatchProbeRecorder recorder) : IIntegrationEventBatchHandler<BatchProbe>
+{
+    public Task HandleAsync(BatchProbe integrationEvent, CancellationToken cancellationToken)
+    {
+        recorder.Singles.Enqueue(integrationEvent.Name);
+        return Task.CompletedTask;
+    }
+
+    public Task HandleManyAsync(IReadOnlyList<BatchProbe> integrationEvents, CancellationToken cancellationToken)
+    {
+        if (integrationEvents.Any(e => e.Name.StartsWith("refuse", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException("This batch is refused.");
+        }
+        recorder.Batches.Enqueue([.. integrationEvents.Select(e => e.Name)]);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Events leave a module only when its transaction commits, and a lost enqueue is recovered by the sweep. A handler job for
+/// many messages (<see cref="OutboxJobs.HandleManyAsync"/>) keeps the outbox's books for all of them at once: its statements
+/// on the outbox tables do not grow with the number of messages, and nothing is handled twice.
+/// </summary>
+public sealed class OutboxTests(OutboxCountingFactory factory) : IClassFixture<OutboxCountingFactory>
 {
     private static CustomerRegistered NewEvent() =>
         new(Guid.NewGuid(), DateTime.UtcNow.AddMinutes(-5), Guid.NewGuid().ToString(), $"o-{Guid.NewGuid():N}@example.test", "Outbox Owner", "123456782");
@@ -179,6 +227,172 @@ public sealed class OutboxTests(SqlitePortalFactory factory) : IClassFixture<Sql
         }
 
         Assert.True(await EmailExists(integrationEvent.Email));
+    }
+
+    private IReadOnlyList<string> HandlerKeys => factory.Services.GetServices<IntegrationEventSubscription>()
+        .Where(s => s.EventType == typeof(CustomerRegistered)).Select(s => s.Key).ToList();
+
+    private string WelcomeEmailKey => HandlerKeys.Single(k => k.Contains("Notifications", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Handling_a_batch_reads_the_books_in_the_same_few_queries_for_three_messages_as_for_thirty()
+    {
+        var few = await HandleEveryHandlerOf(3);
+        var many = await HandleEveryHandlerOf(30);
+
+        // Per handler job: the messages, who handled them, and who handled them after the record: three queries, whatever
+        // the number of messages (reading per message made it three per message and handler: 18 against 180 here). The
+        // records and completions are one save each (a single batched command on PostgreSQL and SQL Server; SQLite's
+        // provider sends a batch's rows one by one, so writes are not counted here).
+        Assert.Equal(3 * HandlerKeys.Count, few.OutboxQueries);
+        Assert.Equal(few.OutboxQueries, many.OutboxQueries);
+    }
+
+    [Fact]
+    public async Task Every_message_of_a_batch_reaches_the_handler_is_recorded_and_completes_when_all_its_handlers_are_done()
+    {
+        var (events, _) = await HandleEveryHandlerOf(5);
+
+        var ids = events.Select(e => e.EventId).ToList();
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        Assert.Equal(5, await db.OutboxMessages.AsNoTracking().CountAsync(m => ids.Contains(m.Id) && m.CompletedUtc != null));
+        Assert.Equal(5 * HandlerKeys.Count, await db.Set<OutboxHandled>().CountAsync(h => ids.Contains(h.MessageId)));
+        var emails = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>().Emails.AsNoTracking();
+        foreach (var integrationEvent in events)
+        {
+            Assert.Equal(1, await emails.CountAsync(e => e.ToAddress == integrationEvent.Email));
+        }
+    }
+
+    [Fact]
+    public async Task A_message_one_handler_already_handled_is_not_handled_again_and_completes_only_with_the_other_handlers()
+    {
+        var done = NewEvent();
+        var fresh = NewEvent();
+        await Publish([done, fresh]);
+        await using (var db = ContextWithoutOutboxHook())
+        {
+            db.Set<OutboxHandled>().Add(new OutboxHandled(done.EventId, WelcomeEmailKey, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        await HandleMany([done.EventId, fresh.EventId], WelcomeEmailKey);
+
+        Assert.False(await EmailExists(done.Email));
+        Assert.True(await EmailExists(fresh.Email));
+        await using (var db = ContextWithoutOutboxHook())
+        {
+            // The other handler (Billing's profile) has not run yet, so neither message is complete.
+            Assert.Equal(0, await db.OutboxMessages.CountAsync(m => (m.Id == done.EventId || m.Id == fresh.EventId) && m.CompletedUtc != null));
+            Assert.Equal(1, await db.Set<OutboxHandled>().CountAsync(h => h.MessageId == fresh.EventId && h.HandlerKey == WelcomeEmailKey));
+        }
+        foreach (var key in HandlerKeys.Where(k => k != WelcomeEmailKey))
+        {
+            await HandleMany([done.EventId, fresh.EventId], key);
+        }
+        await using (var db = ContextWithoutOutboxHook())
+        {
+            Assert.Equal(2, await db.OutboxMessages.CountAsync(m => (m.Id == done.EventId || m.Id == fresh.EventId) && m.CompletedUtc != null));
+        }
+    }
+
+    [Fact]
+    public async Task Recording_a_batch_where_a_concurrent_job_recorded_one_message_first_records_the_rest_and_reports_them()
+    {
+        var first = NewEvent();
+        var second = NewEvent();
+        await Publish([first, second]);
+        await using (var db = ContextWithoutOutboxHook())
+        {
+            db.Set<OutboxHandled>().Add(new OutboxHandled(first.EventId, WelcomeEmailKey, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredKeyedService<IOutboxStore>(AccountsDbContext.Schema);
+        var recorded = await store.MarkHandledManyAsync([first.EventId, second.EventId], WelcomeEmailKey, DateTime.UtcNow, CancellationToken.None);
+
+        Assert.Equal(new[] { second.EventId }, recorded);
+        var handled = await store.HandledByManyAsync([first.EventId, second.EventId], CancellationToken.None);
+        Assert.Contains(WelcomeEmailKey, handled[first.EventId]);
+        Assert.Contains(WelcomeEmailKey, handled[second.EventId]);
+    }
+
+    [Fact]
+    public async Task A_handler_that_takes_batches_gets_every_pending_message_in_one_call_and_each_is_recorded_and_completed()
+    {
+        var tag = Guid.NewGuid().ToString("N");
+        var probes = Enumerable.Range(0, 4).Select(i => new BatchProbe(Guid.NewGuid(), DateTime.UtcNow, $"{tag}-{i}")).ToList();
+        await Publish(probes);
+        var key = BatchProbeKey;
+        await using (var db = ContextWithoutOutboxHook())
+        {
+            db.Set<OutboxHandled>().Add(new OutboxHandled(probes[1].EventId, key, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+
+        await HandleMany([.. probes.Select(p => p.EventId)], key);
+
+        var recorder = factory.Services.GetRequiredService<BatchProbeRecorder>();
+        var batch = Assert.Single(recorder.Batches, b => b.Any(n => n.StartsWith(tag, StringComparison.Ordinal)));
+        Assert.Equal([$"{tag}-0", $"{tag}-2", $"{tag}-3"], batch);
+        Assert.DoesNotContain(recorder.Singles, n => n.StartsWith(tag, StringComparison.Ordinal));
+        await AssertEveryProbeRecordedAndComplete(probes, key);
+    }
+
+    [Fact]
+    public async Task A_batch_the_handler_refuses_is_handled_message_by_message()
+    {
+        var tag = "refuse-" + Guid.NewGuid().ToString("N");
+        var probes = Enumerable.Range(0, 3).Select(i => new BatchProbe(Guid.NewGuid(), DateTime.UtcNow, $"{tag}-{i}")).ToList();
+        await Publish(probes);
+
+        await HandleMany([.. probes.Select(p => p.EventId)], BatchProbeKey);
+
+        var recorder = factory.Services.GetRequiredService<BatchProbeRecorder>();
+        Assert.Equal(probes.Select(p => p.Name), recorder.Singles.Where(n => n.StartsWith(tag, StringComparison.Ordinal)));
+        await AssertEveryProbeRecordedAndComplete(probes, BatchProbeKey);
+    }
+
+    private string BatchProbeKey => factory.Services.GetServices<IntegrationEventSubscription>().Single(s => s.EventType == typeof(BatchProbe)).Key;
+
+    private async Task AssertEveryProbeRecordedAndComplete(IReadOnlyList<BatchProbe> probes, string key)
+    {
+        var ids = probes.Select(p => p.EventId).ToList();
+        await using var db = ContextWithoutOutboxHook();
+        Assert.Equal(probes.Count, await db.Set<OutboxHandled>().CountAsync(h => ids.Contains(h.MessageId) && h.HandlerKey == key));
+        Assert.Equal(probes.Count, await db.OutboxMessages.CountAsync(m => ids.Contains(m.Id) && m.CompletedUtc != null));
+    }
+
+    private async Task<(IReadOnlyList<CustomerRegistered> Events, int OutboxQueries)> HandleEveryHandlerOf(int count)
+    {
+        var events = Enumerable.Range(0, count).Select(_ => NewEvent()).ToList();
+        await Publish(events);
+        var ids = events.Select(e => e.EventId).ToArray();
+        var commands = factory.Counter.Watch();
+        foreach (var key in HandlerKeys)
+        {
+            await HandleMany(ids, key);
+        }
+        return (events, commands.Count(c => c.Text.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
+            && c.Text.Contains("outbox_", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private async Task HandleMany(Guid[] ids, string handlerKey)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        await ActivatorUtilities.CreateInstance<OutboxJobs>(scope.ServiceProvider).HandleManyAsync(AccountsDbContext.Schema, ids, handlerKey, CancellationToken.None);
+    }
+
+    private async Task Publish(IEnumerable<IIntegrationEvent> events)
+    {
+        await using var db = ContextWithoutOutboxHook();
+        foreach (var integrationEvent in events)
+        {
+            db.Publish(integrationEvent);
+        }
+        await db.SaveChangesAsync();
     }
 
     private async Task<bool> EmailExists(string address)

@@ -88,25 +88,84 @@ public sealed class OutboxJobs(
     }
 
     /// <summary>
-    /// <see cref="HandleAsync"/> for many messages, each in its own scope as its own job would be. One that fails is logged
-    /// and handed to a job of its own (retried by Hangfire as before); the others go on.
+    /// <see cref="HandleAsync"/> for many messages: the outbox's books kept once for the batch (which messages exist and which
+    /// this handler already did, read together; the handled ones recorded together; those whose every handler is now done
+    /// marked complete together), and the handler run for each message in its own scope, as its own job would be, or once for
+    /// them all when it takes batches (<see cref="IIntegrationEventBatchHandler{TEvent}"/>; a failed batch is handled message by
+    /// message). One that fails is logged and handed to a job of its own (retried by Hangfire as before); the others go on. A crash before the
+    /// record runs this batch's handlers again on the retry: handlers are idempotent, as the sweep already requires.
     /// </summary>
     [DisplayName("Handle {0} events with {2}")]
     public async Task HandleManyAsync(string module, Guid[] messageIds, string handlerKey, CancellationToken cancellationToken)
     {
+        var store = services.GetRequiredKeyedService<IOutboxStore>(module);
+        var messages = (await store.FindManyAsync(messageIds, cancellationToken)).ToDictionary(m => m.Id);
+        var handledBefore = await store.HandledByManyAsync(messageIds, cancellationToken);
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
-        foreach (var messageId in messageIds)
+        var pending = messageIds.Distinct().Where(id => handledBefore.GetValueOrDefault(id)?.Contains(handlerKey) != true).ToList();
+        var done = await HandleAsBatchAsync(module, pending, messages, handlerKey, cancellationToken);
+        if (done is null)
         {
-            try
+            done = new List<Guid>(pending.Count);
+            foreach (var messageId in pending)
             {
-                await using var scope = scopes.CreateAsyncScope();
-                await ActivatorUtilities.CreateInstance<OutboxJobs>(scope.ServiceProvider).HandleAsync(module, messageId, handlerKey, cancellationToken);
+                try
+                {
+                    var message = messages.GetValueOrDefault(messageId)
+                        ?? throw new InvalidOperationException($"Outbox message {messageId} of {module} does not exist.");
+                    var subscription = Subscription(handlerKey, message);
+                    await using var scope = scopes.CreateAsyncScope();
+                    await subscription.InvokeAsync(scope.ServiceProvider, message.Payload, cancellationToken);
+                    done.Add(messageId);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning(ex, "Handler {Handler} failed for outbox message {MessageId} of {Module}; it is retried as a job of its own.", handlerKey, messageId, module);
+                    jobs.Enqueue<OutboxJobs>(j => j.HandleAsync(module, messageId, handlerKey, CancellationToken.None));
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Handler {Handler} failed for outbox message {MessageId} of {Module}; it is retried as a job of its own.", handlerKey, messageId, module);
-                jobs.Enqueue<OutboxJobs>(j => j.HandleAsync(module, messageId, handlerKey, CancellationToken.None));
-            }
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        var handled = handledBefore;
+        if (done.Count > 0)
+        {
+            await store.MarkHandledManyAsync(done, handlerKey, now, cancellationToken);
+            handled = await store.HandledByManyAsync(messages.Keys, cancellationToken);
+        }
+        // Complete the messages every handler is now done with, including those this job found already handled (a redelivery).
+        foreach (var message in messages.Values.Where(m => m.CompletedUtc is null && IsComplete(m, handled.GetValueOrDefault(m.Id))))
+        {
+            message.MarkCompleted(now);
+        }
+        await store.SaveAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands every pending message to one call of the handler when it takes batches (<see cref="IIntegrationEventBatchHandler{TEvent}"/>)
+    /// and they are all of one event type; null when it does not, or when the batch failed (logged), so each is handled on its own.
+    /// </summary>
+    private async Task<List<Guid>?> HandleAsBatchAsync(string module, List<Guid> pending, Dictionary<Guid, OutboxMessage> messages, string handlerKey,
+        CancellationToken cancellationToken)
+    {
+        if (pending.Count < 2 || !pending.All(messages.ContainsKey) || pending.Select(id => messages[id].Type).Distinct(StringComparer.Ordinal).Count() != 1)
+        {
+            return null;
+        }
+        var type = messages[pending[0]].Type;
+        if (subscriptions.SingleOrDefault(s => s.Key == handlerKey && s.EventType.FullName == type) is not { HandlesBatches: true } subscription)
+        {
+            return null;
+        }
+        try
+        {
+            await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+            await subscription.InvokeManyAsync(scope.ServiceProvider, pending.Select(id => messages[id].Payload).ToList(), cancellationToken);
+            return pending;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Handler {Handler} failed for a batch of {Count} outbox messages of {Module}; each is handled on its own.", handlerKey, pending.Count, module);
+            return null;
         }
     }
 
@@ -117,8 +176,7 @@ public sealed class OutboxJobs(
         var store = services.GetRequiredKeyedService<IOutboxStore>(module);
         var message = await store.FindAsync(messageId, cancellationToken)
             ?? throw new InvalidOperationException($"Outbox message {messageId} of {module} does not exist.");
-        var subscription = subscriptions.SingleOrDefault(s => s.Key == handlerKey && s.EventType.FullName == message.Type)
-            ?? throw new InvalidOperationException($"No handler {handlerKey} for {message.Type}.");
+        var subscription = Subscription(handlerKey, message);
         if ((await store.HandledByAsync(messageId, cancellationToken)).Contains(handlerKey))
         {
             return;
@@ -126,13 +184,20 @@ public sealed class OutboxJobs(
         await subscription.InvokeAsync(services, message.Payload, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         await store.MarkHandledAsync(messageId, handlerKey, now, cancellationToken);
-        var handled = await store.HandledByAsync(messageId, cancellationToken);
-        if (subscriptions.Where(s => s.EventType.FullName == message.Type).All(s => handled.Contains(s.Key)))
+        if (IsComplete(message, await store.HandledByAsync(messageId, cancellationToken)))
         {
             message.MarkCompleted(now);
             await store.SaveAsync(cancellationToken);
         }
     }
+
+    private IntegrationEventSubscription Subscription(string handlerKey, OutboxMessage message) =>
+        subscriptions.SingleOrDefault(s => s.Key == handlerKey && s.EventType.FullName == message.Type)
+            ?? throw new InvalidOperationException($"No handler {handlerKey} for {message.Type}.");
+
+    /// <summary>Every handler of the message's event type is recorded as done.</summary>
+    private bool IsComplete(OutboxMessage message, IReadOnlySet<string>? handled) =>
+        handled is not null && subscriptions.Where(s => s.EventType.FullName == message.Type).All(s => handled.Contains(s.Key));
 
     /// <summary>
     /// Recovers lost work: dispatches rows whose enqueue was lost (a crash), and re-enqueues handlers of

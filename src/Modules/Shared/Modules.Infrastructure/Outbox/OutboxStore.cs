@@ -22,6 +22,13 @@ public interface IOutboxStore
 
     /// <summary>Records that a handler finished; false if it already had (a concurrent duplicate).</summary>
     Task<bool> MarkHandledAsync(Guid messageId, string handlerKey, DateTime utcNow, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that a handler finished for each of the messages, in one save; where a concurrent duplicate recorded some of
+    /// them first, each is recorded on its own. Returns the messages this call recorded.
+    /// </summary>
+    Task<IReadOnlyList<Guid>> MarkHandledManyAsync(IReadOnlyCollection<Guid> messageIds, string handlerKey, DateTime utcNow, CancellationToken cancellationToken);
+
     Task SaveAsync(CancellationToken cancellationToken);
 }
 
@@ -76,6 +83,33 @@ internal sealed class OutboxStore<TContext>(TContext context) : IOutboxStore whe
             // Not Claims.TryInsertOnceAsync: the handler's own tracked changes in this context must survive.
             row.State = EntityState.Detached;
             return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<Guid>> MarkHandledManyAsync(IReadOnlyCollection<Guid> messageIds, string handlerKey, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        var rows = messageIds.Select(id => context.Set<OutboxHandled>().Add(new OutboxHandled(id, handlerKey, utcNow))).ToList();
+        try
+        {
+            await context.SaveChangesAsync(cancellationToken);
+            return [.. messageIds];
+        }
+        catch (DbUpdateException)
+        {
+            // The save was one transaction, so none of the rows is kept: record each on its own, skipping the duplicates.
+            foreach (var row in rows)
+            {
+                row.State = EntityState.Detached;
+            }
+            var recorded = new List<Guid>(messageIds.Count);
+            foreach (var messageId in messageIds)
+            {
+                if (await MarkHandledAsync(messageId, handlerKey, utcNow, cancellationToken))
+                {
+                    recorded.Add(messageId);
+                }
+            }
+            return recorded;
         }
     }
 
