@@ -78,10 +78,24 @@ internal sealed class OutboxInterceptor(IBackgroundJobClient jobs, ILogger<Outbo
         {
             return;
         }
-        var added = context.ChangeTracker.Entries<OutboxMessage>()
-            .Where(e => e.State == EntityState.Added)
-            .Select(e => e.Entity.Id)
-            .ToList();
+        // Without detecting changes first: an outbox row is only ever added by Publish (DbSet.Add, so the tracker already
+        // knows it is Added), and SaveChanges detects the other entities' changes itself. Entries<T>() would otherwise
+        // scan every tracked entity once more per save (a renewal batch's save tracks hundreds).
+        var tracker = context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        List<Guid> added;
+        try
+        {
+            added = tracker.Entries<OutboxMessage>()
+                .Where(e => e.State == EntityState.Added)
+                .Select(e => e.Entity.Id)
+                .ToList();
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
         if (added.Count == 0)
         {
             return;
