@@ -135,6 +135,31 @@ public sealed class PendingOrderTests
         Assert.Contains("Done: your order is complete.", PortalClient.Decode(await customer.Client.GetPageAsync($"/products/orders/{order.Id}")), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_batch_of_paid_events_for_orders_already_applied_costs_one_query_and_emails_nobody()
+    {
+        await using var factory = new SqlitePortalFactory { TestServices = SqlCommandCounter.AddTo };
+        var customer = await BillingCustomer.SignUpAsync(factory);
+        var events = new List<InvoicePaid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await customer.GiveSubscriptionAsync("vray-solo-annual", "EUR", 2, March1);
+            await customer.Client.SubmitAsync($"/products/{id}/add-seats?seats=1", new Dictionary<string, string>());
+            var order = await factory.InSubscriptions(db => db.Orders.AsNoTracking().SingleAsync(o => o.SubscriptionId == id));
+            Assert.Equal(OrderStatus.Completed, order.Status);
+            events.Add(new InvoicePaid(Guid.NewGuid(), DateTime.UtcNow, order.InvoiceId!.Value, order.InvoiceNumber!, customer.UserId, order.SourceReference));
+        }
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var commands = factory.Services.GetRequiredService<SqlCommandCounter>().Watch();
+        await scope.ServiceProvider.GetRequiredService<CompleteOrderOnInvoicePaid>().HandleManyAsync(events, CancellationToken.None);
+
+        // One query for the three (a renewal run's batch is mostly orders the run applied itself); trying to apply and to
+        // email each would be two statements per order.
+        Assert.Single(commands);
+        Assert.Empty(await EmailsAsync(factory, customer.Email, "order-completed"));
+    }
+
     private static async Task RunPendingPaymentsJobAsync(PortalFactory factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();

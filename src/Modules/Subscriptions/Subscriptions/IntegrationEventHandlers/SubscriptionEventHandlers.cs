@@ -11,12 +11,26 @@ namespace ChaosModular.Subscriptions.IntegrationEventHandlers;
 /// An order's invoice was paid some other way than the page that placed it: a charge the payment service
 /// answered late, a renewal paid by a retry or by hand. The order takes effect now (once, whoever is first).
 /// A customer who was told the payment is being confirmed is emailed that the order is complete (<see cref="EmailOrderOutcome"/>).
+/// A renewal run's batch of events comes at once and mostly names orders the run already completed, with nothing to email:
+/// one query leaves those out.
 /// </summary>
-internal sealed class CompleteOrderOnInvoicePaid(CompleteOrder complete, EmailOrderOutcome email) : IIntegrationEventHandler<InvoicePaid>
+internal sealed class CompleteOrderOnInvoicePaid(SubscriptionsDbContext db, CompleteOrder complete, EmailOrderOutcome email) : IIntegrationEventBatchHandler<InvoicePaid>
 {
-    public async Task HandleAsync(InvoicePaid integrationEvent, CancellationToken cancellationToken)
+    public Task HandleAsync(InvoicePaid integrationEvent, CancellationToken cancellationToken) => HandleManyAsync([integrationEvent], cancellationToken);
+
+    public async Task HandleManyAsync(IReadOnlyList<InvoicePaid> integrationEvents, CancellationToken cancellationToken)
     {
-        if (Order.ParseSourceReference(integrationEvent.SourceReference) is var orderId && orderId != Guid.Empty)
+        var orderIds = integrationEvents.Select(e => Order.ParseSourceReference(e.SourceReference)).Where(id => id != Guid.Empty).Distinct().ToList();
+        if (orderIds.Count == 0)
+        {
+            return;
+        }
+        // Only an order still awaiting payment has anything to apply (CompleteOrder), and only one whose customer was told the
+        // payment is being confirmed anything to email (EmailOrderOutcome): neither does anything for the others.
+        var open = (await db.Orders.AsNoTracking()
+            .Where(o => orderIds.Contains(o.Id) && (o.Status == OrderStatus.AwaitingPayment || o.PaymentUnansweredUtc != null))
+            .Select(o => o.Id).ToListAsync(cancellationToken)).ToHashSet();
+        foreach (var orderId in orderIds.Where(open.Contains))
         {
             await complete.HandleAsync(orderId, cancellationToken);
             await email.HandleAsync(orderId, cancellationToken);
