@@ -263,6 +263,9 @@ namespace ChaosModular.Migrations.PostgreSql.Billing
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("PaymentLockId")
+                        .HasFilter("\"PaymentLockId\" IS NOT NULL");
+
                     b.HasIndex("CustomerId", "IssuedUtc");
 
                     b.HasIndex("CustomerId", "SourceReference")

@@ -264,6 +264,9 @@ namespace ChaosModular.Migrations.SqlServer.Billing
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("PaymentLockId")
+                        .HasFilter("[PaymentLockId] IS NOT NULL");
+
                     b.HasIndex("CustomerId", "IssuedUtc");
 
                     b.HasIndex("CustomerId", "SourceReference")

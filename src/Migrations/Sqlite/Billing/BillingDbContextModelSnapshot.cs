@@ -259,6 +259,9 @@ namespace ChaosModular.Migrations.Sqlite.Billing
                     b.HasIndex("Number")
                         .IsUnique();
 
+                    b.HasIndex("PaymentLockId")
+                        .HasFilter("\"PaymentLockId\" IS NOT NULL");
+
                     b.HasIndex("CustomerId", "IssuedUtc");
 
                     b.HasIndex("CustomerId", "SourceReference")

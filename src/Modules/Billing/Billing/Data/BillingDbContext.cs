@@ -47,6 +47,12 @@ internal sealed class BillingDbContext(DbContextOptions<BillingDbContext> option
             // Invoices page: a customer's invoices, newest first, filtered by status and issue date.
             b.HasIndex(x => new { x.CustomerId, x.IssuedUtc });
             b.HasIndex(x => new { x.Status, x.NextAutoPayUtc });
+            // The invoices a payment holds (read back after a claim, and by the pending payments' retry); most hold none.
+            b.HasIndex(x => x.PaymentLockId).HasFilter(Database.ProviderName switch
+            {
+                "Microsoft.EntityFrameworkCore.SqlServer" => "[PaymentLockId] IS NOT NULL",
+                _ => "\"PaymentLockId\" IS NOT NULL",
+            });
             b.OwnsOne(x => x.BillTo, o =>
             {
                 o.Property(p => p.Name).HasColumnName("bill_to_name").HasMaxLength(200);
