@@ -242,6 +242,7 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             }
             try
             {
+                await HandLocksOverAsync(started.Select(s => s.Invoice).ToList(), cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -316,6 +317,43 @@ internal sealed class PayInvoices(BillingDbContext db, IPaymentGateway gateway, 
             outcomes[invoice.Id] = ToOutcome(payment, [invoice.Number]);
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Writes the batch's hand-overs (each invoice from the batch's lock to its own payment, <see cref="Invoice.HandPaymentLockTo"/>)
+    /// on PostgreSQL with one statement checking every invoice's version, instead of one update each through the change tracker
+    /// (100,000 of them in a run of 100,000 renewals). Elsewhere, and for one invoice, SaveChanges writes them.
+    /// </summary>
+    private async Task HandLocksOverAsync(List<Invoice> invoices, CancellationToken cancellationToken)
+    {
+        if (invoices.Count < 2 || !db.ClaimsWithSkipLocked())
+        {
+            return;
+        }
+        var entries = invoices.Select(i => db.Entry(i)).ToList();
+        var ids = invoices.Select(i => i.Id).ToArray();
+        var locks = invoices.Select(i => i.PaymentLockId!.Value).ToArray();
+        var versions = invoices.Select(i => i.Version).ToArray();
+        var was = entries.Select(e => e.Property(i => i.Version).OriginalValue).ToArray();
+        var updated = await db.Database.ExecuteSqlAsync($"""
+            UPDATE billing.invoices AS i SET "PaymentLockId" = n.lock, "Version" = n.version
+            FROM unnest({ids}, {locks}, {versions}, {was}) AS n(id, lock, version, was)
+            WHERE i."Id" = n.id AND i."Version" = n.was
+            """, cancellationToken);
+        if (updated != invoices.Count)
+        {
+            throw new DbUpdateConcurrencyException($"{invoices.Count - updated} of {invoices.Count} invoices changed since they were claimed.");
+        }
+        foreach (var entry in entries)
+        {
+            // Written now: the tracker takes the new lock and version as saved.
+            foreach (var property in new[] { entry.Property(i => i.PaymentLockId).Metadata, entry.Property(i => i.Version).Metadata })
+            {
+                var value = entry.Property(property.Name);
+                value.OriginalValue = value.CurrentValue;
+                value.IsModified = false;
+            }
+        }
     }
 
     private async Task<Dictionary<string, Outcome>> PreviousAttemptsAsync(List<string> keys, CancellationToken cancellationToken) =>

@@ -244,13 +244,7 @@ internal sealed class RenewSubscriptions(
             return 0;
         }
         db.ChangeTracker.Clear();
-        var ids = invoiced.Select(x => x.Order.Id).ToList();
-        var tracked = await db.Orders.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
-        foreach (var (order, _, invoice) in invoiced)
-        {
-            tracked[order.Id].Invoiced(invoice.InvoiceId, invoice.Number);
-        }
-        await db.SaveChangesAsync(cancellationToken);
+        await RecordInvoicesAsync(invoiced.Select(x => (x.Order.Id, x.Invoice)).ToList(), cancellationToken);
         db.ChangeTracker.Clear();
 
         // The renewal day's charge is each invoice's first automatic attempt: a decline counts toward Billing's retry
@@ -282,6 +276,37 @@ internal sealed class RenewSubscriptions(
             progressed += await EachAsync(order, () => FollowInvoiceAsync(order, subscription, invoice.InvoiceId, cancellationToken));
         }
         return progressed;
+    }
+
+    /// <summary>
+    /// Records each order's invoice (<see cref="Order.Invoiced"/>). On PostgreSQL one statement for the batch instead of a read
+    /// and an update per order (the batch's orders are claimed by this run, so nobody else writes them meanwhile).
+    /// </summary>
+    private async Task RecordInvoicesAsync(List<(Guid OrderId, InvoiceSummary Invoice)> invoiced, CancellationToken cancellationToken)
+    {
+        if (invoiced.Count > 1 && db.ClaimsWithSkipLocked())
+        {
+            var ids = invoiced.Select(x => x.OrderId).ToArray();
+            var invoiceIds = invoiced.Select(x => x.Invoice.InvoiceId).ToArray();
+            var numbers = invoiced.Select(x => x.Invoice.Number).ToArray();
+            var updated = await db.Database.ExecuteSqlAsync($"""
+                UPDATE subscriptions.orders AS o SET "InvoiceId" = n.invoice, "InvoiceNumber" = n.number
+                FROM unnest({ids}, {invoiceIds}, {numbers}) AS n(id, invoice, number)
+                WHERE o."Id" = n.id
+                """, cancellationToken);
+            if (updated != ids.Length)
+            {
+                throw new InvalidOperationException($"{ids.Length - updated} of {ids.Length} renewal orders to record an invoice on were not found.");
+            }
+            return;
+        }
+        var orderIds = invoiced.Select(x => x.OrderId).ToList();
+        var tracked = await db.Orders.Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, cancellationToken);
+        foreach (var (orderId, invoice) in invoiced)
+        {
+            tracked[orderId].Invoiced(invoice.InvoiceId, invoice.Number);
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private CreateInvoice RenewalInvoice(Order order, Subscription subscription)
