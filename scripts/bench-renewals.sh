@@ -154,8 +154,9 @@ LEFT=$DUE
 POLLS=0
 # The count above is costly while much is left (0.8 s of PostgreSQL's time at the start of a 100,000 run, measured with
 # pg_stat_statements: polled every second it took about 65 s of the database's CPU from the Workers it measures). It is
-# asked again after a third of the time the rate so far predicts is left (at most 10 s, at least 1 s), so the last
-# polls, cheap by then, still come every second and the end is timed to the second.
+# asked again after a third of the time the rate so far predicts is left (before any progress: after as long again as
+# has passed; at most 10 s, at least 1 s), so the last polls, cheap by then, still come every second and the end is
+# timed to the second, and a small run is not kept waiting.
 PAUSE=1
 while :; do
   sleep "$PAUSE"
@@ -164,7 +165,7 @@ while :; do
   NOW=$(date +%s.%N)
   [[ -n "${BENCH_VERBOSE:-}" ]] && echo "left $LEFT"
   PAUSE=$(awk -v due="$DUE" -v left="$LEFT" -v a="$NOW" -v b="$T0" 'BEGIN {
-    done = due - left; rest = (done > 0) ? left * (a - b) / done : 30; p = rest / 3;
+    done = due - left; rest = (done > 0) ? left * (a - b) / done : 3 * (a - b); p = rest / 3;
     if (p > 10) p = 10; if (p < 1) p = 1; printf "%.1f", p }')
   [[ "$LEFT" == 0 ]] && break
   if awk -v a="$NOW" -v b="$T0" -v t="$TIMEOUT" 'BEGIN { exit !(a - b > t) }'; then
