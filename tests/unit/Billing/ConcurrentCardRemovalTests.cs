@@ -87,6 +87,9 @@ public sealed class ConcurrentCardRemovalTests
     {
         public Task<SubscriptionState?> SubscriptionAsync(Guid subscriptionId, CancellationToken cancellationToken) => inner.SubscriptionAsync(subscriptionId, cancellationToken);
 
+        public Task<IReadOnlyList<SubscriptionState>> SubscriptionsAsync(IReadOnlyCollection<Guid> subscriptionIds, CancellationToken cancellationToken) =>
+            inner.SubscriptionsAsync(subscriptionIds, cancellationToken);
+
         public Task<IReadOnlyList<Guid>> SubscriptionIdsAsync(Guid? after, int count, CancellationToken cancellationToken) => inner.SubscriptionIdsAsync(after, count, cancellationToken);
 
         public async Task<int> AutoRenewingCountAsync(string customerId, CancellationToken cancellationToken)

@@ -119,6 +119,35 @@ public sealed class LicenseSeatsFollowTests(ProductsPortalFactory factory) : ICl
     }
 
     [Fact]
+    public async Task A_batch_of_renewals_brings_every_license_in_step_and_trims_the_one_that_lost_seats()
+    {
+        var (customer, reduced, license) = await LicenseWithSeats(4);
+        var older = await Hold(license, ActivationMode.Online, 2, DateTime.UtcNow.AddMinutes(-2));
+        var newer = await Hold(license, ActivationMode.Online, 2, DateTime.UtcNow.AddMinutes(-1));
+        var (_, plain, plainLicense) = await LicenseWithSeats(2);
+        var (_, another, anotherLicense) = await LicenseWithSeats(1);
+        await ChangeSubscription(reduced, s => Assert.Null(s.ReduceSeatsAtRenewal(2)));
+        foreach (var id in new[] { reduced, plain, another })
+        {
+            await ChangeSubscription(id, s => s.Renew());
+        }
+
+        // A renewal run's events reach the handler as one batch.
+        await Handle(h => h.HandleManyAsync(new[] { reduced, plain, another }
+            .Select(id => new SubscriptionRenewed(Guid.NewGuid(), DateTime.UtcNow, id, customer.UserId, new DateOnly(2028, 3, 1), 0)).ToList(), CancellationToken.None));
+
+        var renewedTo = await InScope(async sp => (await sp.GetRequiredService<ChaosModular.Subscriptions.Contracts.ISubscriptionsApi>()
+            .SubscriptionsAsync([reduced, plain, another], CancellationToken.None)).ToDictionary(s => s.SubscriptionId, s => s.LastDay));
+        Assert.True(renewedTo[plain] > plainLicense.ExpiresOn);
+        var (after, leases, _) = await State(license.Id);
+        Assert.Equal((2, 2, renewedTo[reduced]), (after.Quantity, after.InUse, after.ExpiresOn));
+        Assert.Equal(newer, Assert.Single(leases, l => !l.IsActive).Id);
+        Assert.Contains(leases, l => l.Id == older && l.IsActive);
+        Assert.Equal((2, renewedTo[plain]), ((await State(plainLicense.Id)).License.Quantity, (await State(plainLicense.Id)).License.ExpiresOn));
+        Assert.Equal((1, renewedTo[another]), ((await State(anotherLicense.Id)).License.Quantity, (await State(anotherLicense.Id)).License.ExpiresOn));
+    }
+
+    [Fact]
     public async Task Seats_in_offline_files_cannot_be_taken_back_so_they_are_marked_to_end_at_their_date()
     {
         var (customer, id, license) = await LicenseWithSeats(4);

@@ -6,6 +6,9 @@ public interface ISubscriptionsApi
     /// <summary>Where a subscription stands now, or null when there is no such subscription.</summary>
     Task<SubscriptionState?> SubscriptionAsync(Guid subscriptionId, CancellationToken cancellationToken);
 
+    /// <summary>Where each of these subscriptions stands now, in one read; the ids with no subscription are left out.</summary>
+    Task<IReadOnlyList<SubscriptionState>> SubscriptionsAsync(IReadOnlyCollection<Guid> subscriptionIds, CancellationToken cancellationToken);
+
     /// <summary>Subscription ids in a stable order, a page at a time: ids after <paramref name="after"/> (null for the first page).</summary>
     Task<IReadOnlyList<Guid>> SubscriptionIdsAsync(Guid? after, int count, CancellationToken cancellationToken);
 

@@ -181,17 +181,41 @@ internal sealed class SeatLedger(LicensingDbContext db, TimeProvider clock)
 
     private sealed record LicenseCounts(bool Active, int Over);
 
-    private async Task<LicenseCounts?> Counts(Guid licenseId, CancellationToken cancellationToken)
+    private async Task<LicenseCounts?> Counts(Guid licenseId, CancellationToken cancellationToken) =>
+        (await CountsOf([licenseId], cancellationToken)).GetValueOrDefault(licenseId);
+
+    private async Task<Dictionary<Guid, LicenseCounts>> CountsOf(IReadOnlyCollection<Guid> licenseIds, CancellationToken cancellationToken)
     {
         var today = clock.Today();
-        var row = await db.Licenses.AsNoTracking().Where(l => l.Id == licenseId)
-            .Select(l => new { l.State, l.ExpiresOn, l.Quantity, l.InUse, l.Borrowed, l.Allocated }).SingleOrDefaultAsync(cancellationToken);
-        if (row is null)
+        var rows = await db.Licenses.AsNoTracking().Where(l => licenseIds.Contains(l.Id))
+            .Select(l => new { l.Id, l.State, l.ExpiresOn, l.Quantity, l.InUse, l.Borrowed, l.Allocated }).ToListAsync(cancellationToken);
+        return rows.ToDictionary(row => row.Id, row =>
         {
-            return null;
+            var active = row.State == LicenseState.Active && row.ExpiresOn >= today;
+            return new LicenseCounts(active, new Availability(active ? row.Quantity : 0, row.InUse, row.Borrowed, row.Allocated).OverAllocated);
+        });
+    }
+
+    /// <summary>
+    /// <see cref="TrimToQuantityAsync"/> for several licenses: the licenses within their quantity (a renewal run's, nearly all)
+    /// are read and cleared of early ends together, the others trimmed one by one.
+    /// </summary>
+    public async Task TrimManyToQuantityAsync(IReadOnlyCollection<Guid> licenseIds, CancellationToken cancellationToken)
+    {
+        var counts = await CountsOf(licenseIds, cancellationToken);
+        var within = counts.Where(c => c.Value.Over <= 0).Select(c => c.Key).ToList();
+        if (within.Count > 0)
+        {
+            // Seats came back (renewed, seats added): nothing has to end early any more.
+            await db.Leases.Where(l => within.Contains(l.LicenseId) && l.EndedUtc == null && l.EndsAtExpiry)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.EndsAtExpiry, false), cancellationToken);
+            await db.Borrows.Where(b => within.Contains(b.LicenseId) && b.EndedUtc == null && b.EndsAtExpiry)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.EndsAtExpiry, false), cancellationToken);
         }
-        var active = row.State == LicenseState.Active && row.ExpiresOn >= today;
-        return new LicenseCounts(active, new Availability(active ? row.Quantity : 0, row.InUse, row.Borrowed, row.Allocated).OverAllocated);
+        foreach (var over in counts.Where(c => c.Value.Over > 0).Select(c => c.Key))
+        {
+            await TrimToQuantityAsync(over, cancellationToken);
+        }
     }
 
     /// <summary>Runs in the caller's transaction when there is one (a file activation taking several licenses' seats at once).</summary>

@@ -2,14 +2,20 @@ using ChaosModular.Subscriptions.Contracts.Events;
 
 namespace ChaosModular.Licensing.IntegrationEventHandlers;
 
-/// <summary>Every subscription event brings its license in step (<see cref="FollowSubscription"/>).</summary>
+/// <summary>
+/// Every subscription event brings its license in step (<see cref="FollowSubscription"/>). Renewals come as batches
+/// (a renewal run's), followed together.
+/// </summary>
 internal sealed class LicenseFollowsSubscription(FollowSubscription follow) :
     IIntegrationEventHandler<SubscriptionCreated>,
     IIntegrationEventHandler<SubscriptionSeatsChanged>,
     IIntegrationEventHandler<SubscriptionUpgraded>,
-    IIntegrationEventHandler<SubscriptionRenewed>,
+    IIntegrationEventBatchHandler<SubscriptionRenewed>,
     IIntegrationEventHandler<SubscriptionExpired>
 {
+    public Task HandleManyAsync(IReadOnlyList<SubscriptionRenewed> integrationEvents, CancellationToken cancellationToken) =>
+        follow.HandleManyAsync(integrationEvents.Select(e => e.SubscriptionId).ToList(), cancellationToken);
+
     public Task HandleAsync(SubscriptionCreated integrationEvent, CancellationToken cancellationToken) =>
         follow.HandleAsync(integrationEvent.SubscriptionId, cancellationToken);
 
