@@ -8,6 +8,7 @@
 #   BENCH_TIMEOUT=s   give up after s seconds (default 1800) and print what is left
 #   BENCH_WAIT_JOBS=1 after the renewals, wait until the Workers have run every job they queued (handlers, receipts,
 #                     emails) and print that time and the Workers' CPU as well
+#   BENCH_KEEP_LOGS=dir copy the Web and Worker logs there before the work directory is removed
 # A fresh database is migrated by starting Web once, then filled with SQL: N customers (account, billing information,
 # a default card that the simulated gateway charges) with one monthly subscription each renewing today (renewals), or
 # one open invoice each due today (autopay). The Workers then start; the last one to start triggers the recurring job
@@ -45,6 +46,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [[ "$OWN_DB" == 1 ]]; then "${PSQL[@]}" -d postgres -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true; fi
+  if [[ -n "${BENCH_KEEP_LOGS:-}" ]]; then mkdir -p "$BENCH_KEEP_LOGS" && cp "$WORK"/*.log "$BENCH_KEEP_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT

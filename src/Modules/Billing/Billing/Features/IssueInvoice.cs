@@ -194,20 +194,15 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
         var version = Guid.NewGuid();
         if (db.ClaimsWithSkipLocked())
         {
-            // PostgreSQL: the bump answers its own result, one round trip less while the row is held.
+            // PostgreSQL: one upsert that answers its own result, one round trip while the row is held. The year's first
+            // numbers insert the counter's row; a concurrent first insert waits for the other and then bumps it (no unique
+            // violation that would throw away and redo a drain's whole batch).
             var bumpedTo = await db.Database.SqlQuery<int>($"""
-                UPDATE billing.invoice_numbers SET "Last" = "Last" + {count}, "Version" = {version} WHERE "Year" = {year} RETURNING "Last" AS "Value"
+                INSERT INTO billing.invoice_numbers AS c ("Year", "Last", "Version") VALUES ({year}, {count}, {version})
+                ON CONFLICT ("Year") DO UPDATE SET "Last" = c."Last" + excluded."Last", "Version" = excluded."Version"
+                RETURNING c."Last" AS "Value"
                 """).ToListAsync(cancellationToken);
-            if (bumpedTo.Count == 1)
-            {
-                return bumpedTo[0] - count + 1;
-            }
-            // The year's first numbers: the counter's row is inserted now, before the numbers are written (SaveNumbersAsync
-            // writes them past the change tracker). A concurrent first insert fails this one (the unique year), and the
-            // batch is issued again with the numbers after the winner's.
-            db.InvoiceNumbers.Add(new InvoiceNumberCounter { Year = year, Last = count, Version = version });
-            await db.SaveChangesAsync(cancellationToken);
-            return 1;
+            return bumpedTo[0] - count + 1;
         }
         var bumped = await db.InvoiceNumbers.Where(c => c.Year == year)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Last, c => c.Last + count).SetProperty(c => c.Version, version), cancellationToken);
