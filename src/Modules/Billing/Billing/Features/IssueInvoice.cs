@@ -106,10 +106,10 @@ internal sealed class IssueInvoice(BillingDbContext db, IOptions<BillingOptions>
                         results[index] = new(invoice, null);
                     }
                 }
-                // Not Claims.RetryOnConflictAsync/TryInsertOnceAsync alone: a conflict is either the counter's first row of the year (take the next numbers) or a source (return the winner's).
+                // Not Claims.RetryOnConflictAsync/TryInsertOnceAsync alone: a conflict is either the counter's first row of the year (SQLite, SQL Server: take the next numbers; PostgreSQL's upsert waits instead) or a source (return the winner's).
                 catch (DbUpdateException) when (ownTransaction is not null && attempt < Attempts)
                 {
-                    // The year's first invoice was issued concurrently, or (the unique source index) a source was issued concurrently:
+                    // The year's first invoice was issued concurrently (not on PostgreSQL), or (the unique source index) a source was issued concurrently:
                     // everything is read again, and the sources issued meanwhile are answered with the winner's invoices.
                     await ownTransaction.RollbackAsync(cancellationToken);
                     db.ChangeTracker.Clear();
