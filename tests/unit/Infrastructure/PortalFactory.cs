@@ -24,6 +24,9 @@ public abstract class PortalFactory : WebApplicationFactory<Program>
         ["Portal:BaseUrl"] = "https://localhost",
         ["Support:HelpCenterUrl"] = "https://support.example.test/hc",
         ["Jobs:SchedulePollingSeconds"] = "1",
+        // Web on PostgreSQL keeps page data once its change listener connects (PageDataCache): off here, so a test's
+        // command counts and timings do not depend on when that happens; PageDataCacheTests turn it on.
+        ["Caching:PageData"] = "false",
         ["Smtp:Host"] = "",
         // Outside Development each of these must be asked for by name (start-up refuses them otherwise): the test
         // host charges through the Simulated gateway, writes emails as .eml files and serves only this machine

@@ -94,8 +94,10 @@ internal sealed class CatalogSnapshot
 /// Holds the current <see cref="CatalogSnapshot"/> for the process. It is built on first use, replaced at once after
 /// this process loads a newer data file, and otherwise checked against the loaded version (one single-row query) at
 /// most every <see cref="CatalogOptions.RefreshSeconds"/>, so another process's load shows within that window.
+/// Page data kept by <see cref="PageDataCache"/> counts as read from the catalog when it asked for the snapshot, and is
+/// dropped when the snapshot is replaced.
 /// </summary>
-internal sealed class CatalogSnapshots(IOptions<CatalogOptions> options, TimeProvider clock) : IDisposable
+internal sealed class CatalogSnapshots(IOptions<CatalogOptions> options, TimeProvider clock, DataVersions versions) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile CatalogSnapshot? _current;
@@ -103,6 +105,7 @@ internal sealed class CatalogSnapshots(IOptions<CatalogOptions> options, TimePro
 
     public async ValueTask<CatalogSnapshot> CurrentAsync(CatalogDbContext db, CancellationToken cancellationToken)
     {
+        DataReads.Record(versions, CatalogDbContext.Schema);
         var current = _current;
         if (current is not null && !CheckDue())
         {
@@ -151,6 +154,7 @@ internal sealed class CatalogSnapshots(IOptions<CatalogOptions> options, TimePro
     {
         var snapshot = await CatalogSnapshot.BuildAsync(db, options.Value.DownloadBaseUrl, cancellationToken);
         _current = snapshot;
+        versions.Changed(CatalogDbContext.Schema);
         MarkChecked();
         return snapshot;
     }

@@ -5,7 +5,7 @@ namespace ChaosModular.Billing.Features;
 /// A customer's invoices: search by number, filter by shown status and issue date, sorted by a column (newest first by
 /// default), paged; balances and credits per currency; the card each paid invoice was paid with.
 /// </summary>
-internal sealed class ListInvoices(BillingDbContext db, TimeProvider clock)
+internal sealed class ListInvoices(BillingDbContext db, TimeProvider clock, PageDataCache cache)
 {
     public const int PageSize = 20;
 
@@ -39,7 +39,11 @@ internal sealed class ListInvoices(BillingDbContext db, TimeProvider clock)
     public sealed record Result(PagedResult<Row> Invoices, IReadOnlyList<Money> Outstanding, IReadOnlyList<Money> Credits, bool HasAnyInvoice, string? FilterError,
         IReadOnlyList<CreditRow> CreditDetails, Sorting Sort);
 
-    public async Task<Result> HandleAsync(Query request, CancellationToken cancellationToken)
+    /// <summary>Kept while nothing it read changes (<see cref="PageDataCache"/>).</summary>
+    public async Task<Result> HandleAsync(Query request, CancellationToken cancellationToken) =>
+        (await cache.GetOrReadAsync((typeof(ListInvoices), request), c => ReadAsync(request, c), cancellationToken))!;
+
+    private async Task<Result?> ReadAsync(Query request, CancellationToken cancellationToken)
     {
         var customerId = request.CustomerId;
         var today = clock.Today();

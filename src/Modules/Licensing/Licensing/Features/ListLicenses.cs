@@ -8,7 +8,7 @@ namespace ChaosModular.Licensing.Features;
 /// time, and what their organization allocated to them. A member sees only the allocations (no personal licenses);
 /// a guest sees both.
 /// </summary>
-internal sealed class ListLicenses(LicensingDbContext db, ICatalogApi catalog, IOrganizationsApi organizations, LicenseAllocations allocations)
+internal sealed class ListLicenses(LicensingDbContext db, ICatalogApi catalog, IOrganizationsApi organizations, LicenseAllocations allocations, PageDataCache cache)
 {
     public const int PageSize = 25;
 
@@ -21,7 +21,11 @@ internal sealed class ListLicenses(LicensingDbContext db, ICatalogApi catalog, I
     /// <param name="IsMember">A member uses only the allocations: personal licenses are not listed.</param>
     public sealed record FromOrganization(string Name, bool IsMember, IReadOnlyList<AllocationSummary> Allocations);
 
-    public async Task<Result> HandleAsync(string customerId, Filter filter, CancellationToken cancellationToken)
+    /// <summary>Kept while nothing it read changes (<see cref="PageDataCache"/>).</summary>
+    public async Task<Result> HandleAsync(string customerId, Filter filter, CancellationToken cancellationToken) =>
+        (await cache.GetOrReadAsync((typeof(ListLicenses), customerId, filter), c => ReadAsync(customerId, filter, c), cancellationToken))!;
+
+    private async Task<Result?> ReadAsync(string customerId, Filter filter, CancellationToken cancellationToken)
     {
         var organization = await FromOrganizationAsync(customerId, cancellationToken);
         if (organization is { IsMember: true })

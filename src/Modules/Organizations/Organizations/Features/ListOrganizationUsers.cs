@@ -7,7 +7,8 @@ namespace ChaosModular.Organizations.Features;
 /// expired), searched by email, filtered by role and status, 25 a page. Memberships and invitations are one
 /// query (UNION ALL) so paging is done by the database; names come from Accounts in one call per page.
 /// </summary>
-internal sealed class ListOrganizationUsers(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, TimeProvider clock)
+internal sealed class ListOrganizationUsers(OrganizationsDbContext db, OrganizationAdministrators administrators, IAccountsApi accounts, TimeProvider clock,
+    PageDataCache cache)
 {
     public const int PageSize = 25;
 
@@ -36,8 +37,11 @@ internal sealed class ListOrganizationUsers(OrganizationsDbContext db, Organizat
         public DateTime ExpiresUtc { get; init; }
     }
 
-    /// <summary>Null when the account administers no organization.</summary>
-    public async Task<Result?> HandleAsync(string accountId, Filter filter, CancellationToken cancellationToken)
+    /// <summary>Null when the account administers no organization. Kept while nothing it read changes (<see cref="PageDataCache"/>).</summary>
+    public Task<Result?> HandleAsync(string accountId, Filter filter, CancellationToken cancellationToken) =>
+        cache.GetOrReadAsync((typeof(ListOrganizationUsers), accountId, filter), c => ReadAsync(accountId, filter, c), cancellationToken);
+
+    private async Task<Result?> ReadAsync(string accountId, Filter filter, CancellationToken cancellationToken)
     {
         if (await administrators.FindAsync(accountId, cancellationToken) is not { } organization)
         {

@@ -3,12 +3,19 @@ using ChaosModular.Licensing.Contracts;
 namespace ChaosModular.Organizations.Features;
 
 /// <summary>What each user on a page of the Users list holds from the organization: one query and one Licensing call per page.</summary>
-internal sealed class UserAllocations(OrganizationsDbContext db, ILicenseAllocationsApi allocations)
+internal sealed class UserAllocations(OrganizationsDbContext db, ILicenseAllocationsApi allocations, PageDataCache cache)
 {
+    /// <summary>Kept while nothing it read changes (<see cref="PageDataCache"/>).</summary>
     public async Task<IReadOnlyDictionary<Guid, IReadOnlyList<AllocationSummary>>> ByMembershipAsync(AdministeredOrganization organization,
         IReadOnlyCollection<Guid> membershipIds, CancellationToken cancellationToken)
     {
-        var ids = membershipIds.Distinct().ToList();
+        var ids = membershipIds.Distinct().Order().ToList();
+        return (await cache.GetOrReadAsync((typeof(UserAllocations), organization, string.Join(',', ids)), c => ReadAsync(organization, ids, c), cancellationToken))!;
+    }
+
+    private async Task<IReadOnlyDictionary<Guid, IReadOnlyList<AllocationSummary>>?> ReadAsync(AdministeredOrganization organization, List<Guid> ids,
+        CancellationToken cancellationToken)
+    {
         if (ids.Count == 0)
         {
             return new Dictionary<Guid, IReadOnlyList<AllocationSummary>>();

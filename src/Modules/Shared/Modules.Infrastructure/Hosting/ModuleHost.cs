@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using ChaosModular.Modules.Infrastructure.Caching;
 using ChaosModular.Modules.Infrastructure.Outbox;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using ChaosModular.Modules.Infrastructure.Telemetry;
@@ -64,6 +65,7 @@ public static class ModuleHost
         }
 
         services.AddPortalTelemetry(configuration, role);
+        services.AddPageDataCache(configuration, role, provider);
         foreach (var module in modules)
         {
             module.Register(services, configuration);

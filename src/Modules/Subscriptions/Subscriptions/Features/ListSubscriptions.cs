@@ -13,7 +13,7 @@ namespace ChaosModular.Subscriptions.Features;
 /// Active Products); a guest sees both.
 /// </summary>
 internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing,
-    IOrganizationsApi organizations, ILicenseAllocationsApi allocations)
+    IOrganizationsApi organizations, ILicenseAllocationsApi allocations, PageDataCache cache)
 {
     public const int PageSize = 25;
 
@@ -76,9 +76,12 @@ internal sealed class ListSubscriptions(SubscriptionsDbContext db, ICatalogApi c
     /// A fixed number of queries whatever the number of subscriptions: the currencies with the count of matching rows per
     /// currency (one grouped query gives the currency filter's list, whether the customer has any, and the pager's total),
     /// the page's rows with their payment-due flag, then the licence keys of that page only; products and upgrades come
-    /// from the in-memory catalog.
+    /// from the in-memory catalog. Kept while nothing it read changes (<see cref="PageDataCache"/>).
     /// </summary>
-    public async Task<Result> HandleAsync(string customerId, SubscriptionStatus status, Filter filter, CancellationToken cancellationToken)
+    public async Task<Result> HandleAsync(string customerId, SubscriptionStatus status, Filter filter, CancellationToken cancellationToken) =>
+        (await cache.GetOrReadAsync((typeof(ListSubscriptions), customerId, status, filter), c => ReadAsync(customerId, status, filter, c), cancellationToken))!;
+
+    private async Task<Result?> ReadAsync(string customerId, SubscriptionStatus status, Filter filter, CancellationToken cancellationToken)
     {
         var organization = await FromOrganizationAsync(customerId, status, cancellationToken);
         if (organization is { IsMember: true })

@@ -8,13 +8,16 @@ namespace ChaosModular.Subscriptions.Features;
 /// One subscription as its Details page shows it: the subscription, its product, whether it has an upgrade in its
 /// currency, the payment method renewals charge, its licence key (from Licensing) and its latest orders.
 /// </summary>
-internal sealed class ShowSubscription(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing)
+internal sealed class ShowSubscription(SubscriptionsDbContext db, ICatalogApi catalog, IBillingApi billing, ILicensingApi licensing, PageDataCache cache)
 {
     public sealed record View(Subscription Subscription, ProductSummary? Product, bool CanUpgrade, PaymentMethodSummary? PaymentMethod, IReadOnlyList<Order> Orders,
         LicenseKeyInfo? LicenseKey);
 
-    /// <summary>Null when the customer has no such subscription.</summary>
-    public async Task<View?> HandleAsync(string customerId, Guid id, CancellationToken cancellationToken)
+    /// <summary>Null when the customer has no such subscription. Kept while nothing it read changes (<see cref="PageDataCache"/>).</summary>
+    public Task<View?> HandleAsync(string customerId, Guid id, CancellationToken cancellationToken) =>
+        cache.GetOrReadAsync((typeof(ShowSubscription), customerId, id), c => ReadAsync(customerId, id, c), cancellationToken);
+
+    private async Task<View?> ReadAsync(string customerId, Guid id, CancellationToken cancellationToken)
     {
         var subscription = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.CustomerId == customerId, cancellationToken);
         if (subscription is null)

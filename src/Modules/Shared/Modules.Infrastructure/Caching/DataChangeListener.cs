@@ -1,0 +1,132 @@
+using System.Text;
+using ChaosModular.Modules.Infrastructure.Persistence;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace ChaosModular.Modules.Infrastructure.Caching;
+
+/// <summary>Whether this host keeps page data (<see cref="PageDataCache"/>): Web, on PostgreSQL, with <c>Caching:PageData</c> on.</summary>
+public sealed record DataChangeListenerState(bool Enabled);
+
+/// <summary>
+/// Hears every committed change to the modules' tables on PostgreSQL and moves <see cref="DataVersions"/>, so
+/// <see cref="PageDataCache"/> never gives what another process (the Worker, another Web, a script) has changed since.
+/// <para>On connecting it makes sure every module table has the <c>chaos_data_changed</c> statement trigger (a table a
+/// migration added since gets it then; the outbox and migration-history tables are left out, as no page reads them):
+/// after any INSERT, UPDATE, DELETE or TRUNCATE the trigger sends <c>NOTIFY chaos_data_changed, '&lt;schema&gt;'</c>, which
+/// PostgreSQL delivers only once the writing transaction commits, once per schema and transaction. Then it
+/// <c>LISTEN</c>s on its own connection. Only while it listens does the cache keep anything; connecting, losing the
+/// connection and reconnecting each drop every entry, since changes may have gone unheard.</para>
+/// </summary>
+internal sealed class DataChangeListener(DataVersions versions, IOptions<DatabaseOptions> database, ILogger<DataChangeListener> logger) : BackgroundService
+{
+    public const string Channel = "chaos_data_changed";
+
+    /// <summary>Tables no page reads: every write would only empty the cache.</summary>
+    private static readonly string[] Unwatched = [ModuleDatabase.HistoryTable, "outbox_messages", "outbox_handled"];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retry = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Listening for data changes failed ({Error}); page data is read afresh until it listens again, retrying in {Seconds} s.",
+                    e.GetType().Name + ": " + e.Message, retry.TotalSeconds);
+            }
+            finally
+            {
+                versions.SetListening(false);
+            }
+            try
+            {
+                await Task.Delay(retry, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            retry = TimeSpan.FromSeconds(Math.Min(30, retry.TotalSeconds * 2));
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database.Value.ConnectionString)
+        {
+            Pooling = false,
+            ApplicationName = "chaos-data-changes",
+        };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(stoppingToken);
+        connection.Notification += (_, e) => versions.Changed(e.Payload);
+        await using (var install = new NpgsqlCommand(InstallSql(versions.Schemas), connection))
+        {
+            await install.ExecuteNonQueryAsync(stoppingToken);
+        }
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+        versions.SetListening(true);
+        logger.LogInformation("Listening for data changes of {Count} module schemas.", versions.Schemas.Count);
+        await using var ping = new NpgsqlCommand("SELECT 1", connection);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // A quiet connection is checked every 20 s, so one that died unnoticed stops the cache within that.
+            if (!await connection.WaitAsync(TimeSpan.FromSeconds(20), stoppingToken))
+            {
+                await ping.ExecuteScalarAsync(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One statement, safe to run from several Webs at once (an advisory lock for its transaction): per module schema that
+    /// exists, the trigger function, and the trigger on each of its tables that lacks it.
+    /// </summary>
+    internal static string InstallSql(IReadOnlyList<string> schemas)
+    {
+        var list = new StringBuilder();
+        foreach (var schema in schemas)
+        {
+            list.Append(list.Length == 0 ? "" : ",").Append(Literal(schema));
+        }
+        var unwatched = string.Join(",", Unwatched.Select(Literal));
+        return $$"""
+            DO $install$
+            DECLARE s text; t record;
+            BEGIN
+              PERFORM pg_advisory_xact_lock(hashtext('{{Channel}}'));
+              FOREACH s IN ARRAY ARRAY[{{list}}]::text[] LOOP
+                CONTINUE WHEN NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = s);
+                IF NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                               WHERE n.nspname = s AND p.proname = 'chaos_notify_data_changed') THEN
+                  EXECUTE format('CREATE FUNCTION %I.chaos_notify_data_changed() RETURNS trigger LANGUAGE plpgsql AS '
+                    '$f$ BEGIN PERFORM pg_notify(%L, TG_TABLE_SCHEMA); RETURN NULL; END $f$', s, '{{Channel}}');
+                END IF;
+                FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                         WHERE n.nspname = s AND c.relkind IN ('r', 'p') AND c.relname <> ALL (ARRAY[{{unwatched}}]::text[])
+                           AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'chaos_data_changed') LOOP
+                  EXECUTE format('CREATE TRIGGER chaos_data_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I.%I '
+                    'FOR EACH STATEMENT EXECUTE FUNCTION %I.chaos_notify_data_changed()', s, t.relname, s);
+                END LOOP;
+              END LOOP;
+            END
+            $install$
+            """;
+    }
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}
