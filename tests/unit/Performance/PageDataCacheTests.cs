@@ -250,3 +250,66 @@ public sealed class DataVersionsTests
     public void Only_a_plain_select_counts_as_a_read(string sql, bool read) =>
         Assert.Equal(read, DataChangeInterceptor.IsSelect(sql));
 }
+
+public sealed class PageDataCacheReadTests
+{
+    private sealed record Module(string Name) : ChaosModular.Modules.Infrastructure.IModule
+    {
+        public Type DbContextType => typeof(object);
+
+        public void Register(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) { }
+    }
+
+    private static (PageDataCache Cache, DataVersions Versions) Listening()
+    {
+        var versions = new DataVersions([new Module("billing"), new Module("subscriptions")]);
+        versions.SetListening(true);
+        var cache = new PageDataCache(versions, TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new PageDataCacheOptions()),
+            new DataChangeListenerState(true));
+        return (cache, versions);
+    }
+
+    /// <summary>A read that records a read of billing and waits for <paramref name="release"/>, counting its runs.</summary>
+    private static Func<CancellationToken, Task<string?>> Read(DataVersions versions, TaskCompletionSource release, Func<int> run) => async _ =>
+    {
+        var n = run();
+        DataReads.Record(versions, "billing");
+        await release.Task;
+        return $"read {n}";
+    };
+
+    [Fact]
+    public async Task Requests_arriving_while_a_key_is_read_wait_for_that_read_instead_of_asking_again()
+    {
+        var (cache, versions) = Listening();
+        var runs = 0;
+        var release = new TaskCompletionSource();
+        var read = Read(versions, release, () => Interlocked.Increment(ref runs));
+        var first = cache.GetOrReadAsync("page", read, CancellationToken.None);
+        var others = Enumerable.Range(0, 5).Select(_ => cache.GetOrReadAsync("page", read, CancellationToken.None)).ToList();
+        release.SetResult();
+        Assert.Equal("read 1", await first);
+        Assert.All(await Task.WhenAll(others), r => Assert.Equal("read 1", r));
+        Assert.Equal(1, runs);
+        Assert.Equal("read 1", await cache.GetOrReadAsync("page", read, CancellationToken.None));
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task A_request_after_a_change_does_not_take_a_read_begun_before_it_nor_does_that_read_stay()
+    {
+        var (cache, versions) = Listening();
+        var runs = 0;
+        var release = new TaskCompletionSource();
+        var read = Read(versions, release, () => Interlocked.Increment(ref runs));
+        var before = cache.GetOrReadAsync("page", read, CancellationToken.None);
+        versions.Changed("billing");
+        var after = cache.GetOrReadAsync("page", read, CancellationToken.None);
+        release.SetResult();
+        Assert.Equal("read 1", await before);
+        Assert.Equal("read 2", await after);
+        Assert.Equal(2, runs);
+        Assert.Equal("read 2", await cache.GetOrReadAsync("page", read, CancellationToken.None));
+        Assert.Equal(2, runs);
+    }
+}

@@ -81,7 +81,9 @@ public sealed class DataVersions
         {
             return false;
         }
-        for (var i = 0; mask != 0; i++, mask >>= 1)
+        // Bits past the last schema (a read of an unknown schema, or "every schema") have no counter: an unknown schema's
+        // change moves the epoch instead.
+        for (var i = 0; mask != 0 && i < _versions.Length; i++, mask >>= 1)
         {
             if ((mask & 1) != 0 && Volatile.Read(ref _versions[i]) != snapshot.Versions[i])
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChaosModular.Modules.Infrastructure.Hosting;
 using ChaosModular.Modules.Infrastructure.Persistence;
 using Microsoft.Extensions.Caching.Memory;
@@ -46,6 +47,7 @@ public sealed class PageDataCache : IDisposable
     private readonly TimeProvider _clock;
     private readonly MemoryCache? _entries;
     private readonly TimeSpan _lifetime;
+    private readonly ConcurrentDictionary<EntryKey, Reading> _reading = new();
 
     public PageDataCache(DataVersions versions, TimeProvider clock, IOptions<PageDataCacheOptions> options, DataChangeListenerState state)
     {
@@ -78,24 +80,61 @@ public sealed class PageDataCache : IDisposable
         {
             return value;
         }
-        var before = _versions.Take();
-        T? result;
-        ulong mask;
-        using (var scope = DataReads.Begin())
+        // A read of the same key already under way since which nothing changed anywhere is waited for, not repeated: at
+        // a minute's turn, or a key's first view under load, the database answers once, not once per request.
+        if (_reading.TryGetValue(entryKey, out var underway) && _versions.Unchanged(underway.Before, ulong.MaxValue))
         {
-            result = await read(cancellationToken);
-            mask = scope.Mask;
-        }
-        // Kept only if nothing it read moved while it ran (a change committed meanwhile may or may not be in it).
-        if (result is not null && _versions.Unchanged(before, mask))
-        {
-            _entries.Set(entryKey, new Entry(result, before, mask), new MemoryCacheEntryOptions
+            try
             {
-                Size = 1,
-                AbsoluteExpirationRelativeToNow = _lifetime,
-            });
+                if (await underway.Result.WaitAsync(cancellationToken) is T shared)
+                {
+                    return shared;
+                }
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // That read failed or its request went away: this request reads for itself below.
+            }
         }
-        return result;
+        var before = _versions.Take();
+        var mine = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = new Reading(before, mine.Task);
+        var leads = _reading.TryAdd(entryKey, reading);
+        try
+        {
+            T? result;
+            ulong mask;
+            using (var scope = DataReads.Begin())
+            {
+                result = await read(cancellationToken);
+                mask = scope.Mask;
+            }
+            // Kept only if nothing it read moved while it ran (a change committed meanwhile may or may not be in it).
+            if (result is not null && _versions.Unchanged(before, mask))
+            {
+                _entries.Set(entryKey, new Entry(result, before, mask), new MemoryCacheEntryOptions
+                {
+                    Size = 1,
+                    AbsoluteExpirationRelativeToNow = _lifetime,
+                });
+            }
+            mine.TrySetResult(result);
+            return result;
+        }
+        catch (Exception e)
+        {
+            mine.TrySetException(e);
+            throw;
+        }
+        finally
+        {
+            if (leads)
+            {
+                _reading.TryRemove(KeyValuePair.Create(entryKey, reading));
+            }
+            // Nobody waits on a read that did not lead; observing its outcome keeps a failure from being reported as unobserved.
+            _ = mine.Task.Exception;
+        }
     }
 
     public void Dispose() => _entries?.Dispose();
@@ -103,6 +142,8 @@ public sealed class PageDataCache : IDisposable
     private sealed record EntryKey(object Key, long Minute);
 
     private sealed record Entry(object Value, DataVersions.Snapshot Before, ulong Read);
+
+    private sealed record Reading(DataVersions.Snapshot Before, Task<object?> Result);
 }
 
 public static class PageDataCacheRegistration
