@@ -8,6 +8,7 @@
 # Usage: CHAOS_PG_PORT=55432 scripts/bench.sh [--smoke]
 #   --smoke            tiny sizes and 1 s of wrk per page (about a minute): what scripts/test.sh runs so the harness never rots.
 #   BENCH_NO_BUILD=1   use the Release build already there.
+#   BENCH_NO_PUBLISH=1 measure the ReadyToRun Web and Worker already published in artifacts/publish (a repeated run).
 #   BENCH_READY_TO_RUN=0|1  publish Web and the Worker ReadyToRun (artifacts/publish/web, /worker) and measure those;
 #                      default 1, 0 with --smoke.
 #   Sizes: BENCH_SUBSCRIPTIONS BENCH_INVOICES BENCH_ORG_USERS BENCH_JOB_CUSTOMERS BENCH_JOB_SUBSCRIPTIONS BENCH_DUE_PERCENT
@@ -90,7 +91,11 @@ fi
 WEB_DLL=$(ls "$root"/src/Web/bin/Release/net*/ChaosModular.Web.dll | head -1)
 # Web as it is deployed: published ReadyToRun (precompiled, so a start JITs little), outside the source tree's obj and bin
 # (--artifacts-path), so builds and tests in the tree are not disturbed. The smoke run uses the build.
-if [[ "${BENCH_READY_TO_RUN:-$((1 - SMOKE))}" == 1 ]]; then
+if [[ "${BENCH_READY_TO_RUN:-$((1 - SMOKE))}" == 1 && "${BENCH_NO_PUBLISH:-}" == 1 && -f "$root/artifacts/publish/web/ChaosModular.Web.dll" ]]; then
+  say "using the published Web and Worker already there (BENCH_NO_PUBLISH=1)"
+  WEB_DLL="$root/artifacts/publish/web/ChaosModular.Web.dll"
+  export BENCH_WORKER_DLL="$root/artifacts/publish/worker/ChaosModular.Worker.dll"
+elif [[ "${BENCH_READY_TO_RUN:-$((1 - SMOKE))}" == 1 ]]; then
   say "publishing Web ReadyToRun"
   rm -rf "$root/artifacts/publish/web"
   dotnet publish src/Web -c Release -r linux-x64 --self-contained false \

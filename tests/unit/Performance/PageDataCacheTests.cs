@@ -1,6 +1,9 @@
 using System.Net;
 using ChaosModular.Billing.Data;
 using ChaosModular.Modules.Infrastructure.Caching;
+using ChaosModular.Organizations.Contracts;
+using ChaosModular.Organizations.Data;
+using ChaosModular.Organizations.Domain;
 using ChaosModular.UnitTests.Billing;
 using ChaosModular.UnitTests.Subscriptions;
 using Microsoft.Extensions.Time.Testing;
@@ -97,6 +100,24 @@ public sealed class PageDataCacheTests(CachingPostgresPortalFactory factory) : I
                 Assert.Equal(Visible(first.Html), Visible(again.Html));
             }
         }
+        // Organization › Users, once the customer administers an organization with a member.
+        var member = $"member-{Guid.NewGuid():N}@example.test";
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OrganizationsDbContext>();
+            var organization = Organization.SetUp(customer.UserId, $"Studio {Guid.NewGuid():N}"[..20], "support-test", DateTime.UtcNow);
+            db.Organizations.Add(organization);
+            db.Memberships.Add(Membership.Join(organization.Id, customer.UserId, customer.Email, OrganizationRole.Administrator, DateTime.UtcNow));
+            db.Memberships.Add(Membership.Join(organization.Id, $"member-{Guid.NewGuid():N}", member, OrganizationRole.Member, DateTime.UtcNow));
+            await db.SaveChangesAsync();
+        }
+        var users = await ViewAsync(customer, "/organization");
+        Assert.Contains(member, users.Html, StringComparison.Ordinal);
+        Assert.NotEmpty(users.Queries);
+        var usersAgain = await ViewAsync(customer, "/organization");
+        Assert.True(usersAgain.Queries.Count == 0, $"/organization viewed again ran: {string.Join(" | ", usersAgain.Queries)}");
+        Assert.Equal(Visible(users.Html), Visible(usersAgain.Html));
+
         // Another customer's views are their own: nothing of the first customer's is given to them.
         var other = await BillingCustomer.SignUpAsync(factory);
         var theirs = await ViewAsync(other, "/billing");
