@@ -21,6 +21,7 @@ public sealed class CachingPostgresPortalFactory : PostgresPortalFactory
     public CachingPostgresPortalFactory()
     {
         With("Caching:PageData", "true");
+        With("Caching:ListenerCheckSeconds", "1");
         With("Catalog:RefreshSeconds", "3600");
         With("Organizations:AdministratorRoleSeconds", "3600");
         Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -196,6 +197,26 @@ public sealed class PageDataCacheTests(CachingPostgresPortalFactory factory) : I
             return (await ViewAsync(customer, "/billing")).Queries.Count == 0 ? "" : null;
         }, TimeSpan.FromSeconds(20), "a view kept again once the listener is back");
         Assert.Contains(renamed, (await ViewAsync(customer, "/billing")).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_table_added_after_the_listener_connected_gets_the_trigger_and_nothing_kept_before_is_trusted()
+    {
+        var (customer, _, _, _) = await CustomerAsync();
+        await ViewAsync(customer, "/billing");
+        Assert.Empty((await ViewAsync(customer, "/billing")).Queries);
+        var table = "added_" + Guid.NewGuid().ToString("N")[..8];
+        await factory.ExecuteElsewhereAsync($"CREATE TABLE billing.{table} (id int)");
+        await Eventually.Until(async () =>
+        {
+            await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString(factory.DatabaseName));
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = 'chaos_data_changed' AND tgrelid = @table::regclass", connection);
+            command.Parameters.AddWithValue("table", $"billing.{table}");
+            return (long)(await command.ExecuteScalarAsync())! == 1 ? "" : null;
+        }, TimeSpan.FromSeconds(15), "the new table's change trigger");
+        Assert.NotEmpty((await ViewAsync(customer, "/billing")).Queries);
     }
 
     [Fact]

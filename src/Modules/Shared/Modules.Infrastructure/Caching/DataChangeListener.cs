@@ -20,7 +20,8 @@ public sealed record DataChangeListenerState(bool Enabled);
 /// <c>LISTEN</c>s on its own connection. Only while it listens does the cache keep anything; connecting, losing the
 /// connection and reconnecting each drop every entry, since changes may have gone unheard.</para>
 /// </summary>
-internal sealed class DataChangeListener(DataVersions versions, IOptions<DatabaseOptions> database, ILogger<DataChangeListener> logger) : BackgroundService
+internal sealed class DataChangeListener(DataVersions versions, IOptions<DatabaseOptions> database, IOptions<PageDataCacheOptions> options,
+    ILogger<DataChangeListener> logger) : BackgroundService
 {
     public const string Channel = "chaos_data_changed";
 
@@ -81,16 +82,31 @@ internal sealed class DataChangeListener(DataVersions versions, IOptions<Databas
         }
         versions.SetListening(true);
         logger.LogInformation("Listening for data changes of {Count} module schemas.", versions.Schemas.Count);
-        await using var ping = new NpgsqlCommand("SELECT 1", connection);
+        await using var unwatched = new NpgsqlCommand(UnwatchedSql(versions.Schemas), connection);
         while (!stoppingToken.IsCancellationRequested)
         {
-            // A quiet connection is checked every 20 s, so one that died unnoticed stops the cache within that.
-            if (!await connection.WaitAsync(TimeSpan.FromSeconds(20), stoppingToken))
+            // A quiet connection is checked every Caching:ListenerCheckSeconds (20 s; so one that died unnoticed stops the cache within that), with a
+            // question that matters: a table without the trigger (one that another Web's migration added since this one
+            // connected) gets it, and everything kept is dropped, since it may have read that table.
+            if (!await connection.WaitAsync(TimeSpan.FromSeconds(Math.Max(1, options.Value.ListenerCheckSeconds)), stoppingToken)
+                && Convert.ToInt64(await unwatched.ExecuteScalarAsync(stoppingToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
-                await ping.ExecuteScalarAsync(stoppingToken);
+                versions.ChangedAll();
+                await using var install = new NpgsqlCommand(InstallSql(versions.Schemas), connection);
+                await install.ExecuteNonQueryAsync(stoppingToken);
+                versions.ChangedAll();
+                logger.LogInformation("Module tables added since the listener connected now notify their changes.");
             }
         }
     }
+
+    /// <summary>How many module tables lack the trigger.</summary>
+    internal static string UnwatchedSql(IReadOnlyList<string> schemas) => $"""
+        SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ANY (ARRAY[{string.Join(",", schemas.Select(Literal))}]::text[]) AND c.relkind IN ('r', 'p')
+          AND c.relname <> ALL (ARRAY[{string.Join(",", Unwatched.Select(Literal))}]::text[])
+          AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'chaos_data_changed')
+        """;
 
     /// <summary>
     /// One statement, safe to run from several Webs at once (an advisory lock for its transaction): per module schema that

@@ -26,6 +26,12 @@ public sealed class PageDataCacheOptions
 
     /// <summary><c>Caching:PageDataSeconds</c>: the longest an entry is kept even when nothing changed; 60 unless set.</summary>
     public int PageDataSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// <c>Caching:ListenerCheckSeconds</c>: how often a quiet change listener checks its connection and looks for module
+    /// tables without the change trigger; 20 unless set.
+    /// </summary>
+    public int ListenerCheckSeconds { get; set; } = 20;
 }
 
 /// <summary>

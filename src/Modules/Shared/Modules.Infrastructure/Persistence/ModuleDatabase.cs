@@ -139,7 +139,8 @@ public static class ModuleDatabase
     /// <list type="bullet">
     /// <item><c>No Reset On Close=true</c>: a pooled connection is not sent <c>DISCARD ALL</c> each time EF opens it (once per
     /// query outside a transaction, so six times for a page of six queries). Nothing here keeps session state on a
-    /// connection (no session <c>SET</c>, temporary tables, <c>LISTEN</c> or session advisory locks; an open transaction
+    /// connection (no session <c>SET</c>, temporary tables, <c>LISTEN</c> (the page cache listens on an unpooled connection
+    /// of its own) or session advisory locks; an open transaction
     /// is still rolled back when the connection goes back to the pool).</item>
     /// <item><c>Max Auto Prepare=64</c>: a statement run five times on a connection is prepared there, so PostgreSQL
     /// stops parsing and planning the same page queries on every request.</item>
@@ -195,7 +196,7 @@ public static class ModuleDatabase
 
 /// <summary>
 /// A hook for every module DbContext's options, applied after the provider and the outbox (e.g. the tests'
-/// command counter). None is registered in production.
+/// command counter). In production only Web's page data cache registers one, on PostgreSQL (<c>DataChangeContexts</c>).
 /// </summary>
 public interface IModuleDbContextConfiguration
 {
