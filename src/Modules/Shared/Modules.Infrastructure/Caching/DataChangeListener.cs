@@ -30,12 +30,14 @@ internal sealed class DataChangeListener(DataVersions versions, IOptions<Databas
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var retry = TimeSpan.FromSeconds(1);
+        var first = TimeSpan.FromSeconds(Math.Max(1, options.Value.ListenerRetrySeconds));
+        var retry = first;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var listened = false;
             try
             {
-                await ListenAsync(stoppingToken);
+                await ListenAsync(() => listened = true, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -43,6 +45,8 @@ internal sealed class DataChangeListener(DataVersions versions, IOptions<Databas
             }
             catch (Exception e)
             {
+                // After a connection that worked, the first retry is quick again.
+                retry = listened ? first : retry;
                 logger.LogWarning("Listening for data changes failed ({Error}); page data is read afresh until it listens again, retrying in {Seconds} s.",
                     e.GetType().Name + ": " + e.Message, retry.TotalSeconds);
             }
@@ -62,12 +66,16 @@ internal sealed class DataChangeListener(DataVersions versions, IOptions<Databas
         }
     }
 
-    private async Task ListenAsync(CancellationToken stoppingToken)
+    private async Task ListenAsync(Action listening, CancellationToken stoppingToken)
     {
+        var check = TimeSpan.FromSeconds(Math.Max(1, options.Value.ListenerCheckSeconds));
         var builder = new NpgsqlConnectionStringBuilder(database.Value.ConnectionString)
         {
             Pooling = false,
             ApplicationName = "chaos-data-changes",
+            // A connection the network dropped without closing it fails its next check within this, not the default 30 s.
+            CommandTimeout = 10,
+            TcpKeepAlive = true,
         };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(stoppingToken);
@@ -81,15 +89,22 @@ internal sealed class DataChangeListener(DataVersions versions, IOptions<Databas
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
         versions.SetListening(true);
+        listening();
         logger.LogInformation("Listening for data changes of {Count} module schemas.", versions.Schemas.Count);
         await using var unwatched = new NpgsqlCommand(UnwatchedSql(versions.Schemas), connection);
+        var lastCheck = System.Diagnostics.Stopwatch.StartNew();
         while (!stoppingToken.IsCancellationRequested)
         {
-            // A quiet connection is checked every Caching:ListenerCheckSeconds (20 s; so one that died unnoticed stops the cache within that), with a
-            // question that matters: a table without the trigger (one that another Web's migration added since this one
-            // connected) gets it, and everything kept is dropped, since it may have read that table.
-            if (!await connection.WaitAsync(TimeSpan.FromSeconds(Math.Max(1, options.Value.ListenerCheckSeconds)), stoppingToken)
-                && Convert.ToInt64(await unwatched.ExecuteScalarAsync(stoppingToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            await connection.WaitAsync(check, stoppingToken);
+            if (lastCheck.Elapsed < check)
+            {
+                continue;
+            }
+            // Every Caching:ListenerCheckSeconds (20 s), busy or quiet: the question proves the connection alive (one that
+            // died unnoticed ends listening within the check and its 10 s timeout), and a module table without the
+            // trigger (one another Web's migration added since this one connected) gets it, and everything kept is
+            // dropped, since it may have read that table.
+            if (Convert.ToInt64(await unwatched.ExecuteScalarAsync(stoppingToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
             {
                 versions.ChangedAll();
                 await using var install = new NpgsqlCommand(InstallSql(versions.Schemas), connection);
@@ -97,6 +112,7 @@ internal sealed class DataChangeListener(DataVersions versions, IOptions<Databas
                 versions.ChangedAll();
                 logger.LogInformation("Module tables added since the listener connected now notify their changes.");
             }
+            lastCheck.Restart();
         }
     }
 
@@ -125,11 +141,15 @@ internal sealed class DataChangeListener(DataVersions versions, IOptions<Databas
             DECLARE s text; t record;
             BEGIN
               PERFORM pg_advisory_xact_lock(hashtext('{{Channel}}'));
+              -- A table busy with a long transaction makes this fail (and the listener retry) instead of queueing writers behind it.
+              PERFORM set_config('lock_timeout', '5s', true);
               FOREACH s IN ARRAY ARRAY[{{list}}]::text[] LOOP
                 CONTINUE WHEN NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = s);
+                -- Created, or replaced when its body differs, only then: a Web whose role does not own the schema finds it in place.
                 IF NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                               WHERE n.nspname = s AND p.proname = 'chaos_notify_data_changed') THEN
-                  EXECUTE format('CREATE FUNCTION %I.chaos_notify_data_changed() RETURNS trigger LANGUAGE plpgsql AS '
+                               WHERE n.nspname = s AND p.proname = 'chaos_notify_data_changed'
+                                 AND p.prosrc = format(' BEGIN PERFORM pg_notify(%L, TG_TABLE_SCHEMA); RETURN NULL; END ', '{{Channel}}')) THEN
+                  EXECUTE format('CREATE OR REPLACE FUNCTION %I.chaos_notify_data_changed() RETURNS trigger LANGUAGE plpgsql AS '
                     '$f$ BEGIN PERFORM pg_notify(%L, TG_TABLE_SCHEMA); RETURN NULL; END $f$', s, '{{Channel}}');
                 END IF;
                 FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -115,11 +115,14 @@ public static class DataReads
         }
     }
 
-    internal static void Record(int index)
+    internal static void Record(int index) => Add(1UL << index);
+
+    /// <summary>Adds the schemas in <paramref name="mask"/> to the open scope, if any.</summary>
+    internal static void Add(ulong mask)
     {
         if (Current.Value is { } scope)
         {
-            scope.Add(1UL << index);
+            scope.Add(mask);
         }
     }
 

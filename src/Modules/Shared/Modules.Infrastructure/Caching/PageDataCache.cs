@@ -32,6 +32,9 @@ public sealed class PageDataCacheOptions
     /// tables without the change trigger; 20 unless set.
     /// </summary>
     public int ListenerCheckSeconds { get; set; } = 20;
+
+    /// <summary><c>Caching:ListenerRetrySeconds</c>: the first wait before the change listener connects again (doubling to 30 s); 1 unless set.</summary>
+    public int ListenerRetrySeconds { get; set; } = 1;
 }
 
 /// <summary>
@@ -84,6 +87,8 @@ public sealed class PageDataCache : IDisposable
         var entryKey = new EntryKey(key, _clock.GetUtcNow().UtcTicks / TimeSpan.TicksPerMinute);
         if (_entries.TryGetValue(entryKey, out Entry? kept) && kept is not null && _versions.Unchanged(kept.Before, kept.Read) && kept.Value is T value)
         {
+            // Inside another cached read, that read depends on what this one read.
+            DataReads.Add(kept.Read);
             return value;
         }
         // A read of the same key already under way since which nothing changed anywhere is waited for, not repeated: at
@@ -94,6 +99,8 @@ public sealed class PageDataCache : IDisposable
             {
                 if (await underway.Result.WaitAsync(cancellationToken) is T shared)
                 {
+                    // What the read under way touched is not known here: an enclosing read depends on everything.
+                    DataReads.Add(ulong.MaxValue);
                     return shared;
                 }
             }
